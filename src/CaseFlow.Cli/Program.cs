@@ -1,0 +1,3 @@
+using CaseFlow.Cli;
+
+return await CaseFlowCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,47 @@
+using NodaTime;
+
+namespace CaseFlow.Domain.Rules;
+
+public enum DeadlineKind { ArrivalNotification, ExtensionWindowOpens, ExtensionWindowCloses, Exit, ExitVisaExpiry, ResidencePermitRequired }
+
+public enum DeadlineStatus { Open, Met, Missed }
+
+public enum FineParty { Foreigner, HostParty }
+
+/// <summary>Use of one limit. The window is inclusive at both ends; <see cref="Used"/> counts days of stay inside it up to the as-of date
+/// (entry and exit days both count) and never exceeds the window's length.</summary>
+public sealed record LimitUsage(string Rule, LimitKind Kind, LocalDate WindowStart, LocalDate WindowEnd, int Used, int Max);
+
+/// <summary>A dated obligation. <see cref="Due"/> is the last day on which it can be met (inclusive).</summary>
+public sealed record Deadline(DeadlineKind Kind, LocalDate Due, DeadlineStatus Status, string Rule);
+
+/// <summary>A fine a party is exposed to. <see cref="Tenge"/> = <see cref="Mci"/> × the MCI of the offence date's year (null when that MCI is unknown).</summary>
+public sealed record FineExposure(int Article, FineParty Party, string Tier, decimal Mci, decimal? Tenge, string Rule, LocalDate OffenceDate);
+
+/// <summary>What was true on <see cref="AsOf"/>, judged from facts dated on or before it, with the rule behind every figure.</summary>
+public sealed record Evaluation(
+    LocalDate AsOf,
+    string CatalogueVersion,
+    bool InCountry,
+    StayBasisKind? Basis,
+    string? Regime,
+    LocalDate? PermittedUntil,
+    string? BindingRule,
+    IReadOnlyList<LimitUsage> Limits,
+    int OverstayDays,
+    IReadOnlyList<Deadline> Deadlines,
+    IReadOnlyList<FineExposure> Fines,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>The answer of <see cref="RulesEngine.Plan"/>: the longest lawful stay entering on <see cref="Entry"/>
+/// (<see cref="MaxDays"/> days, last lawful day <see cref="LastDay"/>, null when none), and for a planned exit whether it complies.</summary>
+public sealed record PlanResult(
+    LocalDate Entry,
+    string CatalogueVersion,
+    int MaxDays,
+    LocalDate? LastDay,
+    string? BindingRule,
+    LocalDate? Exit,
+    bool? Compliant,
+    LocalDate? FirstViolation,
+    IReadOnlyList<string> Warnings);

@@ -1,0 +1,225 @@
+using NodaTime;
+
+namespace CaseFlow.Domain.Rules;
+
+/// <summary>
+/// The rules engine: pure functions of a catalogue, a case's facts and a date. No clock, no I/O; the same inputs always give
+/// the same answer. Every figure names the catalogue rule behind it; <see cref="Evaluation.CatalogueVersion"/> names the data.
+/// </summary>
+public static class RulesEngine
+{
+    /// <summary>What was true on <paramref name="asOf"/>: facts dated after it are ignored.</summary>
+    public static Evaluation Evaluate(RuleCatalogue catalogue, CaseFacts facts, LocalDate asOf)
+    {
+        var timeline = StayTimeline.Build(catalogue, facts, asOf);
+        var warnings = new List<string>(timeline.Warnings);
+        var stay = timeline.Stays.LastOrDefault();
+        var inCountry = stay is { Exit: null };
+
+        var limits = Limits(catalogue, facts, timeline, stay, asOf);
+        var deadlines = new List<Deadline>();
+        var offences = new List<(FineExposure Fine, bool Latest)>();
+
+        foreach (var s in timeline.Stays)
+        {
+            var latest = s == stay;
+            var notifications = NotificationDeadlines(catalogue, facts, s, asOf);
+            var permit = ResidencePermitDeadline(facts, s, asOf, warnings, latest);
+            foreach (var d in notifications.Append(permit).OfType<Deadline>())
+            {
+                if (latest) deadlines.Add(d);
+                if (d.Status == DeadlineStatus.Missed)
+                    offences.Add((HostFine(catalogue, facts, d.Due.PlusDays(1), offences.Select(o => o.Fine), warnings), latest));
+            }
+            if (s.OverstayDays > 0)
+                offences.Add((OverstayFine(catalogue, s, offences.Select(o => o.Fine)), latest));
+        }
+
+        if (stay is not null)
+        {
+            var exitStatus = stay.Exit is { } x ? (x <= stay.PermittedUntil ? DeadlineStatus.Met : DeadlineStatus.Missed)
+                : asOf <= stay.PermittedUntil ? DeadlineStatus.Open : DeadlineStatus.Missed;
+            if (stay.Last.ExitRule is { } exitRule)
+                deadlines.Add(new Deadline(DeadlineKind.ExitVisaExpiry, stay.PermittedUntil, exitStatus, exitRule.Id));
+            if (stay.Last.Basis != StayBasisKind.None)
+                deadlines.Add(new Deadline(DeadlineKind.Exit, stay.PermittedUntil, exitStatus, stay.Last.Rule));
+        }
+        deadlines.AddRange(ExtensionDeadlines(catalogue, timeline, stay, asOf));
+
+        foreach (var d in deadlines)
+            foreach (var year in catalogue.Calendar.ProvisionalYears(asOf, d.Due).Where(y => !warnings.Any(w => w.StartsWith(ProvisionalPrefix(y), StringComparison.Ordinal))))
+                warnings.Add($"{ProvisionalPrefix(year)} is provisional (computed from the fixed rules or not yet confirmed): deadlines that depend on it may move");
+
+        foreach (var year in offences.Where(o => o.Latest && o.Fine.Tenge is null).Select(o => o.Fine.OffenceDate.Year).Distinct())
+            warnings.Add($"No MCI value in the catalogue for {year}: tenge amounts for offences in {year} are not computed");
+        if (stay is not null && stay.OverstayDays > 0)
+            warnings.Add("Art. 518 exposure of the host party for an overstay depends on whether it took measures for a timely departure (FINE518-1); not computed");
+
+        return new Evaluation(
+            asOf,
+            catalogue.Version,
+            inCountry,
+            stay?.Last.Basis,
+            stay?.Last.Regime?.Id ?? stay?.Segments[0].Regime?.Id,
+            stay?.PermittedUntil,
+            stay?.Last.Rule,
+            limits,
+            stay?.OverstayDays ?? 0,
+            [.. deadlines.OrderBy(d => d.Due).ThenBy(d => d.Kind)],
+            [.. offences.Where(o => o.Latest).Select(o => o.Fine)],
+            warnings);
+    }
+
+    /// <summary>
+    /// The longest lawful stay entering on <paramref name="entry"/> given the facts before it, and, with <paramref name="exit"/>,
+    /// whether that trip complies and the first day it would not.
+    /// </summary>
+    public static PlanResult Plan(RuleCatalogue catalogue, CaseFacts facts, LocalDate entry, LocalDate? exit = null)
+    {
+        if (exit is { } x && x < entry) throw new FactsException("exit", $"{x} is before the entry {entry}");
+        var before = facts.Events.Where(f => f.Date < entry || f is not (EnteredFact or ExitedFact)).ToList();
+        var history = StayTimeline.Build(catalogue, facts with { Events = before }, entry.PlusDays(-1));
+        if (history.Stays.LastOrDefault() is { Exit: null } open)
+            throw new FactsException("entry", $"the person is still in the country (entered {open.Entry}, no exit before {entry})");
+        if (facts.Events.OfType<EnteredFact>().FirstOrDefault(e => e.Date >= entry) is { } later)
+            throw new FactsException("entry", $"the facts already record an entry on {later.Date}, on or after the planned entry");
+
+        var timeline = StayTimeline.Build(catalogue, facts with { Events = [.. before, new EnteredFact(entry)] }, entry);
+        var stay = timeline.Stays[^1];
+        var maxDays = Math.Max(0, Days.Between(entry, stay.PermittedUntil) + 1);
+        LocalDate? lastDay = maxDays > 0 ? stay.PermittedUntil : null;
+        bool? compliant = exit is { } planned ? planned <= stay.PermittedUntil : null;
+        LocalDate? firstViolation = compliant == false ? Days.Max(entry, stay.PermittedUntil.PlusDays(1)) : null;
+        return new PlanResult(entry, catalogue.Version, maxDays, lastDay, stay.Last.Rule, exit, compliant, firstViolation, timeline.Warnings);
+    }
+
+    private static string ProvisionalPrefix(int year) => $"Working-day calendar {year}";
+
+    private static List<LimitUsage> Limits(RuleCatalogue catalogue, CaseFacts facts, StayTimeline timeline, Stay? stay, LocalDate asOf)
+    {
+        var limits = new List<LimitUsage>();
+        var segment = stay?.Last;
+        if (segment is { Basis: StayBasisKind.Visa, Visa: { } visa })
+        {
+            limits.Add(new LimitUsage("VISA-VALIDITY", LimitKind.VisaValidity, visa.Fact.ValidFrom, visa.LastValidDay,
+                PresentDays(timeline, visa.Fact.ValidFrom, Days.Min(visa.LastValidDay, asOf)), Days.Between(visa.Fact.ValidFrom, visa.LastValidDay) + 1));
+            if (visa.StayDays is { } stayDays && segment.ExitRule is null)
+                limits.Add(new LimitUsage("VISA-STAY-PER-ENTRY", LimitKind.StayPerEntry, segment.Start, stay!.End, Days.Between(segment.Start, stay.End) + 1, stayDays));
+            return limits;
+        }
+        if (segment is { Basis: StayBasisKind.ResidencePermit, Permit: { } permit })
+        {
+            limits.Add(new LimitUsage("TRP-TERM", LimitKind.VisaValidity, permit.ValidFrom, permit.ValidTo,
+                PresentDays(timeline, permit.ValidFrom, Days.Min(permit.ValidTo, asOf)), Days.Between(permit.ValidFrom, permit.ValidTo) + 1));
+            return limits;
+        }
+
+        var regime = stay?.Segments[0].Regime ?? catalogue.RegimeFor(facts.Person.Nationality, asOf);
+        if (regime is null) return limits;
+        foreach (var limit in regime.Limits)
+        {
+            switch (limit.Kind)
+            {
+                case LimitKind.PerVisit when stay?.Segments[0].Regime is not null:
+                    limits.Add(new LimitUsage(limit.Rule, limit.Kind, stay.Entry, stay.End, stay.Length, limit.Days));
+                    break;
+                case LimitKind.Rolling:
+                    var from = asOf.PlusDays(1 - limit.WindowDays!.Value);
+                    limits.Add(new LimitUsage(limit.Rule, limit.Kind, from, asOf, timeline.Counted.Count(from, asOf), limit.Days));
+                    break;
+                case LimitKind.CalendarYear:
+                    var jan1 = new LocalDate(asOf.Year, 1, 1);
+                    limits.Add(new LimitUsage(limit.Rule, limit.Kind, jan1, new LocalDate(asOf.Year, 12, 31), timeline.Counted.Count(jan1, asOf), limit.Days));
+                    break;
+            }
+        }
+        return limits;
+    }
+
+    private static int PresentDays(StayTimeline timeline, LocalDate from, LocalDate to) =>
+        timeline.Stays.Sum(s => Math.Max(0, Days.Between(Days.Max(from, s.Entry), Days.Min(to, s.End)) + 1));
+
+    /// <summary>Arrival notification for the stay, and one more for each address change during it (NOTIFY-3WD, NOTIFY-ADDR).</summary>
+    private static List<Deadline> NotificationDeadlines(RuleCatalogue catalogue, CaseFacts facts, Stay stay, LocalDate asOf)
+    {
+        var triggers = new List<(LocalDate Date, bool Address)> { (stay.Entry, false) };
+        triggers.AddRange(facts.Events.OfType<AddressChangedFact>().Where(a => a.Date > stay.Entry && a.Date <= stay.End && a.Date <= asOf).Select(a => (a.Date, true)));
+        var notices = facts.Events.OfType<NotifiedFact>().Where(n => n.Date >= stay.Entry && n.Date <= stay.End && n.Date <= asOf)
+            .Select(n => n.Date).Order().ToList();
+
+        var result = new List<Deadline>();
+        foreach (var (date, address) in triggers.OrderBy(t => t.Date))
+        {
+            var basis = stay.Segments.LastOrDefault(s => s.Start <= date)?.Basis ?? stay.Segments[0].Basis;
+            var rule = catalogue.NotificationRuleFor(date, basis);
+            if (rule is null) continue;
+            var due = rule.WorkingDays is { } wd ? catalogue.Calendar.WithinWorkingDays(date, wd) : date.PlusDays(rule.CalendarDaysAfter!.Value);
+            var notice = notices.FirstOrDefault(n => n >= date, LocalDate.MaxIsoValue);
+            if (notice != LocalDate.MaxIsoValue) notices.Remove(notice);
+            var status = notice <= due ? DeadlineStatus.Met
+                : notice != LocalDate.MaxIsoValue || asOf > due ? DeadlineStatus.Missed
+                : DeadlineStatus.Open;
+            result.Add(new Deadline(DeadlineKind.ArrivalNotification, due, status, address ? catalogue.Obligations.AddressChangeNotification.Id : rule.Id));
+        }
+        return result;
+    }
+
+    /// <summary>TRP needed by the last day of the regime's threshold (TRP-CIS-30, TRP-EAEU-90); children under 16 are exempt (TRP-FAMILY-16).</summary>
+    private static Deadline? ResidencePermitDeadline(CaseFacts facts, Stay stay, LocalDate asOf, List<string> warnings, bool latest)
+    {
+        if (stay.Segments[0] is not { Basis: StayBasisKind.VisaFree, Regime: { ResidencePermitAfterDays: { } after } regime }) return null;
+        var due = stay.Entry.PlusDays(after - 1);
+        if (facts.Person.BirthDate is { } born && born.PlusYears(16) > due)
+        {
+            if (latest) warnings.Add("Children under 16 do not need a TRP (TRP-FAMILY-16, 000_d0b006081fdc65c8.txt §5)");
+            return null;
+        }
+        var covered = stay.Segments.Any(s => s.Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa && s.Start <= due.PlusDays(1));
+        var status = covered || (stay.Exit is { } x && x <= due) ? DeadlineStatus.Met
+            : asOf > due ? DeadlineStatus.Missed : DeadlineStatus.Open;
+        return new Deadline(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!);
+    }
+
+    /// <summary>The extension window (EXT-WINDOW) of the visa of the latest stay, or the visa valid on the as-of date, when its category is extendable.</summary>
+    private static IEnumerable<Deadline> ExtensionDeadlines(RuleCatalogue catalogue, StayTimeline timeline, Stay? stay, LocalDate asOf)
+    {
+        var visa = stay?.Last is { Basis: StayBasisKind.Visa, ExitRule: null, Visa: { } v } ? v : timeline.Visas.LastOrDefault(x => x.ValidOn(asOf));
+        if (visa is null || visa.CancelledOn is not null || !visa.Category.Extendable || visa.Fact.EVisa) yield break;
+        var window = catalogue.Obligations.ExtensionWindow;
+        var opens = catalogue.Calendar.WorkingDaysBefore(visa.ValidTo, window.OpensWorkingDaysBefore);
+        var closes = catalogue.Calendar.WorkingDaysBefore(visa.ValidTo, window.ClosesWorkingDaysBefore);
+        yield return new Deadline(DeadlineKind.ExtensionWindowOpens, opens, asOf >= opens ? DeadlineStatus.Met : DeadlineStatus.Open, window.Id);
+        yield return new Deadline(DeadlineKind.ExtensionWindowCloses, closes, asOf > closes ? DeadlineStatus.Missed : DeadlineStatus.Open, window.Id);
+    }
+
+    /// <summary>Art. 518 for the host party: by enterprise size; a repeat within the lookback after an earlier host offence is the repeat tier.</summary>
+    private static FineExposure HostFine(RuleCatalogue catalogue, CaseFacts facts, LocalDate offence, IEnumerable<FineExposure> earlier, List<string> warnings)
+    {
+        var art = catalogue.Fines.Art518;
+        var size = facts.HostPartySize ?? HostPartySize.Small;
+        if (facts.HostPartySize is null && !warnings.Any(w => w.StartsWith("Host party size", StringComparison.Ordinal)))
+            warnings.Add("Host party size not given: art. 518 fines shown for a small business (10 MCI; medium 15, large 20)");
+        var repeat = earlier.Any(f => f.Article == 518 && f.OffenceDate < offence && Days.Between(f.OffenceDate, offence) <= art.Repeat.WithinDays);
+        var tiers = repeat ? art.Repeat : art.First;
+        var sizeName = size.ToString().ToLowerInvariant();
+        var mci = tiers.For(size);
+        return new FineExposure(518, FineParty.HostParty, repeat ? $"repeat-{sizeName}" : sizeName, mci, Tenge(catalogue, mci, offence), tiers.Id, offence);
+    }
+
+    /// <summary>Art. 517 for the foreigner: the tier of the overstay day count (day 1 = first day after the last lawful day), or the repeat tier
+    /// when an earlier overstay fell within the lookback and the repeat tier is heavier.</summary>
+    private static FineExposure OverstayFine(RuleCatalogue catalogue, Stay stay, IEnumerable<FineExposure> earlier)
+    {
+        var art = catalogue.Fines.Art517;
+        var n = stay.OverstayDays;
+        var offence = stay.PermittedUntil.PlusDays(1);
+        var tier = art.Overstay.First(t => n >= t.FromDay && (t.ToDay is null || n <= t.ToDay));
+        var repeat = earlier.Any(f => f.Article == 517 && f.OffenceDate < offence && Days.Between(f.OffenceDate, offence) <= art.Repeat.WithinDays);
+        if (repeat && art.Repeat.Mci > tier.Mci)
+            return new FineExposure(517, FineParty.Foreigner, art.Repeat.Tier, art.Repeat.Mci, Tenge(catalogue, art.Repeat.Mci, offence), art.Repeat.Id, offence);
+        return new FineExposure(517, FineParty.Foreigner, tier.Tier, tier.Mci, Tenge(catalogue, tier.Mci, offence), tier.Id, offence);
+    }
+
+    private static decimal? Tenge(RuleCatalogue catalogue, decimal mci, LocalDate offence) =>
+        catalogue.MciFor(offence.Year) is { } value ? mci * value.Tenge : null;
+}
