@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace CaseFlow.EventStore;
+
+/// <summary>
+/// A canonical text for a JSON value, the same for any two texts with the same meaning as PostgreSQL jsonb keeps it:
+/// object keys sorted by ordinal, no white space, numbers written as plain decimals without trailing zeros, strings
+/// escaped the same way. The hash chain hashes this text, so it verifies against what jsonb gives back.
+/// </summary>
+public static class CanonicalJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+
+    public static string From(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return From(doc.RootElement);
+    }
+
+    public static string From(JsonElement element)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            Write(writer, element);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.Number:
+                if (decimal.TryParse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+                    writer.WriteRawValue(d.ToString("0.############################", CultureInfo.InvariantCulture));
+                else
+                    writer.WriteRawValue(element.GetRawText());
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using NodaTime;
+
+namespace CaseFlow.EventStore;
+
+/// <summary>Who and why, recorded with every event. <see cref="CatalogueVersion"/> is set where a rule produced or judged the event.</summary>
+public sealed record EventMetadata(string Actor, Guid CorrelationId, Guid? CausationId = null, string? CatalogueVersion = null);
+
+/// <summary>An event to append: a stable type name (<c>Entered.v1</c>, never a CLR name) and its business data as JSON.</summary>
+public sealed record NewEvent(Guid EventId, string Type, string Data);
+
+/// <summary>An event as stored. <see cref="Version"/> is its 1-based position in the stream; <see cref="Sequence"/> its global number
+/// (assigned at insert, committed possibly out of order); <see cref="Position"/> its place in the safe global log.</summary>
+public sealed record RecordedEvent(
+    long Sequence, Guid EventId, Guid StreamId, long Version, string Type, JsonElement Data, EventMetadata Metadata,
+    Instant RecordedAt, GlobalPosition Position, byte[] Hash);
+
+/// <summary>A place in the global log, ordered by (transaction id, sequence). <see cref="Start"/> is before every event.</summary>
+public readonly record struct GlobalPosition(ulong Transaction, long Sequence) : IComparable<GlobalPosition>
+{
+    public static GlobalPosition Start => new(0, 0);
+
+    public int CompareTo(GlobalPosition other) =>
+        Transaction != other.Transaction ? Transaction.CompareTo(other.Transaction) : Sequence.CompareTo(other.Sequence);
+
+    public override string ToString() => $"{Transaction}:{Sequence}";
+}
+
+/// <summary>The stream's version was not the expected one: someone else appended first. Nothing was written.</summary>
+public sealed class ConcurrencyException(Guid streamId, long expected, long? actual)
+    : Exception($"stream {streamId}: expected version {expected}, found {(actual is null ? "no stream" : actual.ToString())}")
+{
+    public Guid StreamId { get; } = streamId;
+    public long ExpectedVersion { get; } = expected;
+    public long? ActualVersion { get; } = actual;
+}
+
+/// <summary>The first event whose stored hash does not match the chain, or null when the stream verifies.</summary>
+public sealed record VerificationResult(Guid StreamId, long EventsChecked, long? BrokenAtVersion, long? BrokenAtSequence, string? Problem)
+{
+    public bool Intact => BrokenAtVersion is null && Problem is null;
+}

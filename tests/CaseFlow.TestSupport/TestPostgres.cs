@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CaseFlow.TestSupport;
+
+/// <summary>
+/// A real PostgreSQL for tests. With <c>CASEFLOW_TEST_DB</c> set (a connection string to a server where the user may create
+/// databases) tests use that server. Otherwise one throwaway cluster is started per test process: initdb into a temp folder,
+/// a free loopback port, fsync off; run as the <c>postgres</c> user when the process is root (initdb refuses root); stopped
+/// and deleted when the process exits. Each test class takes its own database from <see cref="CreateDatabaseAsync"/>.
+/// </summary>
+public static class TestPostgres
+{
+    private static readonly Lazy<Task<string>> Server = new(StartAsync);
+
+    public static async Task<string> CreateDatabaseAsync(string prefix = "t")
+    {
+        var admin = await Server.Value;
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)].ToLowerInvariant();
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 50 }.ConnectionString;
+    }
+
+    private static async Task<string> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("CASEFLOW_TEST_DB") is { Length: > 0 } external) return external;
+
+        var bin = FindServerBinaries();
+        var root = Directory.CreateTempSubdirectory("caseflow-pg-").FullName;
+        var data = Path.Combine(root, "data");
+        var asPostgres = Environment.IsPrivilegedProcess;
+        if (asPostgres) Run("chown", $"postgres {root}");
+        Run(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync", asPostgres);
+        var port = FreePort();
+        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {Path.Combine(root, "log")} -o \"{options}\" -w start", asPostgres);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -m immediate -w stop", asPostgres);
+            }
+            finally
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        };
+        await Task.CompletedTask;
+        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true";
+    }
+
+    /// <summary>PostgreSQL server binaries: <c>CASEFLOW_PG_BIN</c>, else the newest /usr/lib/postgresql/*/bin.</summary>
+    public static string FindServerBinaries()
+    {
+        if (Environment.GetEnvironmentVariable("CASEFLOW_PG_BIN") is { Length: > 0 } configured) return configured;
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0).ToList()
+            : [];
+        return candidates.FirstOrDefault() ?? throw new InvalidOperationException(
+            "No PostgreSQL server binaries under /usr/lib/postgresql/*/bin: install the Debian package 'postgresql' (ops/test does), or set CASEFLOW_TEST_DB.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Run(string file, string arguments, bool asPostgres = false)
+    {
+        var start = asPostgres
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
+            : new ProcessStartInfo(file, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = "/tmp";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
+    }
+}
