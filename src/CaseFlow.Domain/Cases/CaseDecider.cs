@@ -1,0 +1,88 @@
+using CaseFlow.Domain.Rules;
+
+namespace CaseFlow.Domain.Cases;
+
+public enum RejectionKind
+{
+    /// <summary>The input itself is wrong (HTTP 400).</summary>
+    Validation,
+
+    /// <summary>The input is well formed but breaks a rule given the case's history (HTTP 409).</summary>
+    Rule,
+}
+
+/// <summary>Why a command was refused: a stable code (e.g. <c>stay.exit-before-entry</c>), the field at fault and the values that broke the rule.</summary>
+public sealed record CaseRejection(RejectionKind Kind, string Code, string Field, string Message);
+
+/// <summary>Either the events a command decides or the reason it is refused. A refusal decides no events.</summary>
+public sealed record Decision(IReadOnlyList<CaseEvent> Events, CaseRejection? Rejection)
+{
+    public static Decision Accept(params CaseEvent[] events) => new(events, null);
+    public static Decision Reject(RejectionKind kind, string code, string field, string message) => new([], new CaseRejection(kind, code, field, message));
+}
+
+/// <summary>The case decider: pure, no clock (the command carries today), no I/O.</summary>
+public static class CaseDecider
+{
+    public static Decision Decide(CaseCommand command, CaseState state, RuleCatalogue catalogue)
+    {
+        if (command is not OpenCase && !state.Opened)
+            return Decision.Reject(RejectionKind.Rule, "case.not-opened", "caseId", $"case {command.CaseId} has not been opened");
+        return command switch
+        {
+            OpenCase c => Open(c, state, catalogue),
+            RecordEntry c => Enter(c, state),
+            RecordNotification c => Notify(c, state),
+            RecordExit c => Exit(c, state),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown case command"),
+        };
+    }
+
+    private static Decision Open(OpenCase c, CaseState state, RuleCatalogue catalogue)
+    {
+        if (state.Opened) return Decision.Reject(RejectionKind.Rule, "case.already-opened", "caseId", $"case {c.CaseId} is already open");
+        var p = c.Person;
+        if (p.Nationality == "KZ")
+            return Decision.Reject(RejectionKind.Validation, "person.citizen-of-kazakhstan", "person.nationality", "KZ: citizens of Kazakhstan are not foreigners");
+        if (!catalogue.Countries.Contains(p.Nationality))
+            return Decision.Reject(RejectionKind.Validation, "person.unknown-nationality", "person.nationality", $"'{p.Nationality}' is not an ISO 3166-1 alpha-2 country code");
+        if (p.BirthDate > c.Today)
+            return Decision.Reject(RejectionKind.Validation, "date.in-future", "person.birthDate", $"{p.BirthDate} is after today ({c.Today})");
+        return Decision.Accept(new CaseOpened(c.CaseId, p, c.HostPartyId, c.Actor));
+    }
+
+    private static Decision Enter(RecordEntry c, CaseState state)
+    {
+        if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (state.InCountry)
+            return Decision.Reject(RejectionKind.Rule, "stay.entry-while-in-country", "date", $"entry on {c.Date}: the person is already in the country since {state.LastEntry}");
+        if (state.LastExit is { } exit && c.Date < exit)
+            return Decision.Reject(RejectionKind.Rule, "stay.entry-before-last-exit", "date", $"entry on {c.Date} is before the last exit on {exit}");
+        return Decision.Accept(new Entered(c.CaseId, c.Date, c.BorderPoint, c.Actor));
+    }
+
+    private static Decision Notify(RecordNotification c, CaseState state)
+    {
+        if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (state.LastEntry is not { } entry)
+            return Decision.Reject(RejectionKind.Rule, "notification.before-entry", "date", $"notification on {c.Date}: no entry has been recorded");
+        if (c.Date < entry)
+            return Decision.Reject(RejectionKind.Rule, "notification.before-entry", "date", $"notification on {c.Date} is before the entry on {entry}");
+        if (!state.InCountry && state.LastExit is { } exit && c.Date > exit)
+            return Decision.Reject(RejectionKind.Rule, "notification.after-exit", "date", $"notification on {c.Date} is after the exit on {exit}");
+        return Decision.Accept(new Notified(c.CaseId, c.Date, c.Channel, c.Reference, c.Actor));
+    }
+
+    private static Decision Exit(RecordExit c, CaseState state)
+    {
+        if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (!state.InCountry)
+            return Decision.Reject(RejectionKind.Rule, "stay.exit-while-not-in-country", "date", $"exit on {c.Date}: the person is not in the country");
+        if (c.Date < state.LastEntry!.Value)
+            return Decision.Reject(RejectionKind.Rule, "stay.exit-before-entry", "date", $"exit on {c.Date} is before the entry on {state.LastEntry}");
+        return Decision.Accept(new Exited(c.CaseId, c.Date, c.Actor));
+    }
+
+    private static Decision Future(string field, NodaTime.LocalDate date, CaseCommand c) =>
+        Decision.Reject(RejectionKind.Validation, "date.in-future", field, $"{date} is after today ({c.Today}, Asia/Almaty)");
+}
