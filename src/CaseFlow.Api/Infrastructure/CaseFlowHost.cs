@@ -1,0 +1,59 @@
+using CaseFlow.Api.Cases;
+using CaseFlow.Api.Demo;
+using CaseFlow.Api.Health;
+using CaseFlow.Api.Infrastructure.Database;
+using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Api.Rules;
+using CaseFlow.Domain.Json;
+using CaseFlow.Domain.Rules;
+using CaseFlow.EventStore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Api.Infrastructure;
+
+/// <summary>The composition root: every service CaseFlow's API uses, and every route it serves.</summary>
+public static class CaseFlowHost
+{
+    public static WebApplicationBuilder AddCaseFlow(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CaseFlowOptions>()
+            .Bind(builder.Configuration.GetSection("CaseFlow"))
+            .PostConfigure(o => o.ConnectionString = builder.Configuration["CASEFLOW_DB"] is { Length: > 0 } env ? env : o.ConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // The one reference to the system clock; tests replace IClock.
+        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        builder.Services.AddSingleton(_ => RuleCatalogue.Default);
+        builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ConnectionString));
+        builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<CaseRepository>();
+        builder.Services.AddSingleton<CaseCommands>();
+        builder.Services.AddSingleton<DatabaseState>();
+        builder.Services.AddHostedService<DatabaseStartup>();
+
+        builder.Services.ConfigureHttpJsonOptions(o => CaseFlowJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapCaseFlow(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "CaseFlow v1");
+            o.RoutePrefix = "docs";
+        });
+        app.MapHealth();
+        app.MapCases();
+        app.MapRules();
+        return app;
+    }
+}

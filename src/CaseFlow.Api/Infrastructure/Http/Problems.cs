@@ -1,0 +1,44 @@
+using CaseFlow.Domain.Cases;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CaseFlow.Api.Infrastructure.Http;
+
+/// <summary>
+/// The one mapping from errors to RFC 9457 ProblemDetails. Every <c>type</c> is <c>urn:caseflow:&lt;code&gt;</c> and is listed in
+/// docs/api/problems.md. Validation problems carry <c>errors</c> (field → reasons); rule problems carry <c>code</c> and <c>field</c>.
+/// </summary>
+public static class Problems
+{
+    public const string TypePrefix = "urn:caseflow:";
+
+    public static IResult Validation(string field, string reason, string code = "validation") =>
+        Results.Problem(new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [reason] })
+        {
+            Type = TypePrefix + code,
+            Title = "The request is not valid",
+            Status = StatusCodes.Status400BadRequest,
+            Detail = $"{field}: {reason}",
+        });
+
+    public static IResult Rejected(CaseRejection rejection) => rejection.Kind == RejectionKind.Validation
+        ? Validation(rejection.Field, rejection.Message, rejection.Code)
+        : Results.Problem(new ProblemDetails
+        {
+            Type = TypePrefix + rejection.Code,
+            Title = "The case's rules do not allow this",
+            Status = StatusCodes.Status409Conflict,
+            Detail = rejection.Message,
+            Extensions = { ["code"] = rejection.Code, ["field"] = rejection.Field },
+        });
+
+    public static IResult NotFound(string what) => Problem(StatusCodes.Status404NotFound, "not-found", "Not found", $"{what} does not exist");
+
+    public static IResult PreconditionRequired() => Problem(StatusCodes.Status428PreconditionRequired, "precondition-required", "If-Match required",
+        "Send If-Match with the case's current ETag (its stream version) to change it");
+
+    public static IResult PreconditionFailed(long expected, long? actual) => Problem(StatusCodes.Status412PreconditionFailed, "precondition-failed", "The case has changed",
+        $"If-Match named version {expected} but the case is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: read it again");
+
+    public static IResult Problem(int status, string code, string title, string detail) =>
+        Results.Problem(new ProblemDetails { Type = TypePrefix + code, Title = title, Status = status, Detail = detail });
+}
