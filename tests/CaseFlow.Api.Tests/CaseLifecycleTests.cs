@@ -110,6 +110,28 @@ public class CaseLifecycleTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task List_FiltersByHostParty_PagesByCursor_NoPassportNumbers()
+    {
+        var client = app.Client();
+        var host = Guid.CreateVersion7();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/cases", new
+            {
+                person = new { familyName = $"Case{i}", givenNames = "A", nationality = "FR", birthDate = "1990-01-01", passportNumber = $"P{i}SECRET" },
+                hostPartyId = host,
+            })).StatusCode);
+        var first = await client.GetAsync($"/api/cases?hostParty={host}&limit=2");
+        var text = await first.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("SECRET", text, StringComparison.Ordinal);
+        var page = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        var next = page.GetProperty("next").GetString();
+        var second = await (await client.GetAsync($"/api/cases?hostParty={host}&limit=2&after={next}")).JsonAsync();
+        Assert.Equal("Case2", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("familyName").GetString());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
+    [Fact]
     public async Task UnknownCase_404()
     {
         var response = await app.Client().GetAsync($"/api/cases/{Guid.CreateVersion7()}");

@@ -1,5 +1,6 @@
 using CaseFlow.Api.Cases.GettingCase;
 using CaseFlow.Api.Cases.GettingEvents;
+using CaseFlow.Api.Cases.ListingCases;
 using CaseFlow.Api.Cases.OpeningCase;
 using CaseFlow.Api.Cases.RecordingEntry;
 using CaseFlow.Api.Cases.RecordingExit;
@@ -13,6 +14,7 @@ public static class CaseEndpoints
     {
         var cases = app.MapGroup("/api/cases").WithTags("Cases");
         cases.MapOpenCase();
+        cases.MapListCases();
         cases.MapGetCase();
         cases.MapGetCaseEvents();
         cases.MapRecordEntry();

@@ -27,7 +27,7 @@ public static class CaseStatusProjection
         command.Parameters.Add(new() { Value = state.InCountry });
         command.Parameters.Add(new() { Value = (object?)state.LastEntry?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         command.Parameters.Add(new() { Value = (object?)state.LastExit?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
-        command.Parameters.Add(new() { Value = state.Notification.ToString() });
+        command.Parameters.Add(new() { Value = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(state.Notification.ToString()) });
         command.Parameters.Add(new() { Value = (object?)state.LastNotified?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
         command.Parameters.Add(new() { Value = recordedAt.ToDateTimeUtc() });
         await command.ExecuteNonQueryAsync(ct);

@@ -25,7 +25,7 @@ public static class GetCaseEndpoint
         ETags.Set(http.Response, version);
         return Results.Ok(new CaseView(
             id, row.GetGuid(0), version, loaded.State.Person!, row.GetBoolean(2), Date(row, 3), Date(row, 4),
-            Enum.Parse<NotificationStatus>(row.GetString(5)), Date(row, 6),
+            Enum.Parse<NotificationStatus>(row.GetString(5), ignoreCase: true), Date(row, 6),
             RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(loaded.Events), today)));
     })
     .WithName("GetCase")

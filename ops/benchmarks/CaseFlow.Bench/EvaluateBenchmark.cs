@@ -1,0 +1,43 @@
+using BenchmarkDotNet.Attributes;
+using CaseFlow.Domain.Rules;
+using NodaTime;
+
+namespace CaseFlow.Bench;
+
+/// <summary>Evaluate on a case with 10 years of history: 40 stays and 5 visas (issue 3).</summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class EvaluateBenchmark
+{
+    private CaseFacts facts = null!;
+    private readonly RuleCatalogue catalogue = RuleCatalogue.Default;
+    private static readonly LocalDate AsOf = new(2026, 6, 1);
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var events = new List<Fact>();
+        var start = new LocalDate(2016, 6, 1);
+        for (var v = 0; v < 5; v++)
+        {
+            var from = start.PlusYears(2 * v);
+            events.Add(new VisaIssuedFact(from, "B2", VisaEntries.Multiple, from, from.PlusDays(179), 60, false));
+        }
+        var day = start;
+        for (var s = 0; s < 40; s++)
+        {
+            events.Add(new EnteredFact(day));
+            events.Add(new NotifiedFact(day.PlusDays(1)));
+            day = day.PlusDays(20 + s % 15);
+            events.Add(new ExitedFact(day));
+            day = day.PlusDays(50 + s % 20);
+        }
+        facts = new CaseFacts(new PersonFacts("DE", new LocalDate(1980, 1, 1)), HostPartySize.Medium, events);
+    }
+
+    [Benchmark]
+    public Evaluation Evaluate() => RulesEngine.Evaluate(catalogue, facts, AsOf);
+
+    [Benchmark]
+    public PlanResult Plan() => RulesEngine.Plan(catalogue, facts, AsOf);
+}
