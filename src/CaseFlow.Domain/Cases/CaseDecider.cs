@@ -47,7 +47,7 @@ public static class CaseDecider
         if (!catalogue.Countries.Contains(p.Nationality))
             return Decision.Reject(RejectionKind.Validation, "person.unknown-nationality", "person.nationality", $"'{p.Nationality}' is not an ISO 3166-1 alpha-2 country code");
         if (p.BirthDate > c.Today)
-            return Decision.Reject(RejectionKind.Validation, "date.in-future", "person.birthDate", $"{p.BirthDate} is after today ({c.Today})");
+            return Decision.Reject(RejectionKind.Validation, "date.in-future", "person.birthDate", $"{p.BirthDate:yyyy-MM-dd} is after today ({c.Today:yyyy-MM-dd})");
         return Decision.Accept(new CaseOpened(c.CaseId, p, c.HostPartyId, c.Actor));
     }
 
@@ -55,9 +55,9 @@ public static class CaseDecider
     {
         if (c.Date > c.Today) return Future("date", c.Date, c);
         if (state.InCountry)
-            return Decision.Reject(RejectionKind.Rule, "stay.entry-while-in-country", "date", $"entry on {c.Date}: the person is already in the country since {state.LastEntry}");
+            return Decision.Reject(RejectionKind.Rule, "stay.entry-while-in-country", "date", $"entry on {c.Date:yyyy-MM-dd}: the person is already in the country since {state.LastEntry:yyyy-MM-dd}");
         if (state.LastExit is { } exit && c.Date < exit)
-            return Decision.Reject(RejectionKind.Rule, "stay.entry-before-last-exit", "date", $"entry on {c.Date} is before the last exit on {exit}");
+            return Decision.Reject(RejectionKind.Rule, "stay.entry-before-last-exit", "date", $"entry on {c.Date:yyyy-MM-dd} is before the last exit on {exit:yyyy-MM-dd}");
         return Decision.Accept(new Entered(c.CaseId, c.Date, c.BorderPoint, c.Actor));
     }
 
@@ -65,11 +65,11 @@ public static class CaseDecider
     {
         if (c.Date > c.Today) return Future("date", c.Date, c);
         if (state.LastEntry is not { } entry)
-            return Decision.Reject(RejectionKind.Rule, "notification.before-entry", "date", $"notification on {c.Date}: no entry has been recorded");
+            return Decision.Reject(RejectionKind.Rule, "notification.before-entry", "date", $"notification on {c.Date:yyyy-MM-dd}: no entry has been recorded");
         if (c.Date < entry)
-            return Decision.Reject(RejectionKind.Rule, "notification.before-entry", "date", $"notification on {c.Date} is before the entry on {entry}");
+            return Decision.Reject(RejectionKind.Rule, "notification.before-entry", "date", $"notification on {c.Date:yyyy-MM-dd} is before the entry on {entry:yyyy-MM-dd}");
         if (!state.InCountry && state.LastExit is { } exit && c.Date > exit)
-            return Decision.Reject(RejectionKind.Rule, "notification.after-exit", "date", $"notification on {c.Date} is after the exit on {exit}");
+            return Decision.Reject(RejectionKind.Rule, "notification.after-exit", "date", $"notification on {c.Date:yyyy-MM-dd} is after the exit on {exit:yyyy-MM-dd}");
         return Decision.Accept(new Notified(c.CaseId, c.Date, c.Channel, c.Reference, c.Actor));
     }
 
@@ -77,12 +77,12 @@ public static class CaseDecider
     {
         if (c.Date > c.Today) return Future("date", c.Date, c);
         if (!state.InCountry)
-            return Decision.Reject(RejectionKind.Rule, "stay.exit-while-not-in-country", "date", $"exit on {c.Date}: the person is not in the country");
+            return Decision.Reject(RejectionKind.Rule, "stay.exit-while-not-in-country", "date", $"exit on {c.Date:yyyy-MM-dd}: the person is not in the country");
         if (c.Date < state.LastEntry!.Value)
-            return Decision.Reject(RejectionKind.Rule, "stay.exit-before-entry", "date", $"exit on {c.Date} is before the entry on {state.LastEntry}");
+            return Decision.Reject(RejectionKind.Rule, "stay.exit-before-entry", "date", $"exit on {c.Date:yyyy-MM-dd} is before the entry on {state.LastEntry:yyyy-MM-dd}");
         return Decision.Accept(new Exited(c.CaseId, c.Date, c.Actor));
     }
 
     private static Decision Future(string field, NodaTime.LocalDate date, CaseCommand c) =>
-        Decision.Reject(RejectionKind.Validation, "date.in-future", field, $"{date} is after today ({c.Today}, Asia/Almaty)");
+        Decision.Reject(RejectionKind.Validation, "date.in-future", field, $"{date:yyyy-MM-dd} is after today ({c.Today:yyyy-MM-dd}, Asia/Almaty)");
 }

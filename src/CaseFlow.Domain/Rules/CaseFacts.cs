@@ -127,7 +127,7 @@ public static class CaseFactsReader
         };
         var from = Date(e, "validFrom", path + ".validFrom", required: true)!.Value;
         var to = Date(e, "validTo", path + ".validTo", required: true)!.Value;
-        if (to < from) throw new FactsException(path + ".validTo", $"{to} is before validFrom {from}");
+        if (to < from) throw new FactsException(path + ".validTo", $"{to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
         int? stay = null;
         if (e.TryGetProperty("stayPerEntryDays", out var s) && s.ValueKind != JsonValueKind.Null)
         {
@@ -144,7 +144,7 @@ public static class CaseFactsReader
     {
         var from = Date(e, "validFrom", path + ".validFrom", required: true)!.Value;
         var to = Date(e, "validTo", path + ".validTo", required: true)!.Value;
-        if (to < from) throw new FactsException(path + ".validTo", $"{to} is before validFrom {from}");
+        if (to < from) throw new FactsException(path + ".validTo", $"{to:yyyy-MM-dd} is before validFrom {from:yyyy-MM-dd}");
         return new ResidencePermitIssuedFact(Date(e, "date", path + ".date", required: false) ?? from, from, to);
     }
 

@@ -125,9 +125,9 @@ internal sealed class StayTimeline
                 case VisaExtendedFact x:
                     var extended = visas.LastOrDefault(v => v.ValidOn(x.Date));
                     if (extended is null)
-                        warnings.Add($"VisaExtended on {x.Date}: no visa was valid that day; ignored");
+                        warnings.Add($"VisaExtended on {x.Date:yyyy-MM-dd}: no visa was valid that day; ignored");
                     else if (x.ValidTo <= extended.ValidTo)
-                        warnings.Add($"VisaExtended on {x.Date}: new validTo {x.ValidTo} does not extend {extended.ValidTo}; ignored");
+                        warnings.Add($"VisaExtended on {x.Date:yyyy-MM-dd}: new validTo {x.ValidTo:yyyy-MM-dd} does not extend {extended.ValidTo:yyyy-MM-dd}; ignored");
                     else
                     {
                         extended.ValidTo = x.ValidTo;
@@ -136,14 +136,14 @@ internal sealed class StayTimeline
                     break;
                 case VisaCancelledFact c:
                     var cancelled = visas.LastOrDefault(v => v.ValidOn(c.Date));
-                    if (cancelled is null) warnings.Add($"VisaCancelled on {c.Date}: no visa was valid that day; ignored");
+                    if (cancelled is null) warnings.Add($"VisaCancelled on {c.Date:yyyy-MM-dd}: no visa was valid that day; ignored");
                     else cancelled.CancelledOn = c.Date;
                     break;
                 case PassportReplacedFact r:
                     foreach (var v in visas.Where(v => v.Fact.EVisa && v.ValidOn(r.Date)))
                     {
                         v.PassportReplacedOn = r.Date;
-                        warnings.Add($"e-Visa {v.Fact.Category} is no longer valid after the passport was replaced on {r.Date}: a new e-Visa is needed (EVISA-PASSPORT, 000_d0b006081fdc65c8.txt §4.4)");
+                        warnings.Add($"e-Visa {v.Fact.Category} is no longer valid after the passport was replaced on {r.Date:yyyy-MM-dd}: a new e-Visa is needed (EVISA-PASSPORT, 000_d0b006081fdc65c8.txt §4.4)");
                     }
                     break;
             }
@@ -155,14 +155,14 @@ internal sealed class StayTimeline
         {
             if (fact is EnteredFact e)
             {
-                if (openEntry is { } since) throw new FactsException("events", $"Entered on {e.Date} while already in the country since {since}");
+                if (openEntry is { } since) throw new FactsException("events", $"Entered on {e.Date:yyyy-MM-dd} while already in the country since {since:yyyy-MM-dd}");
                 if (raw.Count > 0 && raw[^1].Exit is { } lastExit && e.Date < lastExit)
-                    throw new FactsException("events", $"Entered on {e.Date} before the previous exit on {lastExit}");
+                    throw new FactsException("events", $"Entered on {e.Date:yyyy-MM-dd} before the previous exit on {lastExit:yyyy-MM-dd}");
                 openEntry = e.Date;
             }
             else if (fact is ExitedFact x)
             {
-                if (openEntry is not { } entry) throw new FactsException("events", $"Exited on {x.Date} without an entry before it");
+                if (openEntry is not { } entry) throw new FactsException("events", $"Exited on {x.Date:yyyy-MM-dd} without an entry before it");
                 raw.Add((entry, x.Date));
                 openEntry = null;
             }
@@ -204,7 +204,7 @@ internal sealed class StayTimeline
         var e = stay.Entry;
         var visa = Visas.LastOrDefault(v => v.ValidOn(e) && v.Fact.Date <= e && (v.Fact.Entries == VisaEntries.Multiple || !v.Used));
         if (visa is null && Visas.Any(v => v.ValidOn(e) && v.Used && v.Fact.Entries == VisaEntries.Single))
-            Warnings.Add($"Entered on {e} on a single-entry visa already used for an earlier entry");
+            Warnings.Add($"Entered on {e:yyyy-MM-dd} on a single-entry visa already used for an earlier entry");
         if (visa is not null) return VisaSegment(visa, e);
 
         var permit = Permits.LastOrDefault(p => p.ValidFrom <= e && e <= p.ValidTo);
@@ -218,7 +218,7 @@ internal sealed class StayTimeline
         }
         foreach (var pending in catalogue.PendingRegimesFor(nationality))
             Warnings.Add($"{pending.Id} is pending ratification and not applied ({pending.Citation})");
-        Warnings.Add($"Entered on {e} with no visa, TRP or visa-free regime for {nationality}: a visa was required");
+        Warnings.Add($"Entered on {e:yyyy-MM-dd} with no visa, TRP or visa-free regime for {nationality}: a visa was required");
         return new Segment(StayBasisKind.None, e, e.PlusDays(-1), "VISA-REQUIRED");
     }
 
@@ -238,7 +238,7 @@ internal sealed class StayTimeline
     private static Segment CutByCancellation(RuleCatalogue catalogue, Stay stay, Segment segment)
     {
         if (segment.Visa?.CancelledOn is not { } c || c < segment.Start || c > segment.LawfulEnd.PlusDays(1) || c > stay.End) return segment;
-        var rule = catalogue.ExitRuleFor(c) ?? throw new CatalogueException($"obligations.json: no exitAfterCancellation rule in force on {c}");
+        var rule = catalogue.ExitRuleFor(c) ?? throw new CatalogueException($"obligations.json: no exitAfterCancellation rule in force on {c:yyyy-MM-dd}");
         var end = rule.WorkingDays is { } wd ? catalogue.Calendar.WithinWorkingDays(c, wd) : c.PlusDays(rule.CalendarDays!.Value - 1);
         return segment with { LawfulEnd = end, Rule = rule.Id, ExitRule = rule };
     }

@@ -56,7 +56,7 @@ public class CaseDeciderTests
     {
         var d = Decide(new RecordExit(Id, Today.PlusDays(-5), "u", Today), Opened(new Entered(Id, Today.PlusDays(-3), "ALA", "u")));
         Assert.Equal((RejectionKind.Rule, "stay.exit-before-entry"), (d.Rejection!.Kind, d.Rejection.Code));
-        Assert.Contains(Today.PlusDays(-3).ToString(), d.Rejection.Message, StringComparison.Ordinal);
+        Assert.Contains(Today.PlusDays(-3).ToString("yyyy-MM-dd", null), d.Rejection.Message, StringComparison.Ordinal);
     }
 
     [Fact]
