@@ -1,3 +1,4 @@
+using CaseFlow.Domain.Rules;
 using NodaTime;
 
 namespace CaseFlow.Domain.Cases;
@@ -12,3 +13,22 @@ public sealed record RecordEntry(CaseId CaseId, LocalDate Date, string BorderPoi
 public sealed record RecordNotification(CaseId CaseId, LocalDate Date, NotificationChannel Channel, string? Reference, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
 
 public sealed record RecordExit(CaseId CaseId, LocalDate Date, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record RecordAddressChange(CaseId CaseId, LocalDate Date, string Address, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record IssueVisa(CaseId CaseId, LocalDate Date, string Category, VisaEntries Entries, LocalDate ValidFrom, LocalDate ValidTo, int? StayPerEntryDays,
+    bool InCountry, bool EVisa, HostPartyId InvitingHostParty, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+/// <param name="HostPartyId">The host party asking for the extension: it must be the one that invited the visa (EXT-SAME-HOST).</param>
+public sealed record ExtendVisa(CaseId CaseId, LocalDate Date, LocalDate ValidTo, HostPartyId HostPartyId, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record ChangeCategory(CaseId CaseId, LocalDate Date, string To, VisaEntries Entries, LocalDate ValidFrom, LocalDate ValidTo, int? StayPerEntryDays,
+    string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record CancelVisa(CaseId CaseId, LocalDate Date, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record IssueResidencePermit(CaseId CaseId, LocalDate Date, LocalDate ValidFrom, LocalDate ValidTo, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record ReplacePassport(CaseId CaseId, LocalDate Date, string PassportNumber, LocalDate? PassportExpiry, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record CloseCase(CaseId CaseId, LocalDate Date, string Reason, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);

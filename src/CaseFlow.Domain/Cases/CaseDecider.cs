@@ -28,12 +28,22 @@ public static class CaseDecider
     {
         if (command is not OpenCase && !state.Opened)
             return Decision.Reject(RejectionKind.Rule, "case.not-opened", "caseId", $"case {command.CaseId} has not been opened");
+        if (state.Closed)
+            return Decision.Reject(RejectionKind.Rule, "case.closed", "caseId", $"case {command.CaseId} is closed");
         return command switch
         {
             OpenCase c => Open(c, state, catalogue),
             RecordEntry c => Enter(c, state),
             RecordNotification c => Notify(c, state),
             RecordExit c => Exit(c, state),
+            RecordAddressChange c => ChangeAddress(c, state),
+            IssueVisa c => VisaRules.Issue(c, state, catalogue),
+            ExtendVisa c => VisaRules.Extend(c, state, catalogue),
+            ChangeCategory c => VisaRules.ChangeCategory(c, state, catalogue),
+            CancelVisa c => VisaRules.Cancel(c, state, catalogue),
+            IssueResidencePermit c => Permit(c, state, catalogue),
+            ReplacePassport c => Passport(c, state),
+            CloseCase c => Close(c, state),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown case command"),
         };
     }
@@ -83,6 +93,51 @@ public static class CaseDecider
         return Decision.Accept(new Exited(c.CaseId, c.Date, c.Actor));
     }
 
-    private static Decision Future(string field, NodaTime.LocalDate date, CaseCommand c) =>
+    private static Decision ChangeAddress(RecordAddressChange c, CaseState state)
+    {
+        if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (string.IsNullOrWhiteSpace(c.Address)) return Decision.Reject(RejectionKind.Validation, "validation", "address", "required");
+        if (!state.InCountry || c.Date < state.LastEntry)
+            return Decision.Reject(RejectionKind.Rule, "stay.not-in-country", "date", $"address change on {c.Date:yyyy-MM-dd}: the person is not in the country then");
+        return Decision.Accept(new AddressChanged(c.CaseId, c.Date, c.Address.Trim(), c.Actor));
+    }
+
+    /// <summary>TRP: CIS citizens except GE, MD, UA (000 §5 footnote), processed once the arrival notification is filed (TRP-HOST), for up to a year (TRP-TERM).</summary>
+    private static Decision Permit(IssueResidencePermit c, CaseState state, RuleCatalogue catalogue)
+    {
+        if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (c.ValidTo < c.ValidFrom) return Decision.Reject(RejectionKind.Validation, "validation", "validTo", $"{c.ValidTo:yyyy-MM-dd} is before validFrom {c.ValidFrom:yyyy-MM-dd}");
+        if (c.ValidTo >= c.ValidFrom.PlusYears(1))
+            return Decision.Reject(RejectionKind.Rule, "permit.term-over-one-year", "validTo", $"a TRP is issued for up to 1 year (TRP-TERM, 000 §5): {c.ValidFrom:yyyy-MM-dd} to {c.ValidTo:yyyy-MM-dd} is longer");
+        var regime = catalogue.RegimeFor(state.Person!.Nationality, c.Date);
+        if (regime?.ResidencePermitAfterDays is null)
+            return Decision.Reject(RejectionKind.Rule, "permit.not-eligible", "person.nationality",
+                $"a TRP is issued to citizens of CIS countries except Georgia, Moldova and Ukraine (000 §5); {state.Person.Nationality} needs a visa");
+        if (!state.InCountry)
+            return Decision.Reject(RejectionKind.Rule, "stay.not-in-country", "date", $"TRP on {c.Date:yyyy-MM-dd}: the person is not in the country");
+        if (state.LastNotified is not { } notified || notified < state.LastEntry)
+            return Decision.Reject(RejectionKind.Rule, "permit.notification-required", "date",
+                $"a TRP is processed once the arrival notification is filed (TRP-HOST, 000 §5); none is recorded since the entry on {state.LastEntry:yyyy-MM-dd}");
+        return Decision.Accept(new ResidencePermitIssued(c.CaseId, c.Date, c.ValidFrom, c.ValidTo, c.Actor));
+    }
+
+    /// <summary>A new passport invalidates an e-Visa (EVISA-PASSPORT, 000 §4.4) and requires an IIN record update for TRP holders (TRP-PASSPORT, 000 §5).</summary>
+    private static Decision Passport(ReplacePassport c, CaseState state)
+    {
+        if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (string.IsNullOrWhiteSpace(c.PassportNumber)) return Decision.Reject(RejectionKind.Validation, "validation", "passportNumber", "required");
+        var eVisa = state.Visa is { EVisa: true } v && v.ValidOn(c.Date);
+        return Decision.Accept(new PassportReplaced(c.CaseId, c.Date, c.PassportNumber.Trim().ToUpperInvariant(), c.PassportExpiry, eVisa, state.Permit is not null, c.Actor));
+    }
+
+    private static Decision Close(CloseCase c, CaseState state)
+    {
+        if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (state.InCountry)
+            return Decision.Reject(RejectionKind.Rule, "case.close-while-in-country", "date", $"the person is in the country since {state.LastEntry:yyyy-MM-dd}: record the exit first");
+        return Decision.Accept(new CaseClosed(c.CaseId, c.Date, string.IsNullOrWhiteSpace(c.Reason) ? "closed" : c.Reason.Trim(), c.Actor));
+    }
+
+    internal static Decision Future(string field, NodaTime.LocalDate date, CaseCommand c) =>
         Decision.Reject(RejectionKind.Validation, "date.in-future", field, $"{date:yyyy-MM-dd} is after today ({c.Today:yyyy-MM-dd}, Asia/Almaty)");
 }

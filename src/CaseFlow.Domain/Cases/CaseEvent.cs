@@ -1,3 +1,4 @@
+using CaseFlow.Domain.Rules;
 using NodaTime;
 
 namespace CaseFlow.Domain.Cases;
@@ -31,8 +32,38 @@ public sealed record Entered(CaseId CaseId, LocalDate Date, string BorderPoint, 
 
 public enum NotificationChannel { EQonaq, VmpGovKz, ExpatCentre }
 
-/// <summary>The host party notified the migration service of the arrival on <see cref="Date"/> (NOTIFY-3WD).</summary>
+/// <summary>The host party notified the migration service on <see cref="Date"/> of the arrival or of an address change (NOTIFY-3WD, NOTIFY-ADDR).</summary>
 public sealed record Notified(CaseId CaseId, LocalDate Date, NotificationChannel Channel, string? Reference, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>The person moved to another place of residence (including a business trip to another region): a new notification is due (NOTIFY-ADDR).</summary>
+public sealed record AddressChanged(CaseId CaseId, LocalDate Date, string Address, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>A visa. Validity is inclusive at both ends; <see cref="StayPerEntryDays"/> null = the whole validity.
+/// <see cref="InCountry"/>: issued by the migration service in Kazakhstan rather than by a consulate.</summary>
+public sealed record VisaIssued(
+    CaseId CaseId, LocalDate Date, string Category, VisaEntries Entries, LocalDate ValidFrom, LocalDate ValidTo, int? StayPerEntryDays,
+    bool InCountry, bool EVisa, HostPartyId InvitingHostParty, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>The current visa was extended in its window (EXT-WINDOW) by the same host party (EXT-SAME-HOST) to <see cref="ValidTo"/>.</summary>
+public sealed record VisaExtended(CaseId CaseId, LocalDate Date, LocalDate PreviousValidTo, LocalDate ValidTo, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>In the country, the visa category changed along the matrix (000 §4.1): a new visa of <see cref="To"/> replaces the current one.</summary>
+public sealed record CategoryChanged(
+    CaseId CaseId, LocalDate Date, string? From, string To, VisaEntries Entries, LocalDate ValidFrom, LocalDate ValidTo, int? StayPerEntryDays,
+    string MatrixRule, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>The visa was cancelled on <see cref="Date"/>; the person may stay on the exit visa until <see cref="ExitVisaUntil"/> (<see cref="ExitRule"/>).</summary>
+public sealed record VisaCancelled(CaseId CaseId, LocalDate Date, string Category, LocalDate ExitVisaUntil, string ExitRule, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>A temporary residence permit, valid from/to inclusive (TRP-TERM, 000 §5).</summary>
+public sealed record ResidencePermitIssued(CaseId CaseId, LocalDate Date, LocalDate ValidFrom, LocalDate ValidTo, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>The person has a new passport. An e-Visa in the old one is no longer valid (EVISA-PASSPORT); the IIN record must be updated (TRP-PASSPORT).</summary>
+public sealed record PassportReplaced(CaseId CaseId, LocalDate Date, string PassportNumber, LocalDate? PassportExpiry, bool EVisaInvalidated, bool IinUpdateRequired, string RecordedBy)
+    : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>The case is closed: the host party's responsibility ended. No further facts are recorded.</summary>
+public sealed record CaseClosed(CaseId CaseId, LocalDate Date, string Reason, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
 
 /// <summary>The person left Kazakhstan on <see cref="Date"/>; the exit day is a day of stay.</summary>
 public sealed record Exited(CaseId CaseId, LocalDate Date, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
@@ -46,5 +77,13 @@ public static class CaseEventTypes
         [typeof(Entered)] = "Entered.v1",
         [typeof(Notified)] = "Notified.v1",
         [typeof(Exited)] = "Exited.v1",
+        [typeof(AddressChanged)] = "AddressChanged.v1",
+        [typeof(VisaIssued)] = "VisaIssued.v1",
+        [typeof(VisaExtended)] = "VisaExtended.v1",
+        [typeof(CategoryChanged)] = "CategoryChanged.v1",
+        [typeof(VisaCancelled)] = "VisaCancelled.v1",
+        [typeof(ResidencePermitIssued)] = "ResidencePermitIssued.v1",
+        [typeof(PassportReplaced)] = "PassportReplaced.v1",
+        [typeof(CaseClosed)] = "CaseClosed.v1",
     };
 }

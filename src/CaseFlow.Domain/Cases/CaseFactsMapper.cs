@@ -17,6 +17,14 @@ public static class CaseFactsMapper
                 case Entered x: facts.Add(new EnteredFact(x.Date)); break;
                 case Notified n: facts.Add(new NotifiedFact(n.Date)); break;
                 case Exited x: facts.Add(new ExitedFact(x.Date)); break;
+                case AddressChanged a: facts.Add(new AddressChangedFact(a.Date)); break;
+                case VisaIssued v: facts.Add(new VisaIssuedFact(v.Date, v.Category, v.Entries, v.ValidFrom, v.ValidTo, v.StayPerEntryDays, v.EVisa)); break;
+                case VisaExtended x: facts.Add(new VisaExtendedFact(x.Date, x.ValidTo)); break;
+                // The new visa continues the stay (the engine's continuation rule); the old one is replaced, not cancelled: no exit visa.
+                case CategoryChanged c: facts.Add(new VisaIssuedFact(c.Date, c.To, c.Entries, c.ValidFrom, c.ValidTo, c.StayPerEntryDays, false)); break;
+                case VisaCancelled c: facts.Add(new VisaCancelledFact(c.Date)); break;
+                case ResidencePermitIssued p: facts.Add(new ResidencePermitIssuedFact(p.Date, p.ValidFrom, p.ValidTo)); break;
+                case PassportReplaced p: facts.Add(new PassportReplacedFact(p.Date)); break;
             }
         }
         if (person is null) throw new InvalidOperationException("a case's facts need its CaseOpened event");
