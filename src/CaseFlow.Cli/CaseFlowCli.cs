@@ -11,10 +11,14 @@ public static class CaseFlowCli
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IClock? clock = null)
     {
         clock ??= SystemClock.Instance;
+        var db = new Option<string?>("--db") { Description = "PostgreSQL connection string (default: CASEFLOW_DB)", Recursive = true };
         var root = new RootCommand("CaseFlow: immigration-compliance case management for Kazakhstan host parties")
         {
+            db,
             RulesCommands.Evaluate(stdout, clock),
             RulesCommands.Plan(stdout),
+            UserCommands.Create(stdout, db),
+            ImportCommand.Create(stdout, stderr, db, clock),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -16,12 +16,14 @@ public sealed class EventTypeMap(JsonSerializerOptions options)
 
     public JsonSerializerOptions Options { get; } = options;
 
-    public EventTypeMap Register<T>(string name) where T : class
+    public EventTypeMap Register<T>(string name) where T : class => Register(typeof(T), name);
+
+    public EventTypeMap Register(Type type, string name)
     {
         if (!name.Contains(".v", StringComparison.Ordinal)) throw new ArgumentException($"type name '{name}' must carry a version, e.g. {name}.v1", nameof(name));
         if (types.ContainsKey(name)) throw new ArgumentException($"type name '{name}' is registered twice", nameof(name));
-        names.Add(typeof(T), name);
-        types.Add(name, typeof(T));
+        names.Add(type, name);
+        types.Add(name, type);
         return this;
     }
 

@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CaseFlow.Api.HostParties;
+using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Domain.Json;
+using CaseFlow.Domain.Rules;
 using CaseFlow.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -21,7 +24,10 @@ public sealed class FakeClock(Instant now) : IClock
     public void Set(Instant instant) => now = instant;
 }
 
-/// <summary>The API on a database of its own, with a fake clock set to 2024-06-01 12:00 in Almaty.</summary>
+/// <summary>
+/// The API on a database of its own, with a fake clock set to 2024-06-01 12:00 in Almaty, two host parties (A small, B large) and a
+/// user per role: compliance of A, compliance of B, auditor of A, ops, admin.
+/// </summary>
 public sealed class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public FakeClock Clock { get; } = new(Instant.FromUtc(2024, 6, 1, 7, 0));
@@ -29,11 +35,26 @@ public sealed class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public static JsonSerializerOptions Json => CaseFlowJson.Options;
 
+    public Guid HostA { get; } = Guid.CreateVersion7();
+    public Guid HostB { get; } = Guid.CreateVersion7();
+    public Dictionary<string, string> Keys { get; } = [];
+
     public async Task InitializeAsync()
     {
         connectionString = await TestPostgres.CreateDatabaseAsync("api");
         _ = Server; // start the host: migrations run at start
+        var hosts = Services.GetRequiredService<HostPartyStore>();
+        await hosts.AddAsync(new HostParty(HostA, "Host A", Bin(), HostPartySize.Small), "test");
+        await hosts.AddAsync(new HostParty(HostB, "Host B", Bin(), HostPartySize.Large), "test");
+        var users = Services.GetRequiredService<UserStore>();
+        Keys["compliance"] = (await users.AddAsync("Officer A", Role.Compliance, [HostA])).ApiKey;
+        Keys["complianceB"] = (await users.AddAsync("Officer B", Role.Compliance, [HostB])).ApiKey;
+        Keys["auditor"] = (await users.AddAsync("Auditor A", Role.Auditor, [HostA])).ApiKey;
+        Keys["ops"] = (await users.AddAsync("Ops", Role.Ops, [])).ApiKey;
+        Keys["admin"] = (await users.AddAsync("Admin", Role.Admin, [])).ApiKey;
     }
+
+    private static string Bin() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
 
@@ -44,22 +65,26 @@ public sealed class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IClock>(Clock)));
     }
 
-    public HttpClient Client(string actor = "officer-1")
+    /// <summary>A client sending the API key of <paramref name="user"/> (a key of <see cref="Keys"/>), or none.</summary>
+    public HttpClient Client(string? user = "compliance")
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-CaseFlow-Actor", actor);
+        if (user is not null) client.DefaultRequestHeaders.Add(UserStore.Header, Keys[user]);
         return client;
     }
 }
 
 public static class HttpExtensions
 {
-    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body, string? ifMatch = null)
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body, string? ifMatch = null, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: CaseFlowApp.Json) };
         if (ifMatch is not null) request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         return client.SendAsync(request);
     }
+
+    public static async Task<string> TypeAsync(this HttpResponseMessage response) => (await response.JsonAsync()).GetProperty("type").GetString()!;
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;

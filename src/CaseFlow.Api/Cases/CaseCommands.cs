@@ -1,38 +1,74 @@
+using System.Text.Json;
+using CaseFlow.Api.HostParties;
+using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using NodaTime;
+using Npgsql;
 
 namespace CaseFlow.Api.Cases;
 
 /// <summary>
-/// The path every change to an existing case takes: If-Match (428/412), load, decide, append with the inline projection, respond
-/// with the new ETag. A rejection appends nothing.
+/// The path every change to a case takes: If-Match (428/412), tenancy (404 for another host party's case), Idempotency-Key
+/// claimed in the append transaction, decide, append with the inline projection, respond with the new ETag. A refusal appends nothing.
 /// </summary>
-public sealed class CaseCommands(CaseRepository cases, RuleCatalogue catalogue, IClock clock)
+public sealed class CaseCommands(CaseRepository cases, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db)
 {
-    public async Task<IResult> ChangeAsync(HttpContext http, Guid id, Func<RequestContext, CaseCommand> command, CancellationToken ct)
+    public async Task<IResult> ChangeAsync(HttpContext http, Guid id, string body, Func<RequestContext, LoadedCase, CaseCommand> command, CancellationToken ct)
     {
         if (ETags.IfMatch(http.Request) is not { } expected) return Problems.PreconditionRequired();
+        var principal = http.Principal()!;
         var context = RequestContext.From(http, clock);
         var current = await cases.LoadAsync(new CaseId(id), ct: ct);
-        if (current is null) return Problems.NotFound($"case {id}");
-        if (current.Version != expected) return Problems.PreconditionFailed(expected, current.Version);
+        if (current is null || !principal.CanRead(current.HostPartyId)) return Problems.NotFound($"case {id}");
+        if (!principal.CanWrite(current.HostPartyId)) return Problems.Forbidden(principal);
 
-        var decision = CaseDecider.Decide(command(context), current.State, catalogue);
-        if (decision.Rejection is { } rejection) return Problems.Rejected(rejection);
+        return await InTransactionAsync(http, body, async (connection, tx) =>
+        {
+            if (current.Version != expected) return (null, Problems.PreconditionFailed(expected, current.Version));
+            var decision = CaseDecider.Decide(command(context, current), current.State, catalogue);
+            if (decision.Rejection is { } rejection) return (null, Problems.Rejected(rejection));
+            var updated = await cases.AppendAsync(connection, tx, current, current.Id, decision.Events, Metadata(context, principal), ct);
+            var view = CaseView.From(updated, catalogue, context.Today, await HostPartyStore.SizeAsync(connection, tx, updated.HostPartyId, ct));
+            return (new StoredResponse(StatusCodes.Status200OK, null, ETags.Format(updated.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction with the request's Idempotency-Key (if any) claimed first: a stored response is
+    /// replayed, a reused key with another body is 422, a refusal or a concurrency failure rolls everything back.
+    /// </summary>
+    public async Task<IResult> InTransactionAsync(HttpContext http, string body,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<(StoredResponse? Response, IResult? Problem)>> work, CancellationToken ct)
+    {
+        var principal = http.Principal()!;
+        var key = Idempotency.KeyOf(http.Request);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (key is not null)
+        {
+            switch (await Idempotency.ClaimAsync(connection, tx, principal.UserId, key, Idempotency.Hash(http.Request.Method, http.Request.Path, body), ct))
+            {
+                case Idempotency.Replay replay: return replay.Response.ToResult(http.Response);
+                case Idempotency.Mismatch: return Idempotency.MismatchProblem(key);
+            }
+        }
         try
         {
-            var updated = await cases.AppendAsync(current, current.Id, decision.Events, Metadata(context), ct);
-            ETags.Set(http.Response, updated.Version);
-            return Results.Ok(CaseView.From(updated, catalogue, context.Today));
+            var (response, problem) = await work(connection, tx);
+            if (problem is not null) return problem;
+            if (key is not null) await Idempotency.StoreAsync(connection, tx, principal.UserId, key, response!, ct);
+            await tx.CommitAsync(ct);
+            return response!.ToResultFirstTime(http.Response);
         }
         catch (ConcurrencyException e)
         {
-            return Problems.PreconditionFailed(expected, e.ActualVersion);
+            return Problems.PreconditionFailed(e.ExpectedVersion, e.ActualVersion);
         }
     }
 
-    public EventMetadata Metadata(RequestContext context) => new(context.Actor, context.CorrelationId, null, catalogue.Version);
+    public EventMetadata Metadata(RequestContext context, Principal principal) => new(principal.Actor, context.CorrelationId, null, catalogue.Version);
 }

@@ -1,15 +1,20 @@
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Json;
+using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using NodaTime;
+using Npgsql;
 
 namespace CaseFlow.Api.Cases;
 
 /// <summary>A case loaded from its stream: the events, the folded state and the stream version (the ETag).</summary>
-public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, CaseState State, long Version);
+public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, CaseState State, long Version)
+{
+    public Guid HostPartyId => State.HostPartyId!.Value.Value;
+}
 
 /// <summary>Loads cases from the event store and appends decided events with the case status projection in the same transaction.</summary>
-public sealed class CaseRepository(PostgresEventStore store)
+public sealed class CaseRepository(PostgresEventStore store, RuleCatalogue catalogue)
 {
     public const string StreamType = "case";
 
@@ -18,10 +23,7 @@ public sealed class CaseRepository(PostgresEventStore store)
     private static EventTypeMap CreateTypes()
     {
         var map = new EventTypeMap(CaseFlowJson.Options);
-        map.Register<CaseOpened>(CaseEventTypes.Names[typeof(CaseOpened)]);
-        map.Register<Entered>(CaseEventTypes.Names[typeof(Entered)]);
-        map.Register<Notified>(CaseEventTypes.Names[typeof(Notified)]);
-        map.Register<Exited>(CaseEventTypes.Names[typeof(Exited)]);
+        foreach (var (type, name) in CaseEventTypes.Names) map.Register(type, name);
         return map;
     }
 
@@ -36,17 +38,25 @@ public sealed class CaseRepository(PostgresEventStore store)
         return new LoadedCase(id, events, CaseState.Fold(events), recorded[^1].Version);
     }
 
-    /// <summary>Appends at <paramref name="expectedVersion"/>; throws <see cref="ConcurrencyException"/> when another writer came first.</summary>
+    /// <summary>Appends in its own transaction. Throws <see cref="ConcurrencyException"/> when another writer came first.</summary>
     public async Task<LoadedCase> AppendAsync(LoadedCase? current, CaseId id, IReadOnlyList<CaseEvent> decided, EventMetadata metadata, CancellationToken ct)
     {
-        var before = current?.Events ?? [];
-        var events = before.Concat(decided).ToList();
-        var state = CaseState.Fold(events);
-        var expected = current?.Version ?? 0;
-        var version = expected + decided.Count;
-        var tenant = state.HostPartyId!.Value.ToString();
-        await store.AppendAsync(id.Value, StreamType, tenant, expected, [.. decided.Select(e => Types.ToNew(e, Guid.CreateVersion7()))], metadata,
-            (connection, tx, appended, token) => CaseStatusProjection.ApplyAsync(connection, tx, id, state, version, appended[^1].RecordedAt, token), ct);
-        return new LoadedCase(id, events, state, version);
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var updated = await AppendAsync(connection, tx, current, id, decided, metadata, ct);
+        await tx.CommitAsync(ct);
+        return updated;
+    }
+
+    /// <summary>Appends at the loaded version inside the caller's transaction, with the inline status projection.</summary>
+    public async Task<LoadedCase> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase? current, CaseId id, IReadOnlyList<CaseEvent> decided,
+        EventMetadata metadata, CancellationToken ct)
+    {
+        var events = (current?.Events ?? []).Concat(decided).ToList();
+        var updated = new LoadedCase(id, events, CaseState.Fold(events), (current?.Version ?? 0) + decided.Count);
+        var appended = await PostgresEventStore.AppendAsync(connection, tx, id.Value, StreamType, updated.HostPartyId.ToString(), current?.Version ?? 0,
+            [.. decided.Select(e => Types.ToNew(e, Guid.CreateVersion7()))], metadata, ct);
+        await CaseStatusProjection.ApplyAsync(connection, tx, updated, catalogue, appended[^1].RecordedAt, ct);
+        return updated;
     }
 }

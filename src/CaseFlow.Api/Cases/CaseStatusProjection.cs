@@ -1,35 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CaseFlow.Api.HostParties;
 using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Rules;
 using NodaTime;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CaseFlow.Api.Cases;
 
-/// <summary>The inline case status read model (table case_status), upserted in the append transaction from the folded state.</summary>
+/// <summary>What the status row says of a case, from its events alone (deterministic: no clock).</summary>
+public sealed record CaseStatusRow(string Status, StayBasisKind? Basis, LocalDate? PermittedUntil, DeadlineKind? NextDeadlineKind, LocalDate? NextDeadlineDue,
+    decimal FineMci, decimal? FineTenge, string? CatalogueVersion);
+
+/// <summary>
+/// The inline case status read model (table case_status), upserted in the append transaction. Its figures are evaluated as of
+/// the latest business date in the stream, never the clock, so a rebuild gives the same rows; <c>GET /api/cases/{id}</c> adds
+/// the live evaluation as of today. The next deadline is the earliest one not yet met; lists sort by it.
+/// </summary>
 public static class CaseStatusProjection
 {
-    public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CaseId id, CaseState state, long version, Instant recordedAt, CancellationToken ct)
+    public static CaseStatusRow Compute(LoadedCase c, RuleCatalogue catalogue, HostPartySize? size)
     {
+        var dates = c.Events.Select(CaseEvents.DateOf).OfType<LocalDate>().ToList();
+        if (dates.Count == 0) return new CaseStatusRow(c.State.Closed ? "closed" : "notArrived", null, null, null, null, 0, 0, catalogue.Version);
+        var e = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), dates.Max());
+        var next = e.Deadlines.Where(d => d.Status != DeadlineStatus.Met).OrderBy(d => d.Due).FirstOrDefault();
+        var status = c.State.Closed ? "closed"
+            : c.State.LastEntry is null ? "notArrived"
+            : !c.State.InCountry ? "left"
+            : e.OverstayDays > 0 ? "overstaying"
+            : "inCountry";
+        return new CaseStatusRow(status, c.State.LastEntry is null ? null : e.Basis, e.PermittedUntil, c.State.Closed ? null : next?.Kind, c.State.Closed ? null : next?.Due,
+            e.Fines.Sum(f => f.Mci), e.Fines.Any(f => f.Tenge is null) ? null : e.Fines.Sum(f => f.Tenge!.Value), e.CatalogueVersion);
+    }
+
+    public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase c, RuleCatalogue catalogue, Instant recordedAt, CancellationToken ct)
+    {
+        var size = await HostPartyStore.SizeAsync(connection, tx, c.HostPartyId, ct);
+        var row = Compute(c, catalogue, size);
+        var state = c.State;
+        var p = state.Person!;
         await using var command = new NpgsqlCommand("""
             INSERT INTO case_status (case_id, host_party_id, version, nationality, family_name, given_names, in_country, last_entry, last_exit,
-                                     notification_status, last_notified, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                notification_status, last_notified, updated_at, status, basis, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
+                catalogue_version, passport_hash, passport_masked)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
             ON CONFLICT (case_id) DO UPDATE SET
                 version = EXCLUDED.version, in_country = EXCLUDED.in_country, last_entry = EXCLUDED.last_entry, last_exit = EXCLUDED.last_exit,
-                notification_status = EXCLUDED.notification_status, last_notified = EXCLUDED.last_notified, updated_at = EXCLUDED.updated_at
+                notification_status = EXCLUDED.notification_status, last_notified = EXCLUDED.last_notified, updated_at = EXCLUDED.updated_at,
+                status = EXCLUDED.status, basis = EXCLUDED.basis, permitted_until = EXCLUDED.permitted_until, next_deadline_kind = EXCLUDED.next_deadline_kind,
+                next_deadline_due = EXCLUDED.next_deadline_due, fine_mci = EXCLUDED.fine_mci, fine_tenge = EXCLUDED.fine_tenge,
+                catalogue_version = EXCLUDED.catalogue_version, passport_hash = EXCLUDED.passport_hash, passport_masked = EXCLUDED.passport_masked
             """, connection, tx);
-        var p = state.Person!;
-        command.Parameters.Add(new() { Value = id.Value });
-        command.Parameters.Add(new() { Value = state.HostPartyId!.Value.Value });
-        command.Parameters.Add(new() { Value = version });
-        command.Parameters.Add(new() { Value = p.Nationality });
-        command.Parameters.Add(new() { Value = p.FamilyName });
-        command.Parameters.Add(new() { Value = p.GivenNames });
-        command.Parameters.Add(new() { Value = state.InCountry });
-        command.Parameters.Add(new() { Value = (object?)state.LastEntry?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
-        command.Parameters.Add(new() { Value = (object?)state.LastExit?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
-        command.Parameters.Add(new() { Value = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(state.Notification.ToString()) });
-        command.Parameters.Add(new() { Value = (object?)state.LastNotified?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
-        command.Parameters.Add(new() { Value = recordedAt.ToDateTimeUtc() });
+        void Add(object? value, NpgsqlDbType type) => command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
+        Add(c.Id.Value, NpgsqlDbType.Uuid);
+        Add(c.HostPartyId, NpgsqlDbType.Uuid);
+        Add(c.Version, NpgsqlDbType.Bigint);
+        Add(p.Nationality, NpgsqlDbType.Text);
+        Add(p.FamilyName, NpgsqlDbType.Text);
+        Add(p.GivenNames, NpgsqlDbType.Text);
+        Add(state.InCountry, NpgsqlDbType.Boolean);
+        Add(state.LastEntry?.ToDateOnly(), NpgsqlDbType.Date);
+        Add(state.LastExit?.ToDateOnly(), NpgsqlDbType.Date);
+        Add(Camel(state.Notification.ToString()), NpgsqlDbType.Text);
+        Add(state.LastNotified?.ToDateOnly(), NpgsqlDbType.Date);
+        Add(recordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz);
+        Add(row.Status, NpgsqlDbType.Text);
+        Add(row.Basis is { } b ? Camel(b.ToString()) : null, NpgsqlDbType.Text);
+        Add(row.PermittedUntil?.ToDateOnly(), NpgsqlDbType.Date);
+        Add(row.NextDeadlineKind is { } k ? Camel(k.ToString()) : null, NpgsqlDbType.Text);
+        Add(row.NextDeadlineDue?.ToDateOnly(), NpgsqlDbType.Date);
+        Add(row.FineMci, NpgsqlDbType.Numeric);
+        Add(row.FineTenge, NpgsqlDbType.Numeric);
+        Add(row.CatalogueVersion, NpgsqlDbType.Text);
+        Add(PassportHash(p.PassportNumber), NpgsqlDbType.Bytea);
+        Add(Mask(p.PassportNumber), NpgsqlDbType.Text);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>Passport numbers are searched by exact match on this hash and shown masked in lists.</summary>
+    public static byte[] PassportHash(string passport) => SHA256.HashData(Encoding.UTF8.GetBytes(passport.Trim().ToUpperInvariant()));
+
+    public static string Mask(string passport) => passport.Length <= 4 ? "****" : $"{passport[..2]}{new string('*', passport.Length - 4)}{passport[^2..]}";
+
+    private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 }

@@ -4,20 +4,44 @@ using NodaTime;
 
 namespace CaseFlow.Api.Cases;
 
-/// <summary>What users ask of a case first: where the person is, the notification, and the live evaluation as of today (Asia/Almaty).</summary>
+public sealed record NextDeadline(DeadlineKind Kind, LocalDate Due);
+
+public sealed record FineTotal(decimal Mci, decimal? Tenge);
+
+/// <summary>
+/// What users ask of a case first: where the person is, on what basis, the last lawful day and the days left, the next deadline,
+/// the open fine exposure and the catalogue version, plus the full evaluation as of today (Asia/Almaty).
+/// </summary>
 public sealed record CaseView(
     Guid Id,
     Guid HostPartyId,
     long Version,
     Person Person,
+    string Status,
     bool InCountry,
+    StayBasisKind? Basis,
     LocalDate? LastEntry,
     LocalDate? LastExit,
     NotificationStatus NotificationStatus,
     LocalDate? LastNotified,
+    LocalDate? PermittedUntil,
+    int? DaysLeft,
+    NextDeadline? NextDeadline,
+    FineTotal FineExposure,
+    string CatalogueVersion,
     Evaluation Evaluation)
 {
-    public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today) => new(
-        c.Id.Value, c.State.HostPartyId!.Value.Value, c.Version, c.State.Person!, c.State.InCountry, c.State.LastEntry, c.State.LastExit,
-        c.State.Notification, c.State.LastNotified, RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events), today));
+    public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySize? size)
+    {
+        var evaluation = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), today);
+        var row = CaseStatusProjection.Compute(c, catalogue, size);
+        var next = evaluation.Deadlines.Where(d => d.Status != DeadlineStatus.Met).OrderBy(d => d.Due).FirstOrDefault();
+        int? daysLeft = c.State.InCountry && evaluation.PermittedUntil is { } until ? Period.DaysBetween(today, until) : null;
+        return new CaseView(
+            c.Id.Value, c.HostPartyId, c.Version, c.State.Person!, row.Status, c.State.InCountry, c.State.LastEntry is null ? null : evaluation.Basis,
+            c.State.LastEntry, c.State.LastExit, c.State.Notification, c.State.LastNotified, evaluation.PermittedUntil, daysLeft,
+            c.State.Closed || next is null ? null : new NextDeadline(next.Kind, next.Due),
+            new FineTotal(evaluation.Fines.Sum(f => f.Mci), evaluation.Fines.Any(f => f.Tenge is null) ? null : evaluation.Fines.Sum(f => f.Tenge!.Value)),
+            evaluation.CatalogueVersion, evaluation);
+    }
 }

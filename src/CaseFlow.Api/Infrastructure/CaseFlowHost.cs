@@ -1,6 +1,9 @@
 using CaseFlow.Api.Cases;
 using CaseFlow.Api.Demo;
 using CaseFlow.Api.Health;
+using CaseFlow.Api.HostParties;
+using CaseFlow.Api.Imports;
+using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Database;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Api.Rules;
@@ -31,6 +34,9 @@ public static class CaseFlowHost
         builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<CaseRepository>();
         builder.Services.AddSingleton<CaseCommands>();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<HostPartyStore>();
+        builder.Services.AddSingleton<CaseImporter>();
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddHostedService<DatabaseStartup>();
 
@@ -51,9 +57,12 @@ public static class CaseFlowHost
             o.SwaggerEndpoint("/openapi/v1.json", "CaseFlow v1");
             o.RoutePrefix = "docs";
         });
+        app.UseApiKeys();
         app.MapHealth();
+        app.MapHostParties();
         app.MapCases();
         app.MapRules();
+        app.MapImports();
         return app;
     }
 }

@@ -64,6 +64,7 @@ public static class CaseDecider
     private static Decision Enter(RecordEntry c, CaseState state)
     {
         if (c.Date > c.Today) return Future("date", c.Date, c);
+        if (string.IsNullOrWhiteSpace(c.BorderPoint)) return Decision.Reject(RejectionKind.Validation, "validation", "borderPoint", "required");
         if (state.InCountry)
             return Decision.Reject(RejectionKind.Rule, "stay.entry-while-in-country", "date", $"entry on {c.Date:yyyy-MM-dd}: the person is already in the country since {state.LastEntry:yyyy-MM-dd}");
         if (state.LastExit is { } exit && c.Date < exit)

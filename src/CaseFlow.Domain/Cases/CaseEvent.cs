@@ -87,3 +87,23 @@ public static class CaseEventTypes
         [typeof(CaseClosed)] = "CaseClosed.v1",
     };
 }
+
+public static class CaseEvents
+{
+    /// <summary>The business date of an event (the date the fact became true); null for <see cref="CaseOpened"/>.</summary>
+    public static LocalDate? DateOf(CaseEvent e) => e switch
+    {
+        Entered x => x.Date,
+        Notified x => x.Date,
+        Exited x => x.Date,
+        AddressChanged x => x.Date,
+        VisaIssued x => x.Date,
+        VisaExtended x => x.Date,
+        CategoryChanged x => x.Date,
+        VisaCancelled x => x.Date,
+        ResidencePermitIssued x => x.Date,
+        PassportReplaced x => x.Date,
+        CaseClosed x => x.Date,
+        _ => null,
+    };
+}

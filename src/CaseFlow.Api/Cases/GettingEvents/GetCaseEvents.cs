@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.EventStore;
 using NodaTime;
@@ -14,10 +15,12 @@ public static class GetCaseEventsEndpoint
         Guid id, HttpContext http, PostgresEventStore store, CancellationToken ct) =>
     {
         var events = await store.ReadStreamAsync(id, ct: ct);
-        if (events.Count == 0) return Problems.NotFound($"case {id}");
+        var tenant = events.Count == 0 ? null : await store.StreamTenantAsync(id, ct);
+        if (tenant is null || !Guid.TryParse(tenant, out var host) || !http.Principal()!.CanRead(host)) return Problems.NotFound($"case {id}");
         ETags.Set(http.Response, events[^1].Version);
         return Results.Ok(events.Select(e => new EventView(e.Sequence, e.EventId, e.Version, e.Type, e.Data, e.Metadata, e.RecordedAt, Convert.ToHexStringLower(e.Hash))));
     })
+    .RequireRoles(Role.Compliance, Role.Auditor)
     .WithName("GetCaseEvents")
     .Produces<IEnumerable<EventView>>()
     .ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,48 +1,117 @@
+using System.Globalization;
+using System.Text;
+using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using NodaTime;
+using NodaTime.Text;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CaseFlow.Api.Cases.ListingCases;
 
-/// <summary>A case in a list: no passport number, no birth date (lists are for finding cases, not for reading personal data).</summary>
-public sealed record CaseSummary(Guid Id, Guid HostPartyId, long Version, string FamilyName, string GivenNames, string Nationality, bool InCountry,
-    LocalDate? LastEntry, LocalDate? LastExit, string NotificationStatus);
+/// <summary>A case in a list: the passport number masked, no birth date.</summary>
+public sealed record CaseSummary(Guid Id, Guid HostPartyId, long Version, string FamilyName, string GivenNames, string Nationality, string Passport, string Status,
+    bool InCountry, string? Basis, LocalDate? LastEntry, LocalDate? LastExit, string NotificationStatus, LocalDate? PermittedUntil, NextDeadlineSummary? NextDeadline,
+    FineTotal FineExposure);
+
+public sealed record NextDeadlineSummary(string Kind, LocalDate Due);
 
 public sealed record CasePage(IReadOnlyList<CaseSummary> Items, string? Next);
 
-/// <summary><c>GET /api/cases?hostParty=&amp;nationality=&amp;inCountry=&amp;after=&amp;limit=</c>: cases from the status projection, oldest first,
-/// keyset-paged by case id (UUIDv7, so creation order). <c>next</c> is the cursor for the following page.</summary>
+/// <summary>
+/// <c>GET /api/cases?hostParty=&amp;status=&amp;nationality=&amp;deadlineBefore=&amp;q=&amp;after=&amp;limit=</c>: the caller's cases from the status
+/// projection, sorted by next deadline (cases without one last), keyset-paged (<c>next</c> is the cursor). <c>q</c> matches a name
+/// (contains, case-insensitive) or a passport number (exact).
+/// </summary>
 public static class ListCasesEndpoint
 {
+    private static readonly string[] Statuses = ["notArrived", "inCountry", "overstaying", "left", "closed"];
+
     public static void MapListCases(this RouteGroupBuilder cases) => cases.MapGet("", async (
-        NpgsqlDataSource db, Guid? hostParty, string? nationality, bool? inCountry, Guid? after, int? limit, CancellationToken ct) =>
+        HttpContext http, NpgsqlDataSource db, Guid? hostParty, string? status, string? nationality, string? deadlineBefore, string? q, string? after, int? limit,
+        CancellationToken ct) =>
     {
+        var principal = http.Principal()!;
         var size = limit ?? 50;
         if (size is < 1 or > 500) return Problems.Validation("limit", "must be between 1 and 500");
+        if (status is not null && !Statuses.Contains(status)) return Problems.Validation("status", $"one of {string.Join(", ", Statuses)}");
+        LocalDate? before = null;
+        if (deadlineBefore is not null)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(deadlineBefore);
+            if (!parsed.Success) return Problems.Validation("deadlineBefore", $"'{deadlineBefore}' is not a date in the form YYYY-MM-DD");
+            before = parsed.Value;
+        }
+        (DateOnly Due, Guid Id)? cursor = null;
+        if (after is not null)
+        {
+            cursor = ParseCursor(after);
+            if (cursor is null) return Problems.Validation("after", "not a cursor this API issued");
+        }
+        if (hostParty is { } h && !principal.HostParties.Contains(h)) return Results.Ok(new CasePage([], null));
+        var hosts = hostParty is { } one ? new[] { one } : principal.HostParties.ToArray();
+
         await using var command = db.CreateCommand("""
-            SELECT case_id, host_party_id, version, family_name, given_names, nationality, in_country, last_entry, last_exit, notification_status
+            SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, status, in_country, basis, last_entry, last_exit,
+                   notification_status, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
+                   COALESCE(next_deadline_due, 'infinity'::date) AS sort_due
             FROM case_status
-            WHERE ($1::uuid IS NULL OR host_party_id = $1) AND ($2::text IS NULL OR nationality = $2) AND ($3::boolean IS NULL OR in_country = $3)
-              AND ($4::uuid IS NULL OR case_id > $4)
-            ORDER BY case_id
-            LIMIT $5
+            WHERE host_party_id = ANY($1)
+              AND ($2::text IS NULL OR status = $2)
+              AND ($3::text IS NULL OR nationality = $3)
+              AND ($4::date IS NULL OR next_deadline_due <= $4)
+              AND ($5::text IS NULL OR passport_hash = $6 OR lower(family_name || ' ' || given_names) LIKE '%' || lower($5) || '%'
+                   OR lower(given_names || ' ' || family_name) LIKE '%' || lower($5) || '%')
+              AND ($7::date IS NULL OR (COALESCE(next_deadline_due, 'infinity'::date), case_id) > ($7, $8))
+            ORDER BY COALESCE(next_deadline_due, 'infinity'::date), case_id
+            LIMIT $9
             """);
-        command.Parameters.Add(new() { Value = (object?)hostParty ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        command.Parameters.Add(new() { Value = (object?)nationality?.ToUpperInvariant() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)inCountry ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
-        command.Parameters.Add(new() { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        command.Parameters.Add(new() { Value = size + 1 });
-        var items = new List<CaseSummary>();
+        void Add(object? value, NpgsqlDbType type) => command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
+        Add(hosts, NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        Add(status, NpgsqlDbType.Text);
+        Add(nationality?.ToUpperInvariant(), NpgsqlDbType.Text);
+        Add(before?.ToDateOnly(), NpgsqlDbType.Date);
+        Add(string.IsNullOrWhiteSpace(q) ? null : q.Trim(), NpgsqlDbType.Text);
+        Add(string.IsNullOrWhiteSpace(q) ? null : CaseStatusProjection.PassportHash(q), NpgsqlDbType.Bytea);
+        Add(cursor?.Due, NpgsqlDbType.Date);
+        Add(cursor?.Id, NpgsqlDbType.Uuid);
+        Add(size + 1, NpgsqlDbType.Integer);
+
+        var items = new List<(CaseSummary Summary, DateOnly SortDue)>();
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct))
-            items.Add(new CaseSummary(row.GetGuid(0), row.GetGuid(1), row.GetInt64(2), row.GetString(3), row.GetString(4), row.GetString(5), row.GetBoolean(6),
-                Date(row, 7), Date(row, 8), row.GetString(9)));
-        var next = items.Count > size ? items[size - 1].Id.ToString() : null;
-        return Results.Ok(new CasePage(items.Take(size).ToList(), next));
+        {
+            items.Add((new CaseSummary(row.GetGuid(0), row.GetGuid(1), row.GetInt64(2), row.GetString(3), row.GetString(4), row.GetString(5),
+                row.IsDBNull(6) ? "****" : row.GetString(6), row.GetString(7), row.GetBoolean(8), row.IsDBNull(9) ? null : row.GetString(9), Date(row, 10), Date(row, 11),
+                row.GetString(12), Date(row, 13), row.IsDBNull(14) ? null : new NextDeadlineSummary(row.GetString(14), Date(row, 15)!.Value),
+                new FineTotal(row.GetDecimal(16), row.IsDBNull(17) ? null : row.GetDecimal(17))), row.GetFieldValue<DateOnly>(18)));
+        }
+        var next = items.Count > size ? Cursor(items[size - 1].SortDue, items[size - 1].Summary.Id) : null;
+        return Results.Ok(new CasePage([.. items.Take(size).Select(i => i.Summary)], next));
     })
+    .RequireRoles(Role.Compliance, Role.Auditor)
     .WithName("ListCases")
     .Produces<CasePage>()
     .ProducesValidationProblem();
 
     private static LocalDate? Date(NpgsqlDataReader row, int i) => row.IsDBNull(i) ? null : LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(i));
+
+    private static string Cursor(DateOnly due, Guid id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{due.ToString("O", CultureInfo.InvariantCulture)}|{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (DateOnly, Guid)? ParseCursor(string cursor)
+    {
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            return parts.Length == 2 && DateOnly.TryParseExact(parts[0], "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due) && Guid.TryParse(parts[1], out var id)
+                ? (due, id) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,7 +1,12 @@
+using System.Text.Json;
+using CaseFlow.Api.HostParties;
+using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
 using NodaTime;
+using Npgsql;
 
 namespace CaseFlow.Api.Cases.OpeningCase;
 
@@ -9,31 +14,52 @@ public sealed record PersonRequest(string FamilyName, string GivenNames, string 
 
 public sealed record OpenCaseRequest(PersonRequest Person, Guid HostPartyId);
 
-/// <summary><c>POST /api/cases</c>: opens a case for a foreigner hosted by a host party. 201 with Location and ETag "1".</summary>
+/// <summary><c>POST /api/cases</c>: opens a case for a foreigner hosted by one of the caller's host parties. 201 with Location and ETag "1".
+/// One case per person (nationality and passport number) and host party: a second is 409.</summary>
 public static class OpenCaseEndpoint
 {
     public static void MapOpenCase(this RouteGroupBuilder cases) => cases.MapPost("", async (
         HttpContext http, CaseRepository repository, CaseCommands commands, RuleCatalogue catalogue, IClock clock, CancellationToken ct) =>
     {
-        var (request, problem) = await Body.ReadAsync<OpenCaseRequest>(http.Request, ct);
+        var (request, body, problem) = await Body.ReadWithTextAsync<OpenCaseRequest>(http.Request, ct);
         if (problem is not null) return problem;
         var p = request!.Person;
         if (string.IsNullOrWhiteSpace(p.FamilyName)) return Problems.Validation("person.familyName", "required");
         if (string.IsNullOrWhiteSpace(p.PassportNumber)) return Problems.Validation("person.passportNumber", "required");
-        if (request.HostPartyId == Guid.Empty) return Problems.Validation("hostPartyId", "required");
+        var principal = http.Principal()!;
+        if (!principal.CanWrite(request.HostPartyId))
+            return Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not your host party", $"you may not open cases for host party {request.HostPartyId}");
 
         var context = RequestContext.From(http, clock);
         var id = CaseId.New();
         var person = new Person(p.FamilyName.Trim(), p.GivenNames.Trim(), p.Nationality.Trim().ToUpperInvariant(), p.BirthDate, p.PassportNumber.Trim().ToUpperInvariant(), p.PassportExpiry);
-        var decision = CaseDecider.Decide(new OpenCase(id, person, new HostPartyId(request.HostPartyId), context.Actor, context.Today), CaseState.Initial, catalogue);
+        var decision = CaseDecider.Decide(new OpenCase(id, person, new HostPartyId(request.HostPartyId), principal.Actor, context.Today), CaseState.Initial, catalogue);
         if (decision.Rejection is { } rejection) return Problems.Rejected(rejection);
 
-        var opened = await repository.AppendAsync(null, id, decision.Events, commands.Metadata(context), ct);
-        ETags.Set(http.Response, opened.Version);
-        return Results.Created($"/api/cases/{id}", CaseView.From(opened, catalogue, context.Today));
+        return await commands.InTransactionAsync(http, body, async (connection, tx) =>
+        {
+            if (await HostPartyStore.SizeAsync(connection, tx, request.HostPartyId, ct) is null)
+                return (null, Problems.Validation("hostPartyId", $"no host party {request.HostPartyId}"));
+            // The unique index on (host party, nationality, passport) decides duplicates.
+            try
+            {
+                await tx.SaveAsync("open", ct);
+                var opened = await repository.AppendAsync(connection, tx, null, id, decision.Events, commands.Metadata(context, principal), ct);
+                var view = CaseView.From(opened, catalogue, context.Today, await HostPartyStore.SizeAsync(connection, tx, request.HostPartyId, ct));
+                return (new StoredResponse(StatusCodes.Status201Created, $"/api/cases/{id}", ETags.Format(opened.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "case_status_person")
+            {
+                await tx.RollbackAsync("open", ct);
+                return (null, Problems.Problem(StatusCodes.Status409Conflict, "case.duplicate-person", "The person already has a case",
+                    $"host party {request.HostPartyId} already has a case for {person.Nationality} passport {CaseStatusProjection.Mask(person.PassportNumber)}"));
+            }
+        }, ct);
     })
+    .RequireRoles(Role.Compliance)
     .WithName("OpenCase")
     .Produces<CaseView>(StatusCodes.Status201Created)
     .ProducesValidationProblem()
+    .ProducesProblem(StatusCodes.Status403Forbidden)
     .ProducesProblem(StatusCodes.Status409Conflict);
 }

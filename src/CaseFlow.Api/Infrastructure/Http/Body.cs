@@ -19,16 +19,25 @@ public static class Body
 
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
+        var (value, _, problem) = await ReadWithTextAsync<T>(request, ct);
+        return (value, problem);
+    }
+
+    /// <summary>Also returns the body's text (for the Idempotency-Key request hash).</summary>
+    public static async Task<(T? Value, string Text, IResult? Problem)> ReadWithTextAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
         if (request.ContentType is not { } type || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return (null, Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "JSON expected", "Send the body as application/json"));
+            return (null, "", Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "JSON expected", "Send the body as application/json"));
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(ct);
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Strict, ct);
-            return value is null ? (null, Problems.Validation("$", "a JSON object is required")) : (value, null);
+            var value = JsonSerializer.Deserialize<T>(text, Strict);
+            return value is null ? (null, text, Problems.Validation("$", "a JSON object is required")) : (value, text, null);
         }
         catch (JsonException e)
         {
-            return (null, Problems.Validation(FieldOf(e), Reason(e)));
+            return (null, text, Problems.Validation(FieldOf(e), Reason(e)));
         }
     }
 

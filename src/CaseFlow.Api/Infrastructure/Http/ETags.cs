@@ -5,7 +5,9 @@ namespace CaseFlow.Api.Infrastructure.Http;
 /// <summary>ETag = the case stream's version, as a strong entity tag (<c>"3"</c>).</summary>
 public static class ETags
 {
-    public static void Set(HttpResponse response, long version) => response.Headers.ETag = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+    public static void Set(HttpResponse response, long version) => response.Headers.ETag = Format(version);
+
+    public static string Format(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>The version in If-Match; null when the header is absent (428), -1 when it is not a version we issued (412).</summary>
     public static long? IfMatch(HttpRequest request)

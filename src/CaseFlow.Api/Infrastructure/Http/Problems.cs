@@ -39,6 +39,9 @@ public static class Problems
     public static IResult PreconditionFailed(long expected, long? actual) => Problem(StatusCodes.Status412PreconditionFailed, "precondition-failed", "The case has changed",
         $"If-Match named version {expected} but the case is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: read it again");
 
+    public static IResult Forbidden(CaseFlow.Api.Infrastructure.Auth.Principal principal) => Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role",
+        $"The {principal.Role.ToString().ToLowerInvariant()} role may read but not change this case");
+
     public static IResult Problem(int status, string code, string title, string detail) =>
         Results.Problem(new ProblemDetails { Type = TypePrefix + code, Title = title, Status = status, Detail = detail });
 }

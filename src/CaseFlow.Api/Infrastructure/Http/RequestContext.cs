@@ -2,17 +2,16 @@ using NodaTime;
 
 namespace CaseFlow.Api.Infrastructure.Http;
 
-/// <summary>Who acts, under which correlation id, and today's date in Asia/Almaty (legal dates are Almaty local dates).</summary>
+/// <summary>Who acts (the API key's user), under which correlation id, and today's date in Asia/Almaty (legal dates are Almaty local dates).</summary>
 public sealed record RequestContext(string Actor, Guid CorrelationId, LocalDate Today, Instant Now)
 {
-    public const string ActorHeader = "X-CaseFlow-Actor";
     public const string CorrelationHeader = "X-Correlation-Id";
     private static readonly DateTimeZone Almaty = DateTimeZoneProviders.Tzdb["Asia/Almaty"];
 
     public static RequestContext From(HttpContext http, IClock clock)
     {
         var now = clock.GetCurrentInstant();
-        var actor = http.Request.Headers[ActorHeader].ToString() is { Length: > 0 and <= 100 } a ? a : "anonymous";
+        var actor = CaseFlow.Api.Infrastructure.Auth.ApiKeyAuthentication.Principal(http)?.Actor ?? "anonymous";
         var correlation = Guid.TryParse(http.Request.Headers[CorrelationHeader], out var c) ? c : Guid.CreateVersion7();
         http.Response.Headers[CorrelationHeader] = correlation.ToString();
         return new RequestContext(actor, correlation, now.InZone(Almaty).Date, now);
