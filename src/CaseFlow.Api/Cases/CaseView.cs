@@ -36,7 +36,8 @@ public sealed record CaseView(
         var evaluation = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), today);
         var row = CaseStatusProjection.Compute(c, catalogue, size);
         var next = evaluation.Deadlines.Where(d => d.Status != DeadlineStatus.Met).OrderBy(d => d.Due).FirstOrDefault();
-        int? daysLeft = c.State.InCountry && evaluation.PermittedUntil is { } until ? Period.DaysBetween(today, until) : null;
+        // Lawful days left including today: 1 on the last lawful day, 0 once overstaying.
+        int? daysLeft = c.State.InCountry && evaluation.PermittedUntil is { } until ? Math.Max(0, Period.DaysBetween(today, until) + 1) : null;
         return new CaseView(
             c.Id.Value, c.HostPartyId, c.Version, c.State.Person!, row.Status, c.State.InCountry, c.State.LastEntry is null ? null : evaluation.Basis,
             c.State.LastEntry, c.State.LastExit, c.State.Notification, c.State.LastNotified, evaluation.PermittedUntil, daysLeft,

@@ -113,7 +113,8 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
             if (parts[1].Length > 0)
             {
                 var exit = Date(parts[1], "stays");
-                dated.Add((exit, 3, new RecordExit(id, exit, actor, today)));
+                // A pair's exit is decided right after its entry, even when it is dated earlier: the decider then names the fault.
+                dated.Add((exit < entry ? entry : exit, 3, new RecordExit(id, exit, actor, today)));
             }
         }
         foreach (var notified in Split(field("notified")))

@@ -16,7 +16,8 @@ public static class ImportEndpoints
         if (!principal.CanWrite(host)) return Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not your host party", $"you may not import cases for host party {host}");
         if (http.Request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "CSV expected", "Send the caseload as text/csv");
-        using var reader = new StreamReader(http.Request.Body);
+        using var body = new StreamReader(http.Request.Body);
+        using var reader = new StringReader(await body.ReadToEndAsync(ct));
         var report = await importer.ImportAsync(reader, new HostPartyId(host), principal.Actor, RequestContext.TodayIn(clock), ct: ct);
         return Results.Ok(report);
     })

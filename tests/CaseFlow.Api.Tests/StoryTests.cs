@@ -1,0 +1,246 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>Real stories over HTTP on real PostgreSQL (issue 4). The clock is 2024-06-01 (Asia/Almaty).</summary>
+public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    private async Task<(string Location, HttpClient Client)> OpenAsync(string nationality, string user = "compliance", Guid? host = null, string? passportExpiry = null)
+    {
+        var client = app.Client(user);
+        var response = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Story", givenNames = nationality, nationality, birthDate = "1985-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9], passportExpiry },
+            hostPartyId = host ?? app.HostA,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (response.Headers.Location!.ToString(), client);
+    }
+
+    private static async Task<HttpResponseMessage> Ok(Task<HttpResponseMessage> call)
+    {
+        var response = await call;
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response;
+    }
+
+    private static JsonElement Deadline(JsonElement view, string kind) =>
+        view.GetProperty("evaluation").GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("kind").GetString() == kind);
+
+    [Fact]
+    public async Task GermanConsultant_VisaFree_NotifiedLate_HostSmallExposedTo10Mci()
+    {
+        var (c, client) = await OpenAsync("DE");
+        await Ok(client.PostJsonAsync($"{c}/entries", new { date = "2024-05-24", borderPoint = "NQZ airport" }, "\"1\""));
+        // Fri 24 May: day 1; Mon 27 (2), Tue 28 (3): due 28 May (000 §1). Notified on 30 May: late.
+        var view = await (await Ok(client.PostJsonAsync($"{c}/notifications", new { date = "2024-05-30", channel = "eQonaq" }, "\"2\""))).JsonAsync();
+        Assert.Equal(("2024-05-28", "missed"), (Deadline(view, "arrivalNotification").GetProperty("due").GetString(), Deadline(view, "arrivalNotification").GetProperty("status").GetString()));
+        var fine = view.GetProperty("evaluation").GetProperty("fines")[0];
+        // Art. 518 small business 10 MCI x 3,692 (MCI 2024, 000).
+        Assert.Equal((518, 10m, 36920m), (fine.GetProperty("article").GetInt32(), fine.GetProperty("mci").GetDecimal(), fine.GetProperty("tenge").GetDecimal()));
+        Assert.Equal(10m, view.GetProperty("fineExposure").GetProperty("mci").GetDecimal());
+        Assert.Equal("visaFree", view.GetProperty("basis").GetString());
+        Assert.Equal(22, view.GetProperty("daysLeft").GetInt32()); // last lawful day 22 Jun (30 days from 24 May)
+    }
+
+    [Fact]
+    public async Task RussianEngineer_NeedsATrpBeyond90Days_TrpIssuedAfterNotification()
+    {
+        var (c, client) = await OpenAsync("RU");
+        await Ok(client.PostJsonAsync($"{c}/entries", new { date = "2024-04-01", borderPoint = "Petropavl" }, "\"1\""));
+        var view = await (await client.GetAsync(c)).JsonAsync();
+        // 001: EAEU citizens need a TRP to stay beyond 90 days: day 90 is 29 Jun.
+        Assert.Equal(("2024-06-29", "open"), (Deadline(view, "residencePermitRequired").GetProperty("due").GetString(), Deadline(view, "residencePermitRequired").GetProperty("status").GetString()));
+        // 000 §5: the TRP is processed once the arrival notification is filed.
+        var refused = await client.PostJsonAsync($"{c}/residence-permits", new { date = "2024-05-20", validFrom = "2024-05-20", validTo = "2025-05-19" }, "\"2\"");
+        Assert.Equal("urn:caseflow:permit.notification-required", await refused.TypeAsync());
+        await Ok(client.PostJsonAsync($"{c}/notifications", new { date = "2024-04-02", channel = "eQonaq" }, "\"2\""));
+        view = await (await Ok(client.PostJsonAsync($"{c}/residence-permits", new { date = "2024-05-20", validFrom = "2024-05-20", validTo = "2025-05-19" }, "\"3\""))).JsonAsync();
+        Assert.Equal(("residencePermit", "2025-05-19"), (view.GetProperty("basis").GetString(), view.GetProperty("permittedUntil").GetString()));
+        Assert.Equal("met", Deadline(view, "residencePermitRequired").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task C3WorkVisa_ExtendedInItsWindow_ThenCancelledWithAnExitVisa()
+    {
+        var (c, client) = await OpenAsync("JO", passportExpiry: "2030-01-01");
+        await Ok(client.PostJsonAsync($"{c}/visas", new { date = "2023-06-20", category = "C3", entries = "multiple", validFrom = "2023-07-01", validTo = "2024-06-30" }, "\"1\""));
+        await Ok(client.PostJsonAsync($"{c}/entries", new { date = "2023-07-03", borderPoint = "NQZ airport" }, "\"2\""));
+        await Ok(client.PostJsonAsync($"{c}/notifications", new { date = "2023-07-04", channel = "eQonaq" }, "\"3\""));
+        // 001: 30 to 5 working days before 30 Jun 2024: from Mon 20 May to Mon 24 Jun.
+        var view = await (await client.GetAsync(c)).JsonAsync();
+        Assert.Equal("2024-05-20", Deadline(view, "extensionWindowOpens").GetProperty("due").GetString());
+        Assert.Equal("2024-06-24", Deadline(view, "extensionWindowCloses").GetProperty("due").GetString());
+        view = await (await Ok(client.PostJsonAsync($"{c}/visa-extensions", new { date = "2024-05-31", validTo = "2025-06-30" }, "\"4\""))).JsonAsync();
+        Assert.Equal("2025-06-30", view.GetProperty("permittedUntil").GetString());
+        // Cancelled on 1 Jun 2024: the B16 exit visa of 004 (30 days) applies until the end of 2024: last day 30 Jun.
+        view = await (await Ok(client.PostJsonAsync($"{c}/visa-cancellations", new { date = "2024-06-01" }, "\"5\""))).JsonAsync();
+        Assert.Equal(("2024-06-30", "EXIT-AFTER-CANCEL-30D"), (view.GetProperty("permittedUntil").GetString(), Deadline(view, "exitVisaExpiry").GetProperty("rule").GetString()));
+        var events = await (await client.GetAsync($"{c}/events")).JsonAsync();
+        Assert.Equal("VisaCancelled.v1", events[5].GetProperty("type").GetString());
+        Assert.Equal("2024-06-30", events[5].GetProperty("data").GetProperty("exitVisaUntil").GetString());
+    }
+
+    [Fact]
+    public async Task Extension_3WorkingDaysBeforeExpiry_RefusedWithTheClosingDate()
+    {
+        var (c, client) = await OpenAsync("JO");
+        await Ok(client.PostJsonAsync($"{c}/visas", new { date = "2024-01-01", category = "C3", entries = "multiple", validFrom = "2024-01-01", validTo = "2024-06-05" }, "\"1\""));
+        await Ok(client.PostJsonAsync($"{c}/entries", new { date = "2024-01-10", borderPoint = "NQZ airport" }, "\"2\""));
+        var refused = await client.PostJsonAsync($"{c}/visa-extensions", new { date = "2024-05-31", validTo = "2025-06-05" }, "\"3\"");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.JsonAsync();
+        Assert.Equal("urn:caseflow:visa.extension-outside-window", problem.GetProperty("type").GetString());
+        Assert.Contains("3 working days before", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("closed on 2024-05-29", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var other = await client.PostJsonAsync($"{c}/visa-extensions", new { date = "2024-05-24", validTo = "2025-06-05", hostPartyId = app.HostB }, "\"3\"");
+        Assert.Equal("urn:caseflow:visa.extension-other-host-party", await other.TypeAsync());
+    }
+
+    [Fact]
+    public async Task B2Visitor_CategoryChangeToC5_Refused_NothingAppended()
+    {
+        var (c, client) = await OpenAsync("JO");
+        await Ok(client.PostJsonAsync($"{c}/visas", new { date = "2024-05-01", category = "B2", entries = "single", validFrom = "2024-05-01", validTo = "2024-07-29", stayPerEntryDays = 30 }, "\"1\""));
+        await Ok(client.PostJsonAsync($"{c}/entries", new { date = "2024-05-10", borderPoint = "ALA airport" }, "\"2\""));
+        var refused = await client.PostJsonAsync($"{c}/category-changes", new { date = "2024-05-30", to = "C5", entries = "multiple", validFrom = "2024-05-30", validTo = "2025-05-29" }, "\"3\"");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.JsonAsync();
+        Assert.Equal("urn:caseflow:visa.category-change-not-allowed", problem.GetProperty("type").GetString());
+        Assert.Contains("B2 to C5 is not allowed in the country", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, (await (await client.GetAsync($"{c}/events")).JsonAsync()).GetArrayLength());
+        // B2 to C3 is on the matrix (000 §4.1).
+        var view = await (await Ok(client.PostJsonAsync($"{c}/category-changes", new { date = "2024-05-30", to = "C3", entries = "multiple", validFrom = "2024-05-30", validTo = "2025-05-29" }, "\"3\""))).JsonAsync();
+        Assert.Equal("2025-05-29", view.GetProperty("permittedUntil").GetString());
+    }
+
+    [Fact]
+    public async Task TwoHostParties_CannotSeeEachOthersCases()
+    {
+        var (c, _) = await OpenAsync("FR");
+        var other = app.Client("complianceB");
+        var get = await other.GetAsync(c);
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal("urn:caseflow:not-found", await get.TypeAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"{c}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostJsonAsync($"{c}/entries", new { date = "2024-05-01", borderPoint = "ALA" }, "\"1\"")).StatusCode);
+        var page = await (await other.GetAsync($"/api/cases?hostParty={app.HostA}")).JsonAsync();
+        Assert.Equal(0, page.GetProperty("items").GetArrayLength());
+        var foreign = await other.PostJsonAsync("/api/cases", new { person = new { familyName = "X", givenNames = "Y", nationality = "FR", birthDate = "1990-01-01", passportNumber = "X1" }, hostPartyId = app.HostA });
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+    }
+
+    [Fact]
+    public async Task Auditor_ReadsButCannotWrite_OpsSeesNoPersonalData_NoKeyIs401()
+    {
+        var (c, _) = await OpenAsync("FR");
+        var auditor = app.Client("auditor");
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(c)).StatusCode);
+        var write = await auditor.PostJsonAsync($"{c}/entries", new { date = "2024-05-01", borderPoint = "ALA" }, "\"1\"");
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+        Assert.Equal("urn:caseflow:forbidden", await write.TypeAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("ops").GetAsync(c)).StatusCode);
+        var anonymous = await app.Client(null).GetAsync(c);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("urn:caseflow:unauthorized", await anonymous.TypeAsync());
+        var bad = app.CreateClient();
+        bad.DefaultRequestHeaders.Add("X-Api-Key", "cf_not-a-key");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync(c)).StatusCode);
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_SameBodyReplays_DifferentBodyIs422()
+    {
+        var (c, client) = await OpenAsync("IT");
+        var first = await client.PostJsonAsync($"{c}/entries", new { date = "2024-05-20", borderPoint = "ALA" }, "\"1\"", "entry-1");
+        var again = await client.PostJsonAsync($"{c}/entries", new { date = "2024-05-20", borderPoint = "ALA" }, "\"1\"", "entry-1");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal(first.Headers.ETag, again.Headers.ETag);
+        Assert.Equal(2, (await (await client.GetAsync($"{c}/events")).JsonAsync()).GetArrayLength());
+        var reused = await client.PostJsonAsync($"{c}/entries", new { date = "2024-05-21", borderPoint = "ALA" }, "\"1\"", "entry-1");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Equal("urn:caseflow:idempotency-key-reused", await reused.TypeAsync());
+
+        // Opening a case twice with one key creates one case.
+        var body = new { person = new { familyName = "Once", givenNames = "O", nationality = "IT", birthDate = "1990-01-01", passportNumber = "ONCE123" }, hostPartyId = app.HostA };
+        var open1 = await client.PostJsonAsync("/api/cases", body, idempotencyKey: "open-once");
+        var open2 = await client.PostJsonAsync("/api/cases", body, idempotencyKey: "open-once");
+        Assert.Equal((HttpStatusCode.Created, open1.Headers.Location), (open2.StatusCode, open2.Headers.Location));
+        // Without the key, the database refuses a second case for the same person and host party.
+        var duplicate = await client.PostJsonAsync("/api/cases", body);
+        Assert.Equal("urn:caseflow:case.duplicate-person", await duplicate.TypeAsync());
+    }
+
+    [Fact]
+    public async Task Lists_FilterByStatusAndDeadline_SortedByNextDeadline_SearchByPassport()
+    {
+        var client = app.Client("complianceB");
+        var passports = new List<string>();
+        foreach (var (entry, i) in new[] { "2024-05-27", "2024-05-20", "2024-05-30" }.Select((e, i) => (e, i)))
+        {
+            var passport = $"L{i}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+            passports.Add(passport);
+            var open = await client.PostJsonAsync("/api/cases", new { person = new { familyName = $"Lister{i}", givenNames = "Q", nationality = "NL", birthDate = "1990-01-01", passportNumber = passport }, hostPartyId = app.HostB });
+            await Ok(client.PostJsonAsync($"{open.Headers.Location}/entries", new { date = entry, borderPoint = "ALA" }, "\"1\""));
+        }
+        var page = await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&status=inCountry&q=Lister")).JsonAsync();
+        var dues = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("nextDeadline").GetProperty("due").GetString()).ToList();
+        Assert.Equal(dues.Order(StringComparer.Ordinal), dues);
+        Assert.Equal(3, dues.Count);
+        var soon = await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&q=Lister&deadlineBefore=2024-05-23")).JsonAsync();
+        Assert.Equal("Lister1", Assert.Single(soon.GetProperty("items").EnumerateArray()).GetProperty("familyName").GetString());
+        var byPassport = await (await client.GetAsync($"/api/cases?q={passports[2]}")).JsonAsync();
+        var found = Assert.Single(byPassport.GetProperty("items").EnumerateArray());
+        Assert.Equal("Lister2", found.GetProperty("familyName").GetString());
+        Assert.DoesNotContain(passports[2], found.GetProperty("passport").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_PerRowReport_RejectedRowsLeaveNothing_ReimportSkips()
+    {
+        var csv = """
+            familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified
+            Imported,One,DE,1980-01-01,IMP000001,,2024-01-10/2024-01-20;2024-05-01/,,2024-01-11;2024-05-02
+            Imported,Two,JO,1981-02-02,IMP000002,2030-01-01,2024-02-01/,C3:multiple:2024-01-15:2024-12-31,2024-02-02
+            Broken,Three,DE,1982-03-03,IMP000003,,2024-03-10/2024-03-01,,
+            Broken,Four,XX,1982-03-03,IMP000004,,,,
+            """;
+        var client = app.Client();
+        async Task<JsonElement> Import()
+        {
+            var response = await client.PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(csv, Encoding.UTF8, "text/csv"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.JsonAsync();
+        }
+        var report = await Import();
+        Assert.Equal((2, 0, 2), (report.GetProperty("created").GetInt32(), report.GetProperty("skipped").GetInt32(), report.GetProperty("rejected").GetInt32()));
+        var rows = report.GetProperty("rows");
+        Assert.Contains("stay.exit-before-entry", rows[2].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("person.unknown-nationality", rows[3].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var imported = await (await client.GetAsync($"/api/cases/{rows[1].GetProperty("caseId").GetString()}")).JsonAsync();
+        Assert.Equal(("visa", "2024-12-31"), (imported.GetProperty("basis").GetString(), imported.GetProperty("permittedUntil").GetString()));
+        Assert.Equal(0, (await (await client.GetAsync("/api/cases?q=IMP000003")).JsonAsync()).GetProperty("items").GetArrayLength());
+
+        var again = await Import();
+        Assert.Equal((0, 2, 2), (again.GetProperty("created").GetInt32(), again.GetProperty("skipped").GetInt32(), again.GetProperty("rejected").GetInt32()));
+        var wrongType = await client.PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(csv, Encoding.UTF8, "text/plain"));
+        Assert.Equal("urn:caseflow:unsupported-media-type", await wrongType.TypeAsync());
+    }
+
+    [Fact]
+    public async Task HostParties_AdminCreates_ComplianceSeesOnlyItsOwn()
+    {
+        var admin = app.Client("admin");
+        var bin = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var created = await admin.PostJsonAsync("/api/host-parties", new { name = "New Host", bin, size = "medium" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("urn:caseflow:host-party.duplicate-bin", await (await admin.PostJsonAsync("/api/host-parties", new { name = "Again", bin, size = "small" })).TypeAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostJsonAsync("/api/host-parties", new { name = "Bad", bin = "12", size = "small" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client().PostJsonAsync("/api/host-parties", new { name = "Nope", bin, size = "small" })).StatusCode);
+        var mine = await (await app.Client().GetAsync("/api/host-parties")).JsonAsync();
+        Assert.Equal(app.HostA.ToString(), Assert.Single(mine.EnumerateArray()).GetProperty("id").GetString());
+    }
+}
