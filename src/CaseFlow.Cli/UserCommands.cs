@@ -51,7 +51,9 @@ internal static class UserCommands
             foreach (var u in await new UserStore(dataSource).ListAsync(ct))
                 table.AddRow(u.Id.ToString(), Markup.Escape(u.Name), u.Role.ToString().ToLowerInvariant(), string.Join(" ", u.HostParties), u.KeyPrefix + "…",
                     u.RevokedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
-            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) }).Write(table);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+            console.Write(table);
             return 0;
         });
 

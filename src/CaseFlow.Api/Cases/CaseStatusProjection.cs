@@ -26,7 +26,7 @@ public static class CaseStatusProjection
         var dates = c.Events.Select(CaseEvents.DateOf).OfType<LocalDate>().ToList();
         if (dates.Count == 0) return new CaseStatusRow(c.State.Closed ? "closed" : "notArrived", null, null, null, null, 0, 0, catalogue.Version);
         var e = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), dates.Max());
-        var next = e.Deadlines.Where(d => d.Status != DeadlineStatus.Met).OrderBy(d => d.Due).FirstOrDefault();
+        var next = NextDeadline(e, c.State.InCountry);
         var status = c.State.Closed ? "closed"
             : c.State.LastEntry is null ? "notArrived"
             : !c.State.InCountry ? "left"
@@ -35,6 +35,14 @@ public static class CaseStatusProjection
         return new CaseStatusRow(status, c.State.LastEntry is null ? null : e.Basis, e.PermittedUntil, c.State.Closed ? null : next?.Kind, c.State.Closed ? null : next?.Due,
             e.Fines.Sum(f => f.Mci), e.Fines.Any(f => f.Tenge is null) ? null : e.Fines.Sum(f => f.Tenge!.Value), e.CatalogueVersion);
     }
+
+    /// <summary>
+    /// The deadline to act on next: while the person is in the country, the earliest not yet met (a missed notification still needs
+    /// filing); after the exit, the earliest still open. The opening of the extension window is a date, not a deadline: skipped.
+    /// </summary>
+    public static Deadline? NextDeadline(Evaluation e, bool inCountry) => e.Deadlines
+        .Where(d => d.Kind != DeadlineKind.ExtensionWindowOpens && (inCountry ? d.Status != DeadlineStatus.Met : d.Status == DeadlineStatus.Open))
+        .OrderBy(d => d.Due).FirstOrDefault();
 
     public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase c, RuleCatalogue catalogue, Instant recordedAt, CancellationToken ct)
     {

@@ -35,11 +35,12 @@ public sealed record CaseView(
     {
         var evaluation = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), today);
         var row = CaseStatusProjection.Compute(c, catalogue, size);
-        var next = evaluation.Deadlines.Where(d => d.Status != DeadlineStatus.Met).OrderBy(d => d.Due).FirstOrDefault();
+        var status = row.Status == "inCountry" && evaluation.OverstayDays > 0 ? "overstaying" : row.Status;
+        var next = CaseStatusProjection.NextDeadline(evaluation, c.State.InCountry);
         // Lawful days left including today: 1 on the last lawful day, 0 once overstaying.
         int? daysLeft = c.State.InCountry && evaluation.PermittedUntil is { } until ? Math.Max(0, Period.DaysBetween(today, until) + 1) : null;
         return new CaseView(
-            c.Id.Value, c.HostPartyId, c.Version, c.State.Person!, row.Status, c.State.InCountry, c.State.LastEntry is null ? null : evaluation.Basis,
+            c.Id.Value, c.HostPartyId, c.Version, c.State.Person!, status, c.State.InCountry, c.State.LastEntry is null ? null : evaluation.Basis,
             c.State.LastEntry, c.State.LastExit, c.State.Notification, c.State.LastNotified, evaluation.PermittedUntil, daysLeft,
             c.State.Closed || next is null ? null : new NextDeadline(next.Kind, next.Due),
             new FineTotal(evaluation.Fines.Sum(f => f.Mci), evaluation.Fines.Any(f => f.Tenge is null) ? null : evaluation.Fines.Sum(f => f.Tenge!.Value)),

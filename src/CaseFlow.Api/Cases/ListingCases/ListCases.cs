@@ -28,7 +28,7 @@ public static class ListCasesEndpoint
     private static readonly string[] Statuses = ["notArrived", "inCountry", "overstaying", "left", "closed"];
 
     public static void MapListCases(this RouteGroupBuilder cases) => cases.MapGet("", async (
-        HttpContext http, NpgsqlDataSource db, Guid? hostParty, string? status, string? nationality, string? deadlineBefore, string? q, string? after, int? limit,
+        HttpContext http, NpgsqlDataSource db, IClock clock, Guid? hostParty, string? status, string? nationality, string? deadlineBefore, string? q, string? after, int? limit,
         CancellationToken ct) =>
     {
         var principal = http.Principal()!;
@@ -51,13 +51,16 @@ public static class ListCasesEndpoint
         if (hostParty is { } h && !principal.HostParties.Contains(h)) return Results.Ok(new CasePage([], null));
         var hosts = hostParty is { } one ? new[] { one } : principal.HostParties.ToArray();
 
+        // The stored status is as of the case's last event; a stay that has run past its last lawful day is overstaying today.
         await using var command = db.CreateCommand("""
-            SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, status, in_country, basis, last_entry, last_exit,
+            WITH listed AS (
+                SELECT *, CASE WHEN status = 'inCountry' AND permitted_until < $10 THEN 'overstaying' ELSE status END AS status_today FROM case_status)
+            SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, status_today, in_country, basis, last_entry, last_exit,
                    notification_status, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
                    COALESCE(next_deadline_due, 'infinity'::date) AS sort_due
-            FROM case_status
+            FROM listed
             WHERE host_party_id = ANY($1)
-              AND ($2::text IS NULL OR status = $2)
+              AND ($2::text IS NULL OR status_today = $2)
               AND ($3::text IS NULL OR nationality = $3)
               AND ($4::date IS NULL OR next_deadline_due <= $4)
               AND ($5::text IS NULL OR passport_hash = $6 OR lower(family_name || ' ' || given_names) LIKE '%' || lower($5) || '%'
@@ -76,6 +79,7 @@ public static class ListCasesEndpoint
         Add(cursor?.Due, NpgsqlDbType.Date);
         Add(cursor?.Id, NpgsqlDbType.Uuid);
         Add(size + 1, NpgsqlDbType.Integer);
+        Add(RequestContext.TodayIn(clock).ToDateOnly(), NpgsqlDbType.Date);
 
         var items = new List<(CaseSummary Summary, DateOnly SortDue)>();
         await using var row = await command.ExecuteReaderAsync(ct);

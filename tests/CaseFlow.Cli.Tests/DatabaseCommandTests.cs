@@ -1,0 +1,79 @@
+using System.Text.Json;
+using CaseFlow.Api.HostParties;
+using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Cli;
+using CaseFlow.Domain.Rules;
+using CaseFlow.EventStore;
+using CaseFlow.TestSupport;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Cli.Tests;
+
+/// <summary>users and import against real PostgreSQL.</summary>
+public sealed class DatabaseCommandTests : IAsyncLifetime
+{
+    private string db = "";
+    private readonly string dir = Directory.CreateTempSubdirectory("caseflow-cli-db-").FullName;
+
+    public async Task InitializeAsync() => db = await TestPostgres.CreateDatabaseAsync("cli");
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await CaseFlowCli.RunAsync([.. args, "--db", db], stdout, stderr, new Clock());
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private sealed class Clock : IClock
+    {
+        public Instant GetCurrentInstant() => Instant.FromUtc(2024, 6, 1, 6, 0);
+    }
+
+    [Fact]
+    public async Task UsersAdd_PrintsAKeyThatAuthenticates_RevokeDisablesIt()
+    {
+        var host = Guid.CreateVersion7();
+        var (code, output, _) = await Run("users", "add", "--name", "Officer", "--role", "compliance", "--host-party", host.ToString());
+        Assert.Equal(0, code);
+        var key = output.Split("api key (shown once): ")[1].Trim();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        var principal = await new UserStore(dataSource).AuthenticateAsync(key);
+        Assert.Equal((Role.Compliance, true), (principal!.Role, principal.HostParties.Contains(host)));
+        var id = output.Split(' ')[1];
+        Assert.Equal(0, (await Run("users", "revoke", id)).Code);
+        Assert.Null(await new UserStore(dataSource).AuthenticateAsync(key));
+        Assert.Equal(2, (await Run("users", "add", "--name", "X", "--role", "wizard")).Code);
+        Assert.Equal(2, (await Run("users", "add", "--name", "X", "--role", "auditor")).Code); // an auditor needs a host party
+    }
+
+    [Fact]
+    public async Task Import_ReportsPerRow_AndReimportSkips()
+    {
+        var host = Guid.CreateVersion7();
+        await using (var dataSource = NpgsqlDataSource.Create(db))
+        {
+            await Migrator.MigrateAsync(dataSource);
+            await new HostPartyStore(dataSource).AddAsync(new HostParty(host, "Cli Host", "123456789012", HostPartySize.Small), "test");
+        }
+        var csv = Path.Combine(dir, "cases.csv");
+        await File.WriteAllTextAsync(csv, """
+            familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified
+            Cli,One,DE,1980-01-01,CLI000001,,2024-05-01/2024-05-10,,2024-05-02
+            Cli,Two,DE,1980-01-01,CLI000002,,2024-05-20/2024-05-01,,
+            """);
+        var (code, output, _) = await Run("import", csv, "--host-party", host.ToString());
+        Assert.Equal(0, code);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal((1, 0, 1), (report.GetProperty("created").GetInt32(), report.GetProperty("skipped").GetInt32(), report.GetProperty("rejected").GetInt32()));
+        var again = JsonDocument.Parse((await Run("import", csv, "--host-party", host.ToString())).Out).RootElement;
+        Assert.Equal((0, 1, 1), (again.GetProperty("created").GetInt32(), again.GetProperty("skipped").GetInt32(), again.GetProperty("rejected").GetInt32()));
+    }
+}
