@@ -123,6 +123,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource)
         head.Parameters.Add(new() { Value = streamId });
         head.Parameters.Add(new() { Value = hash });
         batch.BatchCommands.Add(head);
+        // Wakes async projection runners (delivered at commit); they also poll, so a lost notification only delays.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('caseflow_events', '')"));
 
         var recorded = new List<RecordedEvent>(events.Count);
         try

@@ -1,0 +1,233 @@
+using CaseFlow.EventStore.Projections;
+using Npgsql;
+
+namespace CaseFlow.EventStore.Tests;
+
+/// <summary>A deterministic test projection: per stream, the number of events and the last type. "Poison.v1" events throw.</summary>
+internal sealed class CountingProjection(string name, PoisonPolicy policy = PoisonPolicy.Skip) : IProjection
+{
+    public string Name => name;
+    public PoisonPolicy Policy => policy;
+    public IReadOnlyList<string> Tables => [name];
+    public Func<int, Task>? OnBatch { get; set; }
+    private int batches;
+
+    public string CreateSql(Func<string, string> table) =>
+        $"CREATE TABLE IF NOT EXISTS {table(name)} (stream_id uuid PRIMARY KEY, events int NOT NULL, last_version bigint NOT NULL, last_type text NOT NULL)";
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
+    {
+        if (OnBatch is not null) await OnBatch(Interlocked.Increment(ref batches));
+        foreach (var e in batch)
+        {
+            if (e.Type == "Poison.v1") throw new InvalidOperationException($"cannot project {e.EventId}");
+            await using var upsert = new NpgsqlCommand($"""
+                INSERT INTO {context.Table(name)} AS p (stream_id, events, last_version, last_type) VALUES ($1, 1, $2, $3)
+                ON CONFLICT (stream_id) DO UPDATE SET events = p.events + 1, last_version = EXCLUDED.last_version, last_type = EXCLUDED.last_type
+                """, context.Connection, context.Transaction);
+            upsert.Parameters.Add(new() { Value = e.StreamId });
+            upsert.Parameters.Add(new() { Value = e.Version });
+            upsert.Parameters.Add(new() { Value = e.Type });
+            await upsert.ExecuteNonQueryAsync(ct);
+        }
+    }
+}
+
+public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture>
+{
+    private static readonly ProjectionOptions Fast = new() { BatchSize = 50, PollInterval = TimeSpan.FromMilliseconds(50), LockRetry = TimeSpan.FromMilliseconds(100), RetryBackoff = TimeSpan.FromMilliseconds(5) };
+    private static readonly EventMetadata Meta = new("test", Guid.NewGuid());
+
+    private async Task<List<Guid>> WriteAsync(int streams, int eventsPerStream, string type = "Probe.v1")
+    {
+        var ids = new List<Guid>();
+        for (var s = 0; s < streams; s++)
+        {
+            var id = Guid.CreateVersion7();
+            ids.Add(id);
+            for (var v = 0; v < eventsPerStream; v++)
+                await fx.Store.AppendAsync(id, "probe", "t", v, [new NewEvent(Guid.CreateVersion7(), type, $$"""{"n":{{v}}}""")], Meta);
+        }
+        return ids;
+    }
+
+    private async Task<T> Scalar<T>(string sql, params object[] args)
+    {
+        await using var command = fx.DataSource.CreateCommand(sql);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private Task<long> Processed(string name) => Scalar<long>("SELECT coalesce((SELECT processed FROM projections WHERE name = $1), -1)", name);
+
+    private Task<long> TotalEvents() => Scalar<long>("SELECT count(*) FROM events");
+
+    private async Task Until(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
+            await Task.Delay(25);
+        }
+    }
+
+    private Task<string> Checksum(string table) =>
+        Scalar<string>($"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY stream_id), '')) FROM {table} t");
+
+    private Task<long> Sum(string table) => Scalar<long>($"SELECT coalesce(sum(events), 0)::bigint FROM {table}");
+
+    [Fact]
+    public async Task Rebuild_GivesTheSameRowsAsIncremental_AndSwapsWhileServing()
+    {
+        var projection = new CountingProjection("p_rebuild");
+        await WriteAsync(20, 5);
+        using var cts = new CancellationTokenSource();
+        var run = new ProjectionRunner(fx.Store, projection, Fast, "node-a").RunAsync(cts.Token);
+        await Until(async () => await Processed("p_rebuild") == await TotalEvents());
+        var incremental = await Checksum("p_rebuild");
+        Assert.Equal(await TotalEvents(), await Sum("p_rebuild"));
+
+        await using (var request = fx.DataSource.CreateCommand("UPDATE projections SET rebuild_requested = true WHERE name = 'p_rebuild'")) await request.ExecuteNonQueryAsync();
+        await Until(async () => await Scalar<bool>("SELECT NOT rebuild_requested AND state = 'running' FROM projections WHERE name = 'p_rebuild'"));
+        Assert.Equal(incremental, await Checksum("p_rebuild"));
+        Assert.Equal(await TotalEvents(), await Processed("p_rebuild"));
+
+        // New events after the swap are applied to the swapped-in table.
+        await WriteAsync(1, 3);
+        await Until(async () => await Processed("p_rebuild") == await TotalEvents());
+        Assert.Equal(await TotalEvents(), await Sum("p_rebuild"));
+        cts.Cancel();
+        await run;
+    }
+
+    [Fact]
+    public async Task RunnerKilledMidBatch_NextRunnerResumes_NoLossNoDuplicate()
+    {
+        var projection = new CountingProjection("p_kill");
+        await WriteAsync(10, 12);
+        var killed = new TaskCompletionSource();
+        using var first = new CancellationTokenSource();
+        projection.OnBatch = async n =>
+        {
+            if (n == 2)
+            {
+                killed.TrySetResult();
+                await Task.Delay(Timeout.Infinite, first.Token); // dies inside its transaction
+            }
+        };
+        var run = new ProjectionRunner(fx.Store, projection, Fast, "node-a").RunAsync(first.Token);
+        await killed.Task;
+        first.Cancel();
+        await run;
+        Assert.Equal(50, await Processed("p_kill")); // only the first batch committed
+
+        projection.OnBatch = null;
+        using var second = new CancellationTokenSource();
+        var resumed = new ProjectionRunner(fx.Store, projection, Fast, "node-b").RunAsync(second.Token);
+        await Until(async () => await Processed("p_kill") == await TotalEvents());
+        Assert.Equal(await TotalEvents(), await Sum("p_kill"));
+        Assert.Equal(0L, await Scalar<long>("SELECT count(*) FROM p_kill WHERE events <> last_version"));
+        second.Cancel();
+        await resumed;
+    }
+
+    [Fact]
+    public async Task TwoRunners_OneRuns_TheOtherTakesOverWhenItDies()
+    {
+        var projection = new CountingProjection("p_two");
+        await WriteAsync(5, 4);
+        using var a = new CancellationTokenSource();
+        using var b = new CancellationTokenSource();
+        var runA = new ProjectionRunner(fx.Store, projection, Fast, "node-a").RunAsync(a.Token);
+        await Until(async () => await Processed("p_two") == await TotalEvents());
+        var runB = new ProjectionRunner(fx.Store, projection, Fast, "node-b").RunAsync(b.Token);
+        await WriteAsync(3, 4);
+        await Until(async () => await Processed("p_two") == await TotalEvents());
+        Assert.Equal("node-a", await Scalar<string>("SELECT node FROM projections WHERE name = 'p_two'"));
+
+        a.Cancel();
+        await runA;
+        await WriteAsync(2, 4);
+        await Until(async () => await Processed("p_two") == await TotalEvents(), seconds: 10);
+        Assert.Equal("node-b", await Scalar<string>("SELECT node FROM projections WHERE name = 'p_two'"));
+        Assert.Equal(await TotalEvents(), await Sum("p_two"));
+        b.Cancel();
+        await runB;
+    }
+}
+
+/// <summary>Poison events, in a database of their own (they would be skipped by the other tests' projections).</summary>
+public class PoisonEventTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture>
+{
+    private static readonly ProjectionOptions Fast = new() { BatchSize = 50, PollInterval = TimeSpan.FromMilliseconds(50), LockRetry = TimeSpan.FromMilliseconds(100), RetryBackoff = TimeSpan.FromMilliseconds(5) };
+    private static readonly EventMetadata Meta = new("test", Guid.NewGuid());
+
+    private async Task<List<Guid>> WriteAsync(int streams, int eventsPerStream, string type = "Probe.v1")
+    {
+        var ids = new List<Guid>();
+        for (var s = 0; s < streams; s++)
+        {
+            var id = Guid.CreateVersion7();
+            ids.Add(id);
+            for (var v = 0; v < eventsPerStream; v++)
+                await fx.Store.AppendAsync(id, "probe", "t", v, [new NewEvent(Guid.CreateVersion7(), type, $$"""{"n":{{v}}}""")], Meta);
+        }
+        return ids;
+    }
+
+    private async Task<T> Scalar<T>(string sql, params object[] args)
+    {
+        await using var command = fx.DataSource.CreateCommand(sql);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private Task<long> Processed(string name) => Scalar<long>("SELECT coalesce((SELECT processed FROM projections WHERE name = $1), -1)", name);
+
+    private Task<long> TotalEvents() => Scalar<long>("SELECT count(*) FROM events");
+
+    private async Task Until(Func<Task<bool>> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
+            await Task.Delay(25);
+        }
+    }
+
+    private Task<string> Checksum(string table) =>
+        Scalar<string>($"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY stream_id), '')) FROM {table} t");
+
+    private Task<long> Sum(string table) => Scalar<long>($"SELECT coalesce(sum(events), 0)::bigint FROM {table}");
+
+    [Fact]
+    public async Task PoisonEvent_Skip_RecordedAndSkipped_Pause_StopsTheProjection()
+    {
+        await WriteAsync(3, 3);
+        var poison = Guid.CreateVersion7();
+        await fx.Store.AppendAsync(poison, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Poison.v1", "{}")], Meta);
+        await WriteAsync(2, 2);
+
+        var skip = new CountingProjection("p_skip", PoisonPolicy.Skip);
+        using var cts = new CancellationTokenSource();
+        var run = new ProjectionRunner(fx.Store, skip, Fast, "node-a").RunAsync(cts.Token);
+        await Until(async () => await Processed("p_skip") == await TotalEvents() - 1);
+        await Until(async () => await Scalar<long>("SELECT count(*) FROM projection_errors WHERE projection = 'p_skip' AND action = 'skipped'") == 1);
+        Assert.Equal(await TotalEvents() - 1, await Sum("p_skip"));
+        Assert.Contains("Poison.v1", await Scalar<string>("SELECT last_error FROM projections WHERE name = 'p_skip'"), StringComparison.Ordinal);
+
+        var pause = new CountingProjection("p_pause", PoisonPolicy.Pause);
+        var runPause = new ProjectionRunner(fx.Store, pause, Fast, "node-a").RunAsync(cts.Token);
+        await Until(async () => await Scalar<string>("SELECT state FROM projections WHERE name = 'p_pause'") == "failed");
+        var stopped = await Processed("p_pause");
+        await Task.Delay(300);
+        Assert.Equal(stopped, await Processed("p_pause"));
+        Assert.True(stopped < await TotalEvents() - 1);
+        Assert.Equal(1L, await Scalar<long>("SELECT count(*) FROM projection_errors WHERE projection = 'p_pause' AND action = 'paused'"));
+        cts.Cancel();
+        await run;
+        await runPause;
+    }
+}
