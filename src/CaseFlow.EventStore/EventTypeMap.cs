@@ -36,6 +36,9 @@ public sealed class EventTypeMap(JsonSerializerOptions options)
 
     public IReadOnlyCollection<string> Names => types.Keys;
 
+    /// <summary>Whether stored events of <paramref name="type"/> can be read (registered, or upcast to a registered type).</summary>
+    public bool Knows(string type) => types.ContainsKey(type) || upcasters.ContainsKey(type);
+
     public string NameOf(Type type) => names.TryGetValue(type, out var name) ? name : throw new InvalidOperationException($"{type.Name} is not a registered event type");
 
     public NewEvent ToNew(object @event, Guid eventId) =>

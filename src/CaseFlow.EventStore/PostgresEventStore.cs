@@ -206,6 +206,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource)
         return await ReadAsync(command, ct);
     }
 
+    /// <summary>All events of the given streams (in stream, version order), read on the caller's connection and transaction.</summary>
+    public static async Task<IReadOnlyList<RecordedEvent>> ReadStreamsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IReadOnlyCollection<Guid> streamIds, CancellationToken ct = default)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM events WHERE stream_id = ANY($1) ORDER BY stream_id, version", connection, tx);
+        command.Parameters.Add(new() { Value = streamIds.ToArray() });
+        return await ReadAsync(command, ct);
+    }
+
     /// <summary>Recomputes the stream's hash chain from its stored events and reports the first event that does not match.</summary>
     public async Task<VerificationResult> VerifyAsync(Guid streamId, CancellationToken ct = default)
     {

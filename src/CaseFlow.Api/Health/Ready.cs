@@ -1,21 +1,30 @@
 using CaseFlow.Api.Infrastructure.Database;
+using CaseFlow.Api.Projections;
 using CaseFlow.EventStore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CaseFlow.Api.Health;
 
 public static class HealthEndpoints
 {
-    /// <summary><c>GET /health/ready</c>: 200 once the database answers and every migration is applied, else 503.</summary>
+    /// <summary>
+    /// <c>GET /health/ready</c>: 503 until the database answers and every migration is applied; then 200 with status "ready", or
+    /// "degraded" (still 200: the API serves) when a projection has failed or lags more than CaseFlow:Projections:MaxLagSeconds.
+    /// </summary>
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health/ready", async (NpgsqlDataSource db, DatabaseState state, CancellationToken ct) =>
+        app.MapGet("/health/ready", async (NpgsqlDataSource db, DatabaseState state, IOptions<ProjectionSettings> settings, CancellationToken ct) =>
         {
             try
             {
-                if (state.Migrated && await Migrator.IsCurrentAsync(db, ct))
-                    return Results.Ok(new { status = "ready" });
-                return Results.Json(new { status = "migrating" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                if (!state.Migrated || !await Migrator.IsCurrentAsync(db, ct))
+                    return Results.Json(new { status = "migrating" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                var problems = (await ProjectionStatus.ReadAsync(db, ct))
+                    .Where(p => p.State == "failed" || p.LagSeconds > settings.Value.MaxLagSeconds)
+                    .Select(p => new { p.Name, p.State, p.LagEvents, p.LagSeconds, p.LastError })
+                    .ToList();
+                return problems.Count == 0 ? Results.Ok(new { status = "ready" }) : Results.Ok(new { status = "degraded", projections = problems });
             }
             catch (NpgsqlException)
             {

@@ -1,3 +1,4 @@
+using CaseFlow.Api.Audit;
 using CaseFlow.Api.Cases;
 using CaseFlow.Api.Demo;
 using CaseFlow.Api.Health;
@@ -6,6 +7,8 @@ using CaseFlow.Api.Imports;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Database;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Api.Ops;
+using CaseFlow.Api.Projections;
 using CaseFlow.Api.Rules;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
@@ -39,6 +42,9 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<CaseImporter>();
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddHostedService<DatabaseStartup>();
+        builder.Services.AddOptions<ProjectionSettings>().Bind(builder.Configuration.GetSection("CaseFlow:Projections"));
+        builder.Services.AddSingleton<ProjectionHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionHost>());
 
         builder.Services.ConfigureHttpJsonOptions(o => CaseFlowJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -63,6 +69,9 @@ public static class CaseFlowHost
         app.MapCases();
         app.MapRules();
         app.MapImports();
+        app.MapAudit();
+        app.MapOps();
+        app.MapDashboards();
         return app;
     }
 }

@@ -31,7 +31,11 @@ public sealed record Evaluation(
     int OverstayDays,
     IReadOnlyList<Deadline> Deadlines,
     IReadOnlyList<FineExposure> Fines,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Every offence of every stay up to the as-of date (the offence register; <see cref="Fines"/> are the latest stay's).</summary>
+    public IReadOnlyList<FineExposure> Offences { get; init; } = [];
+}
 
 /// <summary>The answer of <see cref="RulesEngine.Plan"/>: the longest lawful stay entering on <see cref="Entry"/>
 /// (<see cref="MaxDays"/> days, last lawful day <see cref="LastDay"/>, null when none), and for a planned exit whether it complies.</summary>

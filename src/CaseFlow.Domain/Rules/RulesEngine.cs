@@ -67,7 +67,10 @@ public static class RulesEngine
             stay?.OverstayDays ?? 0,
             [.. deadlines.OrderBy(d => d.Due).ThenBy(d => d.Kind)],
             [.. offences.Where(o => o.Latest).Select(o => o.Fine)],
-            warnings);
+            warnings)
+        {
+            Offences = [.. offences.Select(o => o.Fine)],
+        };
     }
 
     /// <summary>

@@ -1,0 +1,66 @@
+using System.Globalization;
+using CaseFlow.Api.Cases;
+using CaseFlow.Domain.Cases;
+using CaseFlow.EventStore.Projections;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CaseFlow.Api.Projections;
+
+/// <summary>The auditor's case timeline: each event in plain words, with who recorded it, when, and its business date.</summary>
+public sealed class TimelineProjection : IProjection
+{
+    public const string Table = "case_timeline";
+
+    public string Name => "timeline";
+    public PoisonPolicy Policy => PoisonPolicy.Skip;
+    public IReadOnlyList<string> Tables => [Table];
+
+    public string CreateSql(Func<string, string> table) => $"""
+        CREATE TABLE IF NOT EXISTS {table(Table)} (
+            case_id uuid NOT NULL, version bigint NOT NULL, seq bigint NOT NULL, recorded_at timestamptz NOT NULL, actor text NOT NULL,
+            business_date date, type text NOT NULL, text text NOT NULL, PRIMARY KEY (case_id, version));
+        """;
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
+    {
+        foreach (var recorded in batch.Where(e => CaseRepository.Types.Knows(e.Type)))
+        {
+            var e = (CaseEvent)CaseRepository.Types.FromRecorded(recorded);
+            await using var insert = new NpgsqlCommand($"""
+                INSERT INTO {context.Table(Table)} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (case_id, version) DO NOTHING
+                """, context.Connection, context.Transaction);
+            insert.Parameters.Add(new() { Value = recorded.StreamId });
+            insert.Parameters.Add(new() { Value = recorded.Version });
+            insert.Parameters.Add(new() { Value = recorded.Sequence });
+            insert.Parameters.Add(new() { Value = recorded.RecordedAt.ToDateTimeUtc() });
+            insert.Parameters.Add(new() { Value = recorded.Metadata.Actor });
+            insert.Parameters.Add(new() { Value = (object?)CaseEvents.DateOf(e)?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+            insert.Parameters.Add(new() { Value = recorded.Type });
+            insert.Parameters.Add(new() { Value = Describe(e) });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>An event in plain words (personal data kept to the name; passport numbers masked).</summary>
+    public static string Describe(CaseEvent e) => e switch
+    {
+        CaseOpened o => $"Case opened for {o.Person.GivenNames} {o.Person.FamilyName} ({o.Person.Nationality}, passport {CaseStatusProjection.Mask(o.Person.PassportNumber)})",
+        Entered x => $"Entered Kazakhstan on {D(x.Date)} at {x.BorderPoint}",
+        Notified n => $"Migration service notified on {D(n.Date)} via {n.Channel}{(n.Reference is null ? "" : $" (reference {n.Reference})")}",
+        AddressChanged a => $"Moved to a new address on {D(a.Date)}: {a.Address}",
+        VisaIssued v => $"{(v.EVisa ? "e-Visa" : "Visa")} {v.Category} ({v.Entries.ToString().ToLowerInvariant()} entry) issued {(v.InCountry ? "in Kazakhstan" : "")} valid {D(v.ValidFrom)} to {D(v.ValidTo)}"
+                        + (v.StayPerEntryDays is { } s ? $", {s} days per entry" : ""),
+        VisaExtended x => $"Visa extended on {D(x.Date)} from {D(x.PreviousValidTo)} to {D(x.ValidTo)}",
+        CategoryChanged c => $"Visa category changed on {D(c.Date)} from {c.From ?? "visa-free"} to {c.To} ({c.MatrixRule}), valid {D(c.ValidFrom)} to {D(c.ValidTo)}",
+        VisaCancelled c => $"Visa {c.Category} cancelled on {D(c.Date)}; exit visa until {D(c.ExitVisaUntil)} ({c.ExitRule})",
+        ResidencePermitIssued p => $"Temporary residence permit issued on {D(p.Date)}, valid {D(p.ValidFrom)} to {D(p.ValidTo)}",
+        PassportReplaced p => $"Passport replaced on {D(p.Date)} (new passport {CaseStatusProjection.Mask(p.PassportNumber)})"
+                              + (p.EVisaInvalidated ? "; the e-Visa is no longer valid" : "") + (p.IinUpdateRequired ? "; the IIN record must be updated" : ""),
+        Exited x => $"Left Kazakhstan on {D(x.Date)}",
+        CaseClosed c => $"Case closed on {D(c.Date)}: {c.Reason}",
+        _ => e.GetType().Name,
+    };
+
+    private static string D(NodaTime.LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
