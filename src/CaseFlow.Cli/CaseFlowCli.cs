@@ -19,6 +19,8 @@ public static class CaseFlowCli
             RulesCommands.Plan(stdout),
             UserCommands.Create(stdout, db),
             ImportCommand.Create(stdout, stderr, db, clock),
+            OpsCommands.Verify(stdout, stderr, db),
+            OpsCommands.Projections(stdout, stderr, db),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -77,3 +77,53 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
         Assert.Equal((0, 1, 1), (again.GetProperty("created").GetInt32(), again.GetProperty("skipped").GetInt32(), again.GetProperty("rejected").GetInt32()));
     }
 }
+
+/// <summary>verify and projections rebuild from the CLI, on a database of their own.</summary>
+public sealed class OpsCommandTests : IAsyncLifetime
+{
+    private string db = "";
+
+    public async Task InitializeAsync() => db = await TestPostgres.CreateDatabaseAsync("cliops");
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<(int Code, string Out)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var code = await CaseFlowCli.RunAsync([.. args, "--db", db], stdout, new StringWriter());
+        return (code, stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Verify_ReportsABrokenChain_ProjectionsRebuildRuns()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await Migrator.MigrateAsync(dataSource);
+        var store = new PostgresEventStore(dataSource);
+        var stream = Guid.CreateVersion7();
+        await store.AppendAsync(stream, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Probe.v1", """{"a":1}"""), new NewEvent(Guid.CreateVersion7(), "Probe.v1", """{"a":2}""")],
+            new EventMetadata("test", Guid.NewGuid()));
+        var (code, output) = await Run("verify");
+        Assert.Equal((0, true), (code, output.Contains("1 streams checked, 0 broken", StringComparison.Ordinal)));
+
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await using (var allow = new NpgsqlCommand("SET LOCAL caseflow.allow_event_rewrite = 'on'", connection, tx)) await allow.ExecuteNonQueryAsync();
+            await using (var tamper = new NpgsqlCommand("UPDATE events SET data = '{\"a\":3}' WHERE stream_id = $1 AND version = 2", connection, tx))
+            {
+                tamper.Parameters.Add(new() { Value = stream });
+                await tamper.ExecuteNonQueryAsync();
+            }
+            await tx.CommitAsync();
+        }
+        (code, output) = await Run("verify");
+        Assert.Equal(1, code);
+        Assert.Contains($"BROKEN stream {stream} at version 2", output, StringComparison.Ordinal);
+
+        var rebuilt = await Run("projections", "rebuild", "timeline");
+        Assert.Equal(0, rebuilt.Code);
+        Assert.Equal(2, (await Run("projections", "rebuild", "nope")).Code);
+        Assert.Contains("timeline", (await Run("projections", "list")).Out, StringComparison.Ordinal);
+    }
+}

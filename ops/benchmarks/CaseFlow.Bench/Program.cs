@@ -1,10 +1,11 @@
 using BenchmarkDotNet.Running;
 using CaseFlow.Bench;
 
-// ops/bench append | evaluate [BenchmarkDotNet args]
+// ops/bench append | evaluate [BenchmarkDotNet args] | rebuild [events]
 return args.FirstOrDefault() switch
 {
     "append" => await AppendBenchmark.RunAsync(),
+    "rebuild" => await RebuildBenchmark.RunAsync(args[1..]),
     "evaluate" => Run(() => BenchmarkRunner.Run<EvaluateBenchmark>(args: args[1..])),
     _ => Usage(),
 };
@@ -17,6 +18,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ops/bench append | evaluate");
+    Console.Error.WriteLine("usage: ops/bench append | evaluate | rebuild [events]");
     return 2;
 }

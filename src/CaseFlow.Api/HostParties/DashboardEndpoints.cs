@@ -22,7 +22,7 @@ public static class DashboardEndpoints
             await using var command = db.CreateCommand($"""
                 WITH c AS (
                     SELECT CASE WHEN status = 'inCountry' AND overstay_from <= $2 THEN 'overstaying' ELSE status END AS status_today, next_due, fine_mci, fine_tenge
-                    FROM {DashboardProjection.Table} WHERE host_party_id = $1)
+                    FROM {DashboardProjection.TableName} WHERE host_party_id = $1)
                 SELECT status_today, count(*), count(*) FILTER (WHERE next_due <= $2 + 7), count(*) FILTER (WHERE next_due <= $2 + 30),
                        sum(fine_mci), sum(fine_tenge), bool_or(fine_tenge IS NULL AND fine_mci > 0)
                 FROM c GROUP BY status_today
@@ -44,7 +44,7 @@ public static class DashboardEndpoints
                     tengeUnknown |= !row.IsDBNull(6) && row.GetBoolean(6);
                 }
             await using var offences = db.CreateCommand($"""
-                SELECT count(*), count(*) FILTER (WHERE party = 'hostParty') FROM {OffenceRegisterProjection.Table}
+                SELECT count(*), count(*) FILTER (WHERE party = 'hostParty') FROM {OffenceRegisterProjection.TableName}
                 WHERE host_party_id = $1 AND offence_date > $2 - interval '12 months'
                 """);
             offences.Parameters.Add(new() { Value = id });
@@ -59,7 +59,7 @@ public static class DashboardEndpoints
         {
             if (!http.Principal()!.CanRead(id)) return Problems.NotFound($"host party {id}");
             await using var command = db.CreateCommand($"""
-                SELECT case_id, article, party, offence_date, tier, mci, tenge, rule FROM {OffenceRegisterProjection.Table}
+                SELECT case_id, article, party, offence_date, tier, mci, tenge, rule FROM {OffenceRegisterProjection.TableName}
                 WHERE host_party_id = $1 AND offence_date > $2 - interval '12 months' ORDER BY offence_date
                 """);
             command.Parameters.Add(new() { Value = id });

@@ -1,7 +1,5 @@
 using CaseFlow.Api.Cases;
 using CaseFlow.Domain.Rules;
-using CaseFlow.EventStore.Projections;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CaseFlow.Api.Projections;
@@ -12,32 +10,31 @@ namespace CaseFlow.Api.Projections;
 /// </summary>
 public sealed class DashboardProjection(RuleCatalogue catalogue) : CaseProjection(catalogue)
 {
-    public const string Table = "dashboard_cases";
+    public const string TableName = "dashboard_cases";
 
     public override string Name => "dashboard";
-    public override IReadOnlyList<string> Tables => [Table];
+    protected override string Table => TableName;
+
+    protected override IReadOnlyList<Column> Columns { get; } =
+    [
+        new("case_id", NpgsqlDbType.Uuid), new("host_party_id", NpgsqlDbType.Uuid), new("status", NpgsqlDbType.Text), new("next_due", NpgsqlDbType.Date),
+        new("overstay_from", NpgsqlDbType.Date), new("fine_mci", NpgsqlDbType.Numeric), new("fine_tenge", NpgsqlDbType.Numeric),
+    ];
 
     public override string CreateSql(Func<string, string> table) => $"""
-        CREATE TABLE IF NOT EXISTS {table(Table)} (
+        CREATE TABLE IF NOT EXISTS {table(TableName)} (
             case_id uuid PRIMARY KEY, host_party_id uuid NOT NULL, status text NOT NULL, next_due date, overstay_from date,
             fine_mci numeric NOT NULL, fine_tenge numeric);
-        CREATE INDEX IF NOT EXISTS {table(Table)}_host ON {table(Table)} (host_party_id);
+        CREATE INDEX IF NOT EXISTS {table(TableName)}_host ON {table(TableName)} (host_party_id);
         """;
 
-    protected override async Task ApplyCaseAsync(ProjectionContext context, LoadedCase c, Evaluation? evaluation, CancellationToken ct)
+    protected override IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation)
     {
-        await DeleteCaseRowsAsync(context, Table, c.Id.Value, ct);
         var status = c.State.Closed ? "closed" : c.State.LastEntry is null ? "notArrived" : !c.State.InCountry ? "left"
             : evaluation?.OverstayDays > 0 ? "overstaying" : "inCountry";
         var next = evaluation is null || c.State.Closed ? null : CaseStatusProjection.NextDeadline(evaluation, c.State.InCountry);
-        await using var insert = new NpgsqlCommand($"INSERT INTO {context.Table(Table)} VALUES ($1, $2, $3, $4, $5, $6, $7)", context.Connection, context.Transaction);
-        insert.Parameters.Add(new() { Value = c.Id.Value });
-        insert.Parameters.Add(new() { Value = c.HostPartyId });
-        insert.Parameters.Add(new() { Value = status });
-        insert.Parameters.Add(new() { Value = (object?)next?.Due.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
-        insert.Parameters.Add(new() { Value = (object?)(c.State.InCountry && evaluation?.PermittedUntil is { } until ? until.PlusDays(1).ToDateOnly() : null) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
-        insert.Parameters.Add(new() { Value = evaluation?.Fines.Sum(f => f.Mci) ?? 0m });
-        insert.Parameters.Add(new() { Value = evaluation is null ? 0m : evaluation.Fines.Any(f => f.Tenge is null) ? DBNull.Value : evaluation.Fines.Sum(f => f.Tenge!.Value), NpgsqlDbType = NpgsqlDbType.Numeric });
-        await insert.ExecuteNonQueryAsync(ct);
+        var overstayFrom = c.State.InCountry && evaluation?.PermittedUntil is { } until ? until.PlusDays(1).ToDateOnly() : (DateOnly?)null;
+        var tenge = evaluation is null ? 0m : evaluation.Fines.Any(f => f.Tenge is null) ? (decimal?)null : evaluation.Fines.Sum(f => f.Tenge!.Value);
+        yield return [c.Id.Value, c.HostPartyId, status, next?.Due.ToDateOnly(), overstayFrom, evaluation?.Fines.Sum(f => f.Mci) ?? 0m, tenge];
     }
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using CaseFlow.Api.Cases;
 using CaseFlow.Domain.Rules;
-using CaseFlow.EventStore.Projections;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CaseFlow.Api.Projections;
@@ -14,34 +12,30 @@ namespace CaseFlow.Api.Projections;
 /// </summary>
 public sealed class DeadlinesProjection(RuleCatalogue catalogue) : CaseProjection(catalogue)
 {
-    public const string Table = "deadlines";
+    public const string TableName = "deadlines";
 
     public override string Name => "deadlines";
-    public override IReadOnlyList<string> Tables => [Table];
+    protected override string Table => TableName;
+
+    protected override IReadOnlyList<Column> Columns { get; } =
+    [
+        new("case_id", NpgsqlDbType.Uuid), new("kind", NpgsqlDbType.Text), new("due", NpgsqlDbType.Date), new("status", NpgsqlDbType.Text),
+        new("host_party_id", NpgsqlDbType.Uuid), new("rule", NpgsqlDbType.Text), new("catalogue_version", NpgsqlDbType.Text),
+    ];
 
     public override string CreateSql(Func<string, string> table) => $"""
-        CREATE TABLE IF NOT EXISTS {table(Table)} (
+        CREATE TABLE IF NOT EXISTS {table(TableName)} (
             case_id uuid NOT NULL, kind text NOT NULL, due date NOT NULL, status text NOT NULL, host_party_id uuid NOT NULL,
             rule text NOT NULL, catalogue_version text NOT NULL, PRIMARY KEY (case_id, kind, due));
-        CREATE INDEX IF NOT EXISTS {table(Table)}_due ON {table(Table)} (due, kind);
+        CREATE INDEX IF NOT EXISTS {table(TableName)}_due ON {table(TableName)} (due, kind);
         """;
 
-    protected override async Task ApplyCaseAsync(ProjectionContext context, LoadedCase c, Evaluation? evaluation, CancellationToken ct)
+    protected override IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation)
     {
-        await DeleteCaseRowsAsync(context, Table, c.Id.Value, ct);
-        if (evaluation is null || c.State.Closed) return;
-        var open = evaluation.Deadlines.Where(d => c.State.InCountry ? d.Status != DeadlineStatus.Met : d.Status == DeadlineStatus.Open).DistinctBy(d => (d.Kind, d.Due));
-        foreach (var d in open)
-        {
-            await using var insert = new NpgsqlCommand($"INSERT INTO {context.Table(Table)} VALUES ($1, $2, $3, $4, $5, $6, $7)", context.Connection, context.Transaction);
-            insert.Parameters.Add(new() { Value = c.Id.Value });
-            insert.Parameters.Add(new() { Value = JsonNamingPolicy.CamelCase.ConvertName(d.Kind.ToString()) });
-            insert.Parameters.Add(new() { Value = d.Due.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
-            insert.Parameters.Add(new() { Value = JsonNamingPolicy.CamelCase.ConvertName(d.Status.ToString()) });
-            insert.Parameters.Add(new() { Value = c.HostPartyId });
-            insert.Parameters.Add(new() { Value = d.Rule });
-            insert.Parameters.Add(new() { Value = evaluation.CatalogueVersion });
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+        if (evaluation is null || c.State.Closed) yield break;
+        foreach (var d in evaluation.Deadlines.Where(d => c.State.InCountry ? d.Status != DeadlineStatus.Met : d.Status == DeadlineStatus.Open).DistinctBy(d => (d.Kind, d.Due)))
+            yield return [c.Id.Value, Camel(d.Kind.ToString()), d.Due.ToDateOnly(), Camel(d.Status.ToString()), c.HostPartyId, d.Rule, evaluation.CatalogueVersion];
     }
+
+    private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using CaseFlow.Api.Cases;
 using CaseFlow.Domain.Cases;
 using CaseFlow.EventStore.Projections;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CaseFlow.Api.Projections;
@@ -22,24 +21,25 @@ public sealed class TimelineProjection : IProjection
             business_date date, type text NOT NULL, text text NOT NULL, PRIMARY KEY (case_id, version));
         """;
 
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
+    private static readonly IReadOnlyList<Column> Columns =
+    [
+        new("case_id", NpgsqlDbType.Uuid), new("version", NpgsqlDbType.Bigint), new("seq", NpgsqlDbType.Bigint), new("recorded_at", NpgsqlDbType.TimestampTz),
+        new("actor", NpgsqlDbType.Text), new("business_date", NpgsqlDbType.Date), new("type", NpgsqlDbType.Text), new("text", NpgsqlDbType.Text),
+    ];
+
+    /// <summary>One COPY per batch: each event is applied exactly once (the checkpoint commits with the rows).</summary>
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
     {
-        foreach (var recorded in batch.Where(e => CaseRepository.Types.Knows(e.Type)))
+        var rows = batch.Where(e => CaseRepository.Types.Knows(e.Type)).Select(recorded =>
         {
             var e = (CaseEvent)CaseRepository.Types.FromRecorded(recorded);
-            await using var insert = new NpgsqlCommand($"""
-                INSERT INTO {context.Table(Table)} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (case_id, version) DO NOTHING
-                """, context.Connection, context.Transaction);
-            insert.Parameters.Add(new() { Value = recorded.StreamId });
-            insert.Parameters.Add(new() { Value = recorded.Version });
-            insert.Parameters.Add(new() { Value = recorded.Sequence });
-            insert.Parameters.Add(new() { Value = recorded.RecordedAt.ToDateTimeUtc() });
-            insert.Parameters.Add(new() { Value = recorded.Metadata.Actor });
-            insert.Parameters.Add(new() { Value = (object?)CaseEvents.DateOf(e)?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
-            insert.Parameters.Add(new() { Value = recorded.Type });
-            insert.Parameters.Add(new() { Value = Describe(e) });
-            await insert.ExecuteNonQueryAsync(ct);
-        }
+            return new object?[]
+            {
+                recorded.StreamId, recorded.Version, recorded.Sequence, recorded.RecordedAt.ToDateTimeUtc(), recorded.Metadata.Actor,
+                CaseEvents.DateOf(e)?.ToDateOnly(), recorded.Type, Describe(e),
+            };
+        }).ToList();
+        return CaseProjection.CopyAsync(context, context.Table(Table), Columns, rows, ct);
     }
 
     /// <summary>An event in plain words (personal data kept to the name; passport numbers masked).</summary>

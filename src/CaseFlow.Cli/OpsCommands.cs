@@ -1,0 +1,113 @@
+using System.CommandLine;
+using CaseFlow.Api.Projections;
+using CaseFlow.Domain.Rules;
+using CaseFlow.EventStore;
+using CaseFlow.EventStore.Projections;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace CaseFlow.Cli;
+
+/// <summary><c>caseflow verify</c> (whole-store hash chain) and <c>caseflow projections list|rebuild|pause|resume</c>, with progress bars on stderr.</summary>
+internal static class OpsCommands
+{
+    public static Command Verify(TextWriter stdout, TextWriter stderr, Option<string?> db)
+    {
+        var command = new Command("verify", "Verify every stream's hash chain; prints the first break of each broken stream");
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
+            var store = new PostgresEventStore(dataSource);
+            await using var count = dataSource.CreateCommand("SELECT count(*) FROM streams");
+            var total = (long)(await count.ExecuteScalarAsync(ct))!;
+            var broken = new List<VerificationResult>();
+            long checkedStreams = 0;
+            await Console(stderr).Progress().StartAsync(async progress =>
+            {
+                var task = progress.AddTask("verifying streams", maxValue: Math.Max(1, total));
+                for (var after = Guid.Empty; ;)
+                {
+                    var ids = await store.StreamIdsAsync(after, 500, ct);
+                    if (ids.Count == 0) break;
+                    foreach (var id in ids)
+                    {
+                        var result = await store.VerifyAsync(id, ct);
+                        if (!result.Intact) broken.Add(result);
+                        task.Value = ++checkedStreams;
+                    }
+                    after = ids[^1];
+                }
+            });
+            foreach (var b in broken) await stdout.WriteLineAsync($"BROKEN stream {b.StreamId} at version {b.BrokenAtVersion}: {b.Problem}");
+            await stdout.WriteLineAsync($"{checkedStreams} streams checked, {broken.Count} broken");
+            return broken.Count == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    public static Command Projections(TextWriter stdout, TextWriter stderr, Option<string?> db)
+    {
+        var projections = new Command("projections", "Inspect and control the async projections");
+        var list = new Command("list", "Name, checkpoint, lag, state, node, last error");
+        list.SetAction(async (parse, ct) =>
+        {
+            await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
+            await Host(dataSource).EnsureTablesAsync(ct);
+            var table = new Table().AddColumns("name", "checkpoint", "head", "lag (events)", "lag (s)", "state", "node", "last error");
+            foreach (var p in await ProjectionStatus.ReadAsync(dataSource, ct))
+                table.AddRow(p.Name, p.Checkpoint, p.HeadSequence.ToString(System.Globalization.CultureInfo.InvariantCulture), p.LagEvents.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    p.LagSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), p.State, Markup.Escape(p.Node ?? ""), Markup.Escape(p.LastError ?? ""));
+            var console = Console(stdout);
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+            console.Write(table);
+            return 0;
+        });
+        projections.Add(list);
+
+        foreach (var action in new[] { "pause", "resume", "rebuild" })
+        {
+            var name = new Argument<string>("NAME") { Description = "deadlines, dashboard, offences or timeline" };
+            var command = new Command(action, action == "rebuild" ? "Rebuild from zero into shadow tables, then swap (runs here unless a node already leads it)" : $"{action} the projection") { name };
+            command.SetAction(async (parse, ct) =>
+            {
+                await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
+                await Host(dataSource).EnsureTablesAsync(ct);
+                var projection = parse.GetRequiredValue(name);
+                if (!await ProjectionStatus.ControlAsync(dataSource, projection, action, ct)) throw new CliInputException($"no projection '{projection}'");
+                if (action == "rebuild") await RebuildAsync(dataSource, projection, stderr, ct);
+                await stdout.WriteLineAsync($"{projection}: {action} done");
+                return 0;
+            });
+            projections.Add(command);
+        }
+        return projections;
+    }
+
+    /// <summary>Runs the projection's runner here (it takes the lead unless a node holds it) and shows the rebuild's progress until it swaps.</summary>
+    private static async Task RebuildAsync(Npgsql.NpgsqlDataSource dataSource, string name, TextWriter stderr, CancellationToken ct)
+    {
+        var projection = Host(dataSource).Projections.Single(p => p.Name == name);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var runner = new ProjectionRunner(new PostgresEventStore(dataSource), projection, new ProjectionOptions { BatchSize = 1000 }, $"cli:{Environment.MachineName}").RunAsync(stop.Token);
+        await Console(stderr).Progress().StartAsync(async progress =>
+        {
+            var task = progress.AddTask($"rebuilding {name}", maxValue: 1);
+            while (true)
+            {
+                var info = (await ProjectionStatus.ReadAsync(dataSource, ct)).Single(p => p.Name == name);
+                if (info.Rebuild is { } r) { task.MaxValue = Math.Max(1, r.Total); task.Value = r.Processed; }
+                if (info.Rebuild is null && info.State == "running") { task.Value = task.MaxValue; break; }
+                if (info.State == "failed") throw new CliInputException($"rebuild of {name} failed: {info.LastError}");
+                await Task.Delay(250, ct);
+            }
+        });
+        await stop.CancelAsync();
+        await runner;
+    }
+
+    private static ProjectionHost Host(Npgsql.NpgsqlDataSource dataSource) =>
+        new(new PostgresEventStore(dataSource), RuleCatalogue.Default, Options.Create(new ProjectionSettings()), NullLogger<ProjectionHost>.Instance);
+
+    private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+}
