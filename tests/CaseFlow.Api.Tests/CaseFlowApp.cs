@@ -35,6 +35,9 @@ public sealed class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public static JsonSerializerOptions Json => CaseFlowJson.Options;
 
+    /// <summary>Run the Quartz scheduler in this host (off by default: most tests call the services directly).</summary>
+    public bool RunJobs { get; init; }
+
     public Guid HostA { get; } = Guid.CreateVersion7();
     public Guid HostB { get; } = Guid.CreateVersion7();
     public Dictionary<string, string> Keys { get; } = [];
@@ -61,6 +64,8 @@ public sealed class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("CASEFLOW_DB", connectionString);
+        // Jobs are driven by the tests (services called directly, or Quartz fired on demand in the scheduler tests).
+        builder.UseSetting("CaseFlow:Jobs:Run", RunJobs ? "true" : "false");
         builder.UseEnvironment("Testing");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IClock>(Clock)));
     }

@@ -57,6 +57,7 @@ public sealed class CaseRepository(PostgresEventStore store, RuleCatalogue catal
         var appended = await PostgresEventStore.AppendAsync(connection, tx, id.Value, StreamType, updated.HostPartyId.ToString(), current?.Version ?? 0,
             [.. decided.Select(e => Types.ToNew(e, Guid.CreateVersion7()))], metadata, ct);
         await CaseStatusProjection.ApplyAsync(connection, tx, updated, catalogue, appended[^1].RecordedAt, ct);
+        await Alerts.AlertProjection.ApplyAsync(connection, tx, updated, decided, appended[^1].RecordedAt, ct);
         return updated;
     }
 }

@@ -1,3 +1,4 @@
+using CaseFlow.Api.Alerts;
 using CaseFlow.Api.Audit;
 using CaseFlow.Api.Cases;
 using CaseFlow.Api.Demo;
@@ -7,6 +8,7 @@ using CaseFlow.Api.Imports;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Database;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Api.Jobs;
 using CaseFlow.Api.Ops;
 using CaseFlow.Api.Projections;
 using CaseFlow.Api.Rules;
@@ -46,6 +48,19 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<ProjectionHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionHost>());
 
+        builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Alerts"));
+        builder.Services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Delivery"));
+        builder.Services.AddSingleton<AlertSweeper>();
+        builder.Services.AddSingleton<DeliveryDispatcher>();
+        builder.Services.AddSingleton<DigestService>();
+        builder.Services.AddSingleton<RetentionService>();
+        builder.Services.AddHttpClient("webhooks");
+        var time = new ClockTimeProvider();
+        builder.Services.AddSingleton(time);
+        var jobs = builder.Configuration.GetSection("CaseFlow:Jobs").Get<JobSettings>() ?? new JobSettings();
+        var connectionString = builder.Configuration["CASEFLOW_DB"] is { Length: > 0 } db ? db : builder.Configuration["CaseFlow:ConnectionString"];
+        if (jobs.Run && !string.IsNullOrEmpty(connectionString)) builder.Services.AddCaseFlowJobs(connectionString, time);
+
         builder.Services.ConfigureHttpJsonOptions(o => CaseFlowJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
@@ -55,6 +70,7 @@ public static class CaseFlowHost
 
     public static WebApplication MapCaseFlow(this WebApplication app)
     {
+        app.Services.GetRequiredService<ClockTimeProvider>().Use(app.Services.GetRequiredService<IClock>());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -72,6 +88,8 @@ public static class CaseFlowHost
         app.MapAudit();
         app.MapOps();
         app.MapDashboards();
+        app.MapAlerts();
+        app.MapDeliveryOps();
         return app;
     }
 }

@@ -59,6 +59,9 @@ public sealed class TimelineProjection : IProjection
                               + (p.EVisaInvalidated ? "; the e-Visa is no longer valid" : "") + (p.IinUpdateRequired ? "; the IIN record must be updated" : ""),
         Exited x => $"Left Kazakhstan on {D(x.Date)}",
         CaseClosed c => $"Case closed on {D(c.Date)}: {c.Reason}",
+        AlertRaised a => $"Alert raised on {D(a.RaisedOn)}: {a.Message}",
+        AlertAcknowledged a => $"Alert {a.AlertId} acknowledged on {D(a.Date)}",
+        AlertResolved a => $"Alert {a.AlertId} resolved on {D(a.Date)}{(a.Automatic ? " automatically" : "")}: {a.Reason}",
         _ => e.GetType().Name,
     };
 

@@ -32,3 +32,11 @@ public sealed record IssueResidencePermit(CaseId CaseId, LocalDate Date, LocalDa
 public sealed record ReplacePassport(CaseId CaseId, LocalDate Date, string PassportNumber, LocalDate? PassportExpiry, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
 
 public sealed record CloseCase(CaseId CaseId, LocalDate Date, string Reason, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+/// <summary>The sweep raises an alert; deciding it again for the same id decides nothing (idempotent).</summary>
+public sealed record RaiseAlert(CaseId CaseId, Guid AlertId, string Kind, string Level, LocalDate Due, string Message, string Rule,
+    int? FineArticle, decimal? FineMci, decimal? FineTenge, string? FineRule, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record AcknowledgeAlert(CaseId CaseId, Guid AlertId, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);
+
+public sealed record ResolveAlert(CaseId CaseId, Guid AlertId, string Reason, bool Automatic, string Actor, LocalDate Today) : CaseCommand(CaseId, Actor, Today);

@@ -28,7 +28,7 @@ public static class CaseDecider
     {
         if (command is not OpenCase && !state.Opened)
             return Decision.Reject(RejectionKind.Rule, "case.not-opened", "caseId", $"case {command.CaseId} has not been opened");
-        if (state.Closed)
+        if (state.Closed && command is not (AcknowledgeAlert or ResolveAlert))
             return Decision.Reject(RejectionKind.Rule, "case.closed", "caseId", $"case {command.CaseId} is closed");
         return command switch
         {
@@ -44,6 +44,18 @@ public static class CaseDecider
             IssueResidencePermit c => Permit(c, state, catalogue),
             ReplacePassport c => Passport(c, state),
             CloseCase c => Close(c, state),
+            RaiseAlert c => state.AlertsById.ContainsKey(c.AlertId) ? Decision.Accept()
+                : Decision.Accept(new AlertRaised(c.CaseId, c.AlertId, c.Kind, c.Level, c.Due, c.Today, c.Message, c.Rule, c.FineArticle, c.FineMci, c.FineTenge, c.FineRule, c.Actor)),
+            AcknowledgeAlert c => state.AlertsById.TryGetValue(c.AlertId, out var a)
+                ? a.Status == AlertStatus.Raised ? Decision.Accept(new AlertAcknowledged(c.CaseId, c.AlertId, c.Today, c.Actor))
+                  : a.Status == AlertStatus.Acknowledged ? Decision.Accept() // already acknowledged: nothing to record
+                  : Decision.Reject(RejectionKind.Rule, "alert.resolved", "alertId", $"alert {c.AlertId} is already resolved")
+                : Decision.Reject(RejectionKind.Rule, "alert.not-found", "alertId", $"case {c.CaseId} has no alert {c.AlertId}"),
+            ResolveAlert c => state.AlertsById.TryGetValue(c.AlertId, out var r)
+                ? r.Status == AlertStatus.Resolved ? Decision.Accept()
+                  : string.IsNullOrWhiteSpace(c.Reason) ? Decision.Reject(RejectionKind.Validation, "validation", "reason", "required")
+                  : Decision.Accept(new AlertResolved(c.CaseId, c.AlertId, c.Today, c.Reason.Trim(), c.Automatic, c.Actor))
+                : Decision.Reject(RejectionKind.Rule, "alert.not-found", "alertId", $"case {c.CaseId} has no alert {c.AlertId}"),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "unknown case command"),
         };
     }

@@ -85,6 +85,9 @@ public static class CaseEventTypes
         [typeof(ResidencePermitIssued)] = "ResidencePermitIssued.v1",
         [typeof(PassportReplaced)] = "PassportReplaced.v1",
         [typeof(CaseClosed)] = "CaseClosed.v1",
+        [typeof(AlertRaised)] = "AlertRaised.v1",
+        [typeof(AlertAcknowledged)] = "AlertAcknowledged.v1",
+        [typeof(AlertResolved)] = "AlertResolved.v1",
     };
 }
 
@@ -104,6 +107,23 @@ public static class CaseEvents
         ResidencePermitIssued x => x.Date,
         PassportReplaced x => x.Date,
         CaseClosed x => x.Date,
+        AlertRaised x => x.RaisedOn,
+        AlertAcknowledged x => x.Date,
+        AlertResolved x => x.Date,
         _ => null,
     };
 }
+
+/// <summary>
+/// A deadline alert was raised for the case on <see cref="RaisedOn"/> (the sweep's Asia/Almaty date). <see cref="Due"/> is the date the
+/// alert is about (a deadline, the last lawful day); <see cref="Level"/> orders the alerts of one kind (reminder, due, missed; 7d, 3d, 1d;
+/// day1, day4, ...). <see cref="FineMci"/>/<see cref="FineTenge"/>: the exposure the alert announces, with <see cref="FineRule"/>.
+/// </summary>
+public sealed record AlertRaised(
+    CaseId CaseId, Guid AlertId, string Kind, string Level, LocalDate Due, LocalDate RaisedOn, string Message, string Rule,
+    int? FineArticle, decimal? FineMci, decimal? FineTenge, string? FineRule, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+public sealed record AlertAcknowledged(CaseId CaseId, Guid AlertId, LocalDate Date, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
+/// <summary>The alert is closed: automatically when its condition cleared (<see cref="Automatic"/>), or by a user with a reason.</summary>
+public sealed record AlertResolved(CaseId CaseId, Guid AlertId, LocalDate Date, string Reason, bool Automatic, string RecordedBy) : CaseEvent(CaseId, RecordedBy);

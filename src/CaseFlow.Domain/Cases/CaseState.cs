@@ -14,6 +14,10 @@ public sealed record VisaState(string Category, VisaEntries Entries, LocalDate V
 
 public sealed record PermitState(LocalDate ValidFrom, LocalDate ValidTo);
 
+public enum AlertStatus { Raised, Acknowledged, Resolved }
+
+public sealed record AlertState(Guid Id, string Kind, string Level, LocalDate Due, AlertStatus Status);
+
 /// <summary>
 /// A case folded from its events. <see cref="LastEntry"/>/<see cref="LastExit"/> are the latest crossings; the person is in the
 /// country when the last crossing is an entry. <see cref="Notification"/> is the state of the latest notification duty (arrival
@@ -31,8 +35,12 @@ public sealed record CaseState(
     VisaState? Visa = null,
     PermitState? Permit = null,
     bool Closed = false,
-    LocalDate? LastAddressChange = null)
+    LocalDate? LastAddressChange = null,
+    System.Collections.Immutable.ImmutableDictionary<Guid, AlertState>? Alerts = null)
 {
+    /// <summary>The case's alerts by id (never null).</summary>
+    public System.Collections.Immutable.ImmutableDictionary<Guid, AlertState> AlertsById => Alerts ?? System.Collections.Immutable.ImmutableDictionary<Guid, AlertState>.Empty;
+
     public static CaseState Initial { get; } = new(false, null, null, false, null, null, NotificationStatus.NotDue, null);
 
     public static CaseState Evolve(CaseState state, CaseEvent @event) => @event switch
@@ -56,6 +64,9 @@ public sealed record CaseState(
             Visa = p.EVisaInvalidated ? state.Visa! with { EVisaInvalidated = true } : state.Visa,
         },
         CaseClosed => state with { Closed = true },
+        AlertRaised a => state with { Alerts = state.AlertsById.SetItem(a.AlertId, new AlertState(a.AlertId, a.Kind, a.Level, a.Due, AlertStatus.Raised)) },
+        AlertAcknowledged a => state with { Alerts = state.AlertsById.SetItem(a.AlertId, state.AlertsById[a.AlertId] with { Status = AlertStatus.Acknowledged }) },
+        AlertResolved a => state with { Alerts = state.AlertsById.SetItem(a.AlertId, state.AlertsById[a.AlertId] with { Status = AlertStatus.Resolved }) },
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "unknown case event"),
     };
 

@@ -1,0 +1,117 @@
+using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Rules;
+using NodaTime;
+
+namespace CaseFlow.Domain.Alerts;
+
+/// <summary>An alert the rules want to exist: raised on <see cref="RaiseOn"/> about <see cref="Due"/>.</summary>
+public sealed record AlertSpec(string Kind, string Level, LocalDate Due, LocalDate RaiseOn, string Message, string Rule, FineExposure? Fine = null);
+
+/// <summary>Lead times of the stay-ending alerts (days before the last lawful day). Default 7, 3 and 1 (issue 6).</summary>
+public sealed record AlertSettings(IReadOnlyList<int> StayEndingLeadDays, int CatchUpDays = 7)
+{
+    public static AlertSettings Default { get; } = new([7, 3, 1]);
+}
+
+/// <summary>
+/// Which alerts a case calls for on a date, from its evaluation as of that date. Pure. Each alert kind has levels raised on their own
+/// days; <see cref="Conditions"/> are the (kind, due) pairs still unmet, so an open alert whose pair is gone has cleared.
+/// </summary>
+public static class AlertRules
+{
+    public const string ArrivalNotification = "arrivalNotification";
+    public const string StayEnding = "stayEnding";
+    public const string Overstay = "overstay";
+    public const string ExtensionWindow = "extensionWindow";
+    public const string LimitNearlyReached = "limitNearlyReached";
+    public const string ResidencePermitRequired = "residencePermitRequired";
+    public const string ExitVisaExpiring = "exitVisaExpiring";
+    public const string PassportReplacedEVisa = "passportReplacedEVisa";
+    public const string RepeatHostOffence = "repeatHostOffence";
+
+    /// <summary>Every alert level whose raise date has come (on or before <paramref name="today"/>), for conditions still unmet today.</summary>
+    public static IReadOnlyList<AlertSpec> Due(RuleCatalogue catalogue, CaseState state, Evaluation e, LocalDate today, AlertSettings settings)
+    {
+        var specs = new List<AlertSpec>();
+        if (state.Closed) return specs;
+        var cal = catalogue.Calendar;
+        var hostFines = e.Fines.Where(f => f.Party == FineParty.HostParty).ToList();
+
+        foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ArrivalNotification && d.Status != DeadlineStatus.Met && state.InCountry))
+        {
+            var dayBefore = PreviousWorkingDay(cal, d.Due);
+            specs.Add(new(ArrivalNotification, "reminder", d.Due, dayBefore, $"Arrival notification due on {d.Due:yyyy-MM-dd} ({d.Rule})", d.Rule));
+            specs.Add(new(ArrivalNotification, "due", d.Due, d.Due, $"Arrival notification due today ({d.Rule})", d.Rule));
+            var fine = hostFines.FirstOrDefault(f => f.Article == 518 && f.OffenceDate == d.Due.PlusDays(1));
+            specs.Add(new(ArrivalNotification, "missed", d.Due, d.Due.PlusDays(1),
+                $"Arrival notification missed (due {d.Due:yyyy-MM-dd}); host party exposed to art. 518" + (fine is null ? "" : $": {fine.Mci} MCI"), d.Rule, fine));
+        }
+
+        if (state.InCountry && e.PermittedUntil is { } until)
+        {
+            if (e.OverstayDays == 0)
+                foreach (var lead in settings.StayEndingLeadDays)
+                    specs.Add(new(StayEnding, $"{lead}d", until, until.PlusDays(-lead), $"Last lawful day {until:yyyy-MM-dd}: {lead} day(s) left ({e.BindingRule})", e.BindingRule ?? ""));
+            var offence = until.PlusDays(1);
+            var mci = catalogue.MciFor(offence.Year)?.Tenge;
+            foreach (var tier in catalogue.Fines.Art517.Overstay)
+                specs.Add(new(Overstay, $"day{tier.FromDay}", until, until.PlusDays(tier.FromDay),
+                    $"Overstay day {tier.FromDay} since {offence:yyyy-MM-dd}: art. 517 {tier.Tier} ({tier.Mci} MCI)", tier.Id,
+                    new FineExposure(517, FineParty.Foreigner, tier.Tier, tier.Mci, tier.Mci * mci, tier.Id, offence)));
+        }
+
+        var opens = e.Deadlines.FirstOrDefault(d => d.Kind == DeadlineKind.ExtensionWindowOpens);
+        var closes = e.Deadlines.FirstOrDefault(d => d.Kind == DeadlineKind.ExtensionWindowCloses);
+        if (state.InCountry && opens is not null && closes is not null && closes.Status != DeadlineStatus.Met)
+        {
+            specs.Add(new(ExtensionWindow, "opened", closes.Due, opens.Due, $"Visa extension window opened on {opens.Due:yyyy-MM-dd}, closes {closes.Due:yyyy-MM-dd} ({closes.Rule})", closes.Rule));
+            specs.Add(new(ExtensionWindow, "closingSoon", closes.Due, cal.WorkingDaysBefore(closes.Due, 2),
+                $"Visa extension window closes in 2 working days, on {closes.Due:yyyy-MM-dd} ({closes.Rule})", closes.Rule));
+            specs.Add(new(ExtensionWindow, "missed", closes.Due, closes.Due.PlusDays(1), $"Visa extension window closed on {closes.Due:yyyy-MM-dd} ({closes.Rule})", closes.Rule));
+        }
+
+        if (state.InCountry && e.Basis == StayBasisKind.VisaFree && e.OverstayDays == 0)
+            foreach (var l in e.Limits.Where(l => l.Kind is LimitKind.Rolling or LimitKind.CalendarYear && l.Max - l.Used <= 10))
+                specs.Add(new(LimitNearlyReached, "10d", e.PermittedUntil ?? today, today,
+                    $"{l.Rule}: {l.Used} of {l.Max} days used in {l.WindowStart:yyyy-MM-dd}..{l.WindowEnd:yyyy-MM-dd}", l.Rule));
+
+        foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ResidencePermitRequired && d.Status != DeadlineStatus.Met && state.InCountry))
+        {
+            specs.Add(new(ResidencePermitRequired, "7d", d.Due, d.Due.PlusDays(-7), $"TRP needed by {d.Due:yyyy-MM-dd} ({d.Rule})", d.Rule));
+            specs.Add(new(ResidencePermitRequired, "missed", d.Due, d.Due.PlusDays(1), $"TRP needed since {d.Due:yyyy-MM-dd} ({d.Rule}); art. 517/518 exposure", d.Rule,
+                hostFines.FirstOrDefault(f => f.OffenceDate == d.Due.PlusDays(1))));
+        }
+
+        foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ExitVisaExpiry && d.Status == DeadlineStatus.Open))
+            specs.Add(new(ExitVisaExpiring, "3d", d.Due, d.Due.PlusDays(-3), $"Exit visa expires on {d.Due:yyyy-MM-dd}: the person must leave ({d.Rule})", d.Rule));
+
+        if (state.InCountry && state.Visa is { EVisa: true, EVisaInvalidated: true } visa)
+            specs.Add(new(PassportReplacedEVisa, "invalid", visa.ValidTo, state.LastEntry ?? today,
+                "Passport replaced: the e-Visa in the old passport is no longer valid; a new e-Visa is needed (EVISA-PASSPORT, 000 §4.4)", "EVISA-PASSPORT"));
+
+        foreach (var f in hostFines.Where(f => f.Tier.StartsWith("repeat-", StringComparison.Ordinal)))
+            specs.Add(new(RepeatHostOffence, "repeat", f.OffenceDate, f.OffenceDate,
+                $"Repeat host-party offence within 12 months: art. 518 {f.Mci} MCI and a 1-year ban on invitations ({f.Rule}, 000 §1)", f.Rule, f));
+
+        return [.. specs.Where(s => s.RaiseOn <= today)];
+    }
+
+    /// <summary>
+    /// The alerts to raise now: of the due ones not yet raised, the latest level of each (kind, due), within the catch-up window; an
+    /// earlier level whose day passed unswept is not raised after a later one.
+    /// </summary>
+    public static IReadOnlyList<AlertSpec> ToRaise(IReadOnlyList<AlertSpec> due, CaseId caseId, CaseState state, LocalDate today, AlertSettings settings) =>
+        [.. due.Where(s => s.RaiseOn >= today.PlusDays(-settings.CatchUpDays))
+            .GroupBy(s => (s.Kind, s.Due))
+            .Select(g => g.OrderBy(s => s.RaiseOn).Last())
+            .Where(s => !state.AlertsById.ContainsKey(AlertIds.For(caseId, s.Kind, s.Due, s.Level)))];
+
+    /// <summary>Open alerts whose condition no longer holds today (notification recorded, exit recorded, visa extended, ...).</summary>
+    public static IReadOnlyList<AlertState> Cleared(IReadOnlyList<AlertSpec> due, CaseState state)
+    {
+        var active = due.Select(s => (s.Kind, s.Due)).ToHashSet();
+        return [.. state.AlertsById.Values.Where(a => a.Status != AlertStatus.Resolved && a.Kind != RepeatHostOffence && !active.Contains((a.Kind, a.Due)))];
+    }
+
+    private static LocalDate PreviousWorkingDay(Calendar.WorkingDayCalendar cal, LocalDate date) => cal.WorkingDaysBefore(date, 1);
+}
