@@ -16,9 +16,6 @@ public sealed class AlertOptions
 {
     /// <summary>Stay-ending alerts, days before the last lawful day.</summary>
     public int[] StayEndingLeadDays { get; set; } = [7, 3, 1];
-
-    /// <summary>Alerts whose day passed unswept are still raised within this many days.</summary>
-    public int CatchUpDays { get; set; } = 7;
 }
 
 public sealed record SweepResult(bool Full, int CasesChecked, int AlertsRaised, int AlertsResolved);
@@ -39,7 +36,7 @@ public sealed class AlertSweeper(NpgsqlDataSource db, CaseRepository cases, Rule
     public async Task<SweepResult> SweepAsync(CancellationToken ct)
     {
         var today = RequestContext.TodayIn(clock);
-        var settings = new AlertSettings(options.Value.StayEndingLeadDays, options.Value.CatchUpDays);
+        var settings = new AlertSettings(options.Value.StayEndingLeadDays);
         var (lastFull, position) = await StateAsync(ct);
         var full = lastFull != today;
 

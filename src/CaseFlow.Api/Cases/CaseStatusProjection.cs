@@ -41,7 +41,7 @@ public static class CaseStatusProjection
     /// filing); after the exit, the earliest still open. The opening of the extension window is a date, not a deadline: skipped.
     /// </summary>
     public static Deadline? NextDeadline(Evaluation e, bool inCountry) => e.Deadlines
-        .Where(d => d.Kind != DeadlineKind.ExtensionWindowOpens && (inCountry ? d.Status != DeadlineStatus.Met : d.Status == DeadlineStatus.Open))
+        .Where(d => d.Kind != DeadlineKind.ExtensionWindowOpens && d.Outstanding && (inCountry || d.Status == DeadlineStatus.Open))
         .OrderBy(d => d.Due).FirstOrDefault();
 
     public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase c, RuleCatalogue catalogue, Instant recordedAt, CancellationToken ct)

@@ -33,7 +33,7 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue) : CaseProjectio
     protected override IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation)
     {
         if (evaluation is null || c.State.Closed) yield break;
-        foreach (var d in evaluation.Deadlines.Where(d => c.State.InCountry ? d.Status != DeadlineStatus.Met : d.Status == DeadlineStatus.Open).DistinctBy(d => (d.Kind, d.Due)))
+        foreach (var d in evaluation.Deadlines.Where(d => d.Outstanding && (c.State.InCountry || d.Status == DeadlineStatus.Open)).DistinctBy(d => (d.Kind, d.Due)))
             yield return [c.Id.Value, Camel(d.Kind.ToString()), d.Due.ToDateOnly(), Camel(d.Status.ToString()), c.HostPartyId, d.Rule, evaluation.CatalogueVersion];
     }
 

@@ -8,7 +8,7 @@ namespace CaseFlow.Domain.Alerts;
 public sealed record AlertSpec(string Kind, string Level, LocalDate Due, LocalDate RaiseOn, string Message, string Rule, FineExposure? Fine = null);
 
 /// <summary>Lead times of the stay-ending alerts (days before the last lawful day). Default 7, 3 and 1 (issue 6).</summary>
-public sealed record AlertSettings(IReadOnlyList<int> StayEndingLeadDays, int CatchUpDays = 7)
+public sealed record AlertSettings(IReadOnlyList<int> StayEndingLeadDays)
 {
     public static AlertSettings Default { get; } = new([7, 3, 1]);
 }
@@ -37,7 +37,7 @@ public static class AlertRules
         var cal = catalogue.Calendar;
         var hostFines = e.Fines.Where(f => f.Party == FineParty.HostParty).ToList();
 
-        foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ArrivalNotification && d.Status != DeadlineStatus.Met && state.InCountry))
+        foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ArrivalNotification && d.Outstanding && state.InCountry))
         {
             var dayBefore = PreviousWorkingDay(cal, d.Due);
             specs.Add(new(ArrivalNotification, "reminder", d.Due, dayBefore, $"Arrival notification due on {d.Due:yyyy-MM-dd} ({d.Rule})", d.Rule));
@@ -75,7 +75,7 @@ public static class AlertRules
                 specs.Add(new(LimitNearlyReached, "10d", e.PermittedUntil ?? today, today,
                     $"{l.Rule}: {l.Used} of {l.Max} days used in {l.WindowStart:yyyy-MM-dd}..{l.WindowEnd:yyyy-MM-dd}", l.Rule));
 
-        foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ResidencePermitRequired && d.Status != DeadlineStatus.Met && state.InCountry))
+        foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ResidencePermitRequired && d.Outstanding && state.InCountry))
         {
             specs.Add(new(ResidencePermitRequired, "7d", d.Due, d.Due.PlusDays(-7), $"TRP needed by {d.Due:yyyy-MM-dd} ({d.Rule})", d.Rule));
             specs.Add(new(ResidencePermitRequired, "missed", d.Due, d.Due.PlusDays(1), $"TRP needed since {d.Due:yyyy-MM-dd} ({d.Rule}); art. 517/518 exposure", d.Rule,
@@ -97,12 +97,11 @@ public static class AlertRules
     }
 
     /// <summary>
-    /// The alerts to raise now: of the due ones not yet raised, the latest level of each (kind, due), within the catch-up window; an
-    /// earlier level whose day passed unswept is not raised after a later one.
+    /// The alerts to raise now: for each condition still active, its latest level whose day has come, unless already raised. A level whose
+    /// day passed unswept (a node was down, or the case was imported late) is not raised after a later one: the latest says it all.
     /// </summary>
     public static IReadOnlyList<AlertSpec> ToRaise(IReadOnlyList<AlertSpec> due, CaseId caseId, CaseState state, LocalDate today, AlertSettings settings) =>
-        [.. due.Where(s => s.RaiseOn >= today.PlusDays(-settings.CatchUpDays))
-            .GroupBy(s => (s.Kind, s.Due))
+        [.. due.GroupBy(s => (s.Kind, s.Due))
             .Select(g => g.OrderBy(s => s.RaiseOn).Last())
             .Where(s => !state.AlertsById.ContainsKey(AlertIds.For(caseId, s.Kind, s.Due, s.Level)))];
 

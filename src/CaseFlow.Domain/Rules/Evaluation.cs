@@ -12,8 +12,13 @@ public enum FineParty { Foreigner, HostParty }
 /// (entry and exit days both count) and never exceeds the window's length.</summary>
 public sealed record LimitUsage(string Rule, LimitKind Kind, LocalDate WindowStart, LocalDate WindowEnd, int Used, int Max);
 
-/// <summary>A dated obligation. <see cref="Due"/> is the last day on which it can be met (inclusive).</summary>
-public sealed record Deadline(DeadlineKind Kind, LocalDate Due, DeadlineStatus Status, string Rule);
+/// <summary>A dated obligation. <see cref="Due"/> is the last day on which it can be met (inclusive). <see cref="MetOn"/> is the date of
+/// the fact that fulfilled it, also when that was late (status missed): a deadline with <see cref="MetOn"/> needs no more action.</summary>
+public sealed record Deadline(DeadlineKind Kind, LocalDate Due, DeadlineStatus Status, string Rule, LocalDate? MetOn = null)
+{
+    /// <summary>Still calls for action: not met, and not fulfilled late either.</summary>
+    public bool Outstanding => Status != DeadlineStatus.Met && MetOn is null;
+}
 
 /// <summary>A fine a party is exposed to. <see cref="Tenge"/> = <see cref="Mci"/> × the MCI of the offence date's year (null when that MCI is unknown).</summary>
 public sealed record FineExposure(int Article, FineParty Party, string Tier, decimal Mci, decimal? Tenge, string Rule, LocalDate OffenceDate);

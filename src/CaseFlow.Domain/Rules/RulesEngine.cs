@@ -40,9 +40,9 @@ public static class RulesEngine
             var exitStatus = stay.Exit is { } x ? (x <= stay.PermittedUntil ? DeadlineStatus.Met : DeadlineStatus.Missed)
                 : asOf <= stay.PermittedUntil ? DeadlineStatus.Open : DeadlineStatus.Missed;
             if (stay.Last.ExitRule is { } exitRule)
-                deadlines.Add(new Deadline(DeadlineKind.ExitVisaExpiry, stay.PermittedUntil, exitStatus, exitRule.Id));
+                deadlines.Add(new Deadline(DeadlineKind.ExitVisaExpiry, stay.PermittedUntil, exitStatus, exitRule.Id, stay.Exit));
             if (stay.Last.Basis != StayBasisKind.None)
-                deadlines.Add(new Deadline(DeadlineKind.Exit, stay.PermittedUntil, exitStatus, stay.Last.Rule));
+                deadlines.Add(new Deadline(DeadlineKind.Exit, stay.PermittedUntil, exitStatus, stay.Last.Rule, stay.Exit));
         }
         deadlines.AddRange(ExtensionDeadlines(catalogue, timeline, stay, asOf));
 
@@ -162,7 +162,8 @@ public static class RulesEngine
             var status = notice <= due ? DeadlineStatus.Met
                 : notice != LocalDate.MaxIsoValue || asOf > due ? DeadlineStatus.Missed
                 : DeadlineStatus.Open;
-            result.Add(new Deadline(DeadlineKind.ArrivalNotification, due, status, address ? catalogue.Obligations.AddressChangeNotification.Id : rule.Id));
+            result.Add(new Deadline(DeadlineKind.ArrivalNotification, due, status, address ? catalogue.Obligations.AddressChangeNotification.Id : rule.Id,
+                notice != LocalDate.MaxIsoValue ? notice : null));
         }
         return result;
     }
@@ -180,7 +181,8 @@ public static class RulesEngine
         var covered = stay.Segments.Any(s => s.Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa && s.Start <= due.PlusDays(1));
         var status = covered || (stay.Exit is { } x && x <= due) ? DeadlineStatus.Met
             : asOf > due ? DeadlineStatus.Missed : DeadlineStatus.Open;
-        return new Deadline(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!);
+        var lateCover = stay.Segments.Skip(1).FirstOrDefault(s => s.Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa)?.Start ?? stay.Exit;
+        return new Deadline(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!, status == DeadlineStatus.Missed ? lateCover : null);
     }
 
     /// <summary>The extension window (EXT-WINDOW) of the visa of the latest stay, or the visa valid on the as-of date, when its category is extendable.</summary>

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json;
+using CaseFlow.Api.Alerts;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>Issue 6 stories with a controlled clock on real PostgreSQL: each day the sweep runs as the scheduler would.</summary>
+public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    private NpgsqlDataSource Db => app.Services.GetRequiredService<NpgsqlDataSource>();
+
+    /// <summary>Sets the clock to noon in Almaty on <paramref name="date"/>.</summary>
+    private void On(string date) => app.Clock.Set(Instant.FromUtc(int.Parse(date[..4]), int.Parse(date[5..7]), int.Parse(date[8..10]), 7, 0));
+
+    private Task<SweepResult> Sweep(IServiceProvider? services = null) => (services ?? app.Services).GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+
+    private async Task<List<(string RaisedOn, string Kind, string Level, string State, decimal? Mci)>> AlertsOf(string caseLocation)
+    {
+        await using var command = Db.CreateCommand("SELECT raised_on::text, kind, level, state, fine_mci FROM alerts WHERE case_id = $1 ORDER BY raised_on, kind, level");
+        command.Parameters.Add(new() { Value = Guid.Parse(caseLocation.Split('/')[^1]) });
+        var list = new List<(string, string, string, string, decimal?)>();
+        await using var row = await command.ExecuteReaderAsync();
+        while (await row.ReadAsync()) list.Add((row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3), row.IsDBNull(4) ? null : row.GetDecimal(4)));
+        return list;
+    }
+
+    private async Task<string> OpenAsync(string nationality, string entry, string? notified = null, Guid? host = null)
+    {
+        var client = app.Client(host == app.HostB ? "complianceB" : "compliance");
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Alert", givenNames = nationality, nationality, birthDate = "1980-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9], passportExpiry = "2035-01-01" },
+            hostPartyId = host ?? app.HostA,
+        });
+        var c = open.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = entry, borderPoint = "ALA" }, "\"1\"")).StatusCode);
+        if (notified is not null)
+            Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = notified, channel = "eQonaq" }, "\"2\"")).StatusCode);
+        return c;
+    }
+
+    [Fact]
+    public async Task GermanVisitor_Friday3May2024_Reminder4_Due6_Missed7_ThenNotificationResolves()
+    {
+        On("2024-05-03");
+        var c = await OpenAsync("DE", "2024-05-03");
+        foreach (var day in new[] { "2024-05-03", "2024-05-04", "2024-05-05", "2024-05-06", "2024-05-07" })
+        {
+            On(day);
+            await Sweep();
+            await Sweep(); // a repeated tick raises nothing new
+        }
+        var alerts = (await AlertsOf(c)).Where(a => a.Kind == "arrivalNotification").ToList();
+        Assert.Equal([("2024-05-04", "reminder"), ("2024-05-06", "due"), ("2024-05-07", "missed")], alerts.Select(a => (a.RaisedOn, a.Level)).ToList());
+        Assert.Equal(10m, alerts.Single(a => a.Level == "missed").Mci); // host A is small: art. 518, 10 MCI
+
+        // Recording the notification (late) clears the condition: the next tick resolves the open alerts automatically.
+        On("2024-05-08");
+        var client = app.Client();
+        var version = (await client.GetAsync(c)).Headers.ETag!.Tag;
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = "2024-05-08", channel = "eQonaq" }, version)).StatusCode);
+        await Sweep();
+        Assert.All((await AlertsOf(c)).Where(a => a.Kind == "arrivalNotification"), a => Assert.Equal("resolved", a.State));
+
+        var inbox = await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&state=resolved")).JsonAsync();
+        Assert.Contains(inbox.EnumerateArray(), a => a.GetProperty("caseId").GetString() == c.Split('/')[^1]);
+    }
+
+    [Fact]
+    public async Task Overstayer_AlertsOnDays1_4_6_11_WithFines_AcknowledgeAndResolveByUser()
+    {
+        On("2024-01-05");
+        var c = await OpenAsync("FR", "2024-01-01", "2024-01-02");
+        for (var day = new LocalDate(2024, 1, 29); day <= new LocalDate(2024, 2, 12); day = day.PlusDays(1))
+        {
+            On(day.ToString("yyyy-MM-dd", null));
+            await Sweep();
+        }
+        var overstay = (await AlertsOf(c)).Where(a => a.Kind == "overstay").ToList();
+        Assert.Equal([("2024-01-31", "day1", 0m), ("2024-02-03", "day4", 10m), ("2024-02-05", "day6", 15m), ("2024-02-10", "day11", 25m)],
+            overstay.Select(a => (a.RaisedOn, a.Level, a.Mci ?? -1)).ToList());
+
+        var client = app.Client();
+        var inbox = await (await client.GetAsync("/api/alerts?kind=overstay&state=open")).JsonAsync();
+        var id = inbox.EnumerateArray().First(a => a.GetProperty("caseId").GetString() == c.Split('/')[^1]).GetProperty("id").GetString();
+        var acked = await (await client.PostAsync($"/api/alerts/{id}/acknowledge", null)).JsonAsync();
+        Assert.Equal("acknowledged", acked.GetProperty("state").GetString());
+        var resolved = await (await client.PostJsonAsync($"/api/alerts/{id}/resolve", new { reason = "fine paid at the border" })).JsonAsync();
+        Assert.Equal(("resolved", "fine paid at the border"), (resolved.GetProperty("state").GetString(), resolved.GetProperty("resolution").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").PostAsync($"/api/alerts/{id}/acknowledge", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("auditor").PostAsync($"/api/alerts/{id}/acknowledge", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task C3Visa_ExtensionWindowAlerts_OnTheRightWorkingDays()
+    {
+        On("2024-01-10");
+        var client = app.Client();
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Visa", givenNames = "C3", nationality = "JO", birthDate = "1980-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9], passportExpiry = "2035-01-01" },
+            hostPartyId = app.HostA,
+        });
+        var c = open.Headers.Location!.ToString();
+        await client.PostJsonAsync($"{c}/visas", new { date = "2024-01-01", category = "C3", entries = "multiple", validFrom = "2024-01-01", validTo = "2024-12-31" }, "\"1\"");
+        await client.PostJsonAsync($"{c}/entries", new { date = "2024-01-10", borderPoint = "NQZ" }, "\"2\"");
+        await client.PostJsonAsync($"{c}/notifications", new { date = "2024-01-10", channel = "eQonaq" }, "\"3\"");
+        for (var day = new LocalDate(2024, 11, 15); day <= new LocalDate(2024, 12, 26); day = day.PlusDays(1))
+        {
+            On(day.ToString("yyyy-MM-dd", null));
+            await Sweep();
+        }
+        var window = (await AlertsOf(c)).Where(a => a.Kind == "extensionWindow").Select(a => (a.RaisedOn, a.Level)).ToList();
+        Assert.Equal([("2024-11-18", "opened"), ("2024-12-20", "closingSoon"), ("2024-12-25", "missed")], window);
+    }
+
+    [Fact]
+    public async Task ThreeNodesSweepingConcurrently_NoAlertTwice_NoneMissed_AKilledSweepLosesNothing()
+    {
+        On("2024-03-01");
+        var cases = new List<string>();
+        for (var i = 0; i < 12; i++) cases.Add(await OpenAsync(i % 2 == 0 ? "US" : "IN", new LocalDate(2024, 1, 20).PlusDays(i * 3).ToString("yyyy-MM-dd", null)));
+
+        // A sweep killed part-way: nothing it did is lost, and the checkpoint did not move.
+        using (var killed = new CancellationTokenSource(TimeSpan.FromMilliseconds(30)))
+        {
+            try { await app.Services.GetRequiredService<AlertSweeper>().SweepAsync(killed.Token); } catch (OperationCanceledException) { }
+        }
+
+        await using var node2 = app.WithWebHostBuilder(_ => { });
+        await using var node3 = app.WithWebHostBuilder(_ => { });
+        // Every node starts a full sweep of the same day at once (the state says none ran yet).
+        await using (var reset = Db.CreateCommand("UPDATE sweep_state SET last_full_date = NULL, position_tx = '0', position_seq = 0")) await reset.ExecuteNonQueryAsync();
+        var results = await Task.WhenAll(Sweep(app.Services), Sweep(node2.Services), Sweep(node3.Services));
+        var raisedByNodes = results.Sum(r => r.AlertsRaised);
+
+        await using var duplicates = Db.CreateCommand("""
+            SELECT count(*) FROM (SELECT data->>'alertId' FROM events WHERE type = 'AlertRaised.v1' GROUP BY 1 HAVING count(*) > 1) d
+            """);
+        Assert.Equal(0L, (long)(await duplicates.ExecuteScalarAsync())!);
+        await using (var distinct = Db.CreateCommand("SELECT count(*) FROM alerts"))
+            Assert.True((long)(await distinct.ExecuteScalarAsync())! >= raisedByNodes, "the nodes together raised no alert twice");
+        // None missed: another sweep on the same day finds nothing left to raise.
+        var again = await Sweep();
+        Assert.Equal(0, again.AlertsRaised);
+        foreach (var c in cases)
+            Assert.Contains(await AlertsOf(c), a => a.Kind is "arrivalNotification" or "overstay");
+    }
+}

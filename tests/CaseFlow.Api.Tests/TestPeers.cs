@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CaseFlow.Api.Alerts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>A webhook receiver on loopback that fails its first <c>failures</c> calls, checks signatures and de-duplicates on delivery id.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private int calls;
+
+    public int FailFirst { get; set; }
+    public bool FailAlways { get; set; }
+    public string Secret { get; }
+    public ConcurrentDictionary<string, string> Received { get; } = new();
+    public ConcurrentBag<string> BadSignatures { get; } = [];
+    public int Calls => calls;
+    public string Url { get; }
+
+    public WebhookReceiver(string secret)
+    {
+        Secret = secret;
+        var port = FreePort();
+        Url = $"http://127.0.0.1:{port}/hook";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        app = builder.Build();
+        app.MapPost("/hook", async (HttpRequest request) =>
+        {
+            var n = Interlocked.Increment(ref calls);
+            if (FailAlways || n <= FailFirst) return Results.StatusCode(503);
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            var signature = request.Headers[DeliveryDispatcher.SignatureHeader].ToString();
+            if (signature != "sha256=" + DeliveryDispatcher.Sign(secret, body)) BadSignatures.Add(signature);
+            Received.TryAdd(request.Headers[DeliveryDispatcher.DeliveryHeader].ToString(), body);
+            return Results.Ok();
+        });
+        app.StartAsync().GetAwaiter().GetResult();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
+
+/// <summary>A minimal SMTP server on loopback (RFC 5321 happy path) that keeps every message it accepts.</summary>
+public sealed class SmtpSink : IDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stop = new();
+
+    public ConcurrentBag<string> Messages { get; } = [];
+    public int Port { get; }
+
+    public SmtpSink()
+    {
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _ = Task.Run(AcceptAsync);
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            var stream = client.GetStream();
+            var reader = new StreamReader(stream, Encoding.ASCII);
+            var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+            await writer.WriteLineAsync("220 caseflow-test ESMTP");
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                var verb = line.Split(' ')[0].ToUpperInvariant();
+                switch (verb)
+                {
+                    case "EHLO" or "HELO": await writer.WriteLineAsync("250 caseflow-test"); break;
+                    case "MAIL" or "RCPT" or "RSET" or "NOOP": await writer.WriteLineAsync("250 OK"); break;
+                    case "DATA":
+                        await writer.WriteLineAsync("354 end with <CRLF>.<CRLF>");
+                        var message = new StringBuilder();
+                        while (await reader.ReadLineAsync() is { } data && data != ".") message.AppendLine(data);
+                        Messages.Add(message.ToString());
+                        await writer.WriteLineAsync("250 queued");
+                        break;
+                    case "QUIT": await writer.WriteLineAsync("221 bye"); return;
+                    default: await writer.WriteLineAsync("502 not implemented"); break;
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        listener.Stop();
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,101 @@
+using CaseFlow.Domain.Alerts;
+using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Rules;
+using NodaTime;
+using static CaseFlow.Domain.Tests.FactsBuilder;
+
+namespace CaseFlow.Domain.Tests.Alerts;
+
+/// <summary>Which alerts are due on which day (issue 6), from the rules of 000 §1, the art. 517/518 tables and 001's extension window.</summary>
+public class AlertRulesTests
+{
+    private static readonly CaseId Id = CaseId.New();
+    private static readonly HostPartyId Host = new(Guid.NewGuid());
+
+    private static CaseState State(params CaseEvent[] events) =>
+        CaseState.Fold(new CaseEvent[] { new CaseOpened(Id, new Person("Test", "T", "DE", new LocalDate(1980, 1, 1), "P1"), Host, "u") }.Concat(events));
+
+    /// <summary>The level raised on each day from <paramref name="from"/> to <paramref name="to"/> when sweeping daily.</summary>
+    private static List<(LocalDate Day, string Kind, string Level)> Daily(CaseState state, CaseFacts facts, string from, string to, string? kind = null)
+    {
+        var raised = new List<(LocalDate, string, string)>();
+        var alerts = state;
+        for (var day = D(from); day <= D(to); day = day.PlusDays(1))
+        {
+            var e = RulesEngine.Evaluate(RuleCatalogue.Default, facts, day);
+            var due = AlertRules.Due(RuleCatalogue.Default, alerts, e, day, AlertSettings.Default);
+            foreach (var spec in AlertRules.ToRaise(due, Id, alerts, day, AlertSettings.Default).Where(s => kind is null || s.Kind == kind))
+            {
+                raised.Add((day, spec.Kind, spec.Level));
+                alerts = CaseState.Evolve(alerts, new AlertRaised(Id, AlertIds.For(Id, spec.Kind, spec.Due, spec.Level), spec.Kind, spec.Level, spec.Due, day, spec.Message,
+                    spec.Rule, null, null, null, null, "sweep"));
+            }
+        }
+        return raised;
+    }
+
+    [Fact]
+    public void GermanEntersFriday3May2024_Reminder4May_Due6May_Missed7May()
+    {
+        // 000 §1: within 3 working days; Sat 4 May 2024 was a working day (calendar.md), so the day before Mon 6 May is Sat 4 May.
+        var state = State(new Entered(Id, D("2024-05-03"), "ALA", "u"));
+        var facts = For("DE").Host("medium").Enter("2024-05-03").Build();
+        var raised = Daily(state, facts, "2024-05-03", "2024-05-10", AlertRules.ArrivalNotification);
+        Assert.Equal([(D("2024-05-04"), "arrivalNotification", "reminder"), (D("2024-05-06"), "arrivalNotification", "due"), (D("2024-05-07"), "arrivalNotification", "missed")], raised);
+        var missed = AlertRules.Due(RuleCatalogue.Default, state, RulesEngine.Evaluate(RuleCatalogue.Default, facts, D("2024-05-07")), D("2024-05-07"), AlertSettings.Default)
+            .Single(s => s.Level == "missed");
+        Assert.Equal((518, 15m, 55_380m), (missed.Fine!.Article, missed.Fine.Mci, missed.Fine.Tenge!.Value)); // medium host, MCI 2024
+    }
+
+    [Fact]
+    public void Overstay_AlertsOnDays1_4_6_11_WithTheArt517Tiers()
+    {
+        var state = State(new Entered(Id, D("2024-01-01"), "ALA", "u"), new Notified(Id, D("2024-01-02"), NotificationChannel.EQonaq, null, "u"));
+        var facts = For("DE").Enter("2024-01-01").Notify("2024-01-02").Build();
+        var raised = Daily(state, facts, "2024-01-30", "2024-02-20", AlertRules.Overstay);
+        // Last lawful day 30 Jan (VF-30-ENTRY); day 1 = 31 Jan.
+        Assert.Equal([(D("2024-01-31"), "day1"), (D("2024-02-03"), "day4"), (D("2024-02-05"), "day6"), (D("2024-02-10"), "day11")], raised.Select(r => (r.Day, r.Level)).ToList());
+        var day11 = AlertRules.Due(RuleCatalogue.Default, state, RulesEngine.Evaluate(RuleCatalogue.Default, facts, D("2024-02-10")), D("2024-02-10"), AlertSettings.Default)
+            .Single(s => s.Level == "day11");
+        Assert.Equal((25m, 92_300m), (day11.Fine!.Mci, day11.Fine.Tenge!.Value));
+    }
+
+    [Fact]
+    public void StayEnding_7_3_1DaysBefore()
+    {
+        var state = State(new Entered(Id, D("2024-01-01"), "ALA", "u"), new Notified(Id, D("2024-01-02"), NotificationChannel.EQonaq, null, "u"));
+        var facts = For("DE").Enter("2024-01-01").Notify("2024-01-02").Build();
+        var raised = Daily(state, facts, "2024-01-01", "2024-01-30", AlertRules.StayEnding);
+        Assert.Equal([(D("2024-01-23"), "7d"), (D("2024-01-27"), "3d"), (D("2024-01-29"), "1d")], raised.Select(r => (r.Day, r.Level)).ToList());
+    }
+
+    [Fact]
+    public void C3ExtensionWindow_Opened18Nov_ClosingSoon20Dec_Missed25Dec()
+    {
+        // 001: the window of a visa ending 31 Dec 2024 opens Mon 18 Nov and closes Tue 24 Dec; 2 working days before that is Fri 20 Dec.
+        var state = State(new VisaIssued(Id, D("2024-01-01"), "C3", VisaEntries.Multiple, D("2024-01-01"), D("2024-12-31"), null, false, false, Host, "u"),
+            new Entered(Id, D("2024-01-10"), "ALA", "u"), new Notified(Id, D("2024-01-10"), NotificationChannel.EQonaq, null, "u"));
+        var facts = For("JO").Visa("C3", "2024-01-01", "2024-12-31").Enter("2024-01-10").Notify("2024-01-10").Build();
+        var raised = Daily(state, facts, "2024-11-01", "2024-12-27", AlertRules.ExtensionWindow);
+        Assert.Equal([(D("2024-11-18"), "opened"), (D("2024-12-20"), "closingSoon"), (D("2024-12-25"), "missed")], raised.Select(r => (r.Day, r.Level)).ToList());
+    }
+
+    [Fact]
+    public void NotificationRecorded_ClearsTheOpenAlert()
+    {
+        var id = AlertIds.For(Id, AlertRules.ArrivalNotification, D("2024-05-06"), "due");
+        var state = State(new Entered(Id, D("2024-05-03"), "ALA", "u"),
+            new AlertRaised(Id, id, AlertRules.ArrivalNotification, "due", D("2024-05-06"), D("2024-05-06"), "m", "NOTIFY-3WD", null, null, null, null, "sweep"),
+            new Notified(Id, D("2024-05-06"), NotificationChannel.EQonaq, null, "u"));
+        var facts = For("DE").Enter("2024-05-03").Notify("2024-05-06").Build();
+        var due = AlertRules.Due(RuleCatalogue.Default, state, RulesEngine.Evaluate(RuleCatalogue.Default, facts, D("2024-05-06")), D("2024-05-06"), AlertSettings.Default);
+        Assert.Equal(id, Assert.Single(AlertRules.Cleared(due, state)).Id);
+    }
+
+    [Fact]
+    public void AlertIds_AreDeterministic()
+    {
+        Assert.Equal(AlertIds.For(Id, "overstay", D("2024-01-30"), "day4"), AlertIds.For(Id, "overstay", D("2024-01-30"), "day4"));
+        Assert.NotEqual(AlertIds.For(Id, "overstay", D("2024-01-30"), "day4"), AlertIds.For(Id, "overstay", D("2024-01-30"), "day6"));
+    }
+}
