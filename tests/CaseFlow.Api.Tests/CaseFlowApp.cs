@@ -28,7 +28,7 @@ public sealed class FakeClock(Instant now) : IClock
 /// The API on a database of its own, with a fake clock set to 2024-06-01 12:00 in Almaty, two host parties (A small, B large) and a
 /// user per role: compliance of A, compliance of B, auditor of A, ops, admin.
 /// </summary>
-public sealed class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public FakeClock Clock { get; } = new(Instant.FromUtc(2024, 6, 1, 7, 0));
     private string connectionString = "";
@@ -36,7 +36,7 @@ public sealed class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
     public static JsonSerializerOptions Json => CaseFlowJson.Options;
 
     /// <summary>Run the Quartz scheduler in this host (off by default: most tests call the services directly).</summary>
-    public bool RunJobs { get; init; }
+    public virtual bool RunJobs => false;
 
     public Guid HostA { get; } = Guid.CreateVersion7();
     public Guid HostB { get; } = Guid.CreateVersion7();

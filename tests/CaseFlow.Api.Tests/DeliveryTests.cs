@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Net;
+using CaseFlow.Api.Alerts;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+using Quartz;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>Delivery that never loses or repeats: webhooks with retries and dead letters, e-mail digests (issue 6).</summary>
+public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    private async Task<string> MissedNotificationCaseAsync(Guid host, string user)
+    {
+        app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
+        var client = app.Client(user);
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Deliver", givenNames = "D", nationality = "DE", birthDate = "1980-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9] },
+            hostPartyId = host,
+        });
+        var c = open.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = "2024-05-03", borderPoint = "ALA" }, "\"1\"")).StatusCode);
+        return c;
+    }
+
+    private WebApplicationFactory<Program> Node(int maxAttempts, int smtpPort = 25) => app.WithWebHostBuilder(b => b
+        .UseSetting("CaseFlow:Delivery:MaxAttempts", maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("CaseFlow:Delivery:QuickRetries", "2")
+        .UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010")
+        .UseSetting("CaseFlow:Delivery:Backoff", "00:00:30")
+        .UseSetting("CaseFlow:Delivery:SmtpPort", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private async Task<long> CountAsync(string sql, Guid subscription)
+    {
+        await using var command = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        command.Parameters.Add(new() { Value = subscription });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Webhook_FailingFirst3Calls_ReceivesEachAlertExactlyOnceByDeliveryId_Signed()
+    {
+        await using var receiver = new WebhookReceiver("s3cret") { FailFirst = 3 };
+        var subscription = await (await app.Client().PostJsonAsync($"/api/host-parties/{app.HostA}/subscriptions",
+            new { channel = "webhook", target = receiver.Url, mode = "each", secret = "s3cret" })).JsonAsync();
+        var sub = Guid.Parse(subscription.GetProperty("id").GetString()!);
+        await MissedNotificationCaseAsync(app.HostA, "compliance");
+        await using var node = Node(maxAttempts: 6);
+        foreach (var day in new[] { 4, 6, 7 })
+        {
+            app.Clock.Set(Instant.FromUtc(2024, 5, day, 7, 0));
+            await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        }
+        var dispatcher = node.Services.GetRequiredService<DeliveryDispatcher>();
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'failed'", sub));
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 1)); // past the 30 s (+-20%) backoff
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+
+        var total = await CountAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1", sub);
+        Assert.True(total >= 3, $"{total} deliveries (reminder, due, missed)");
+        Assert.Equal(total, await CountAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'delivered'", sub));
+        Assert.Equal((int)total, receiver.Received.Count); // each delivery id received once
+        Assert.Empty(receiver.BadSignatures);
+        Assert.Equal((int)total + 3, receiver.Calls); // the three failed calls, then one successful call per delivery
+    }
+
+    [Fact]
+    public async Task Webhook_NeverRecovering_EndsDead_OpsRedelivers()
+    {
+        await using var receiver = new WebhookReceiver("k") { FailAlways = true };
+        var subscription = await (await app.Client("complianceB").PostJsonAsync($"/api/host-parties/{app.HostB}/subscriptions",
+            new { channel = "webhook", target = receiver.Url, mode = "each", secret = "k" })).JsonAsync();
+        var sub = Guid.Parse(subscription.GetProperty("id").GetString()!);
+        await MissedNotificationCaseAsync(app.HostB, "complianceB");
+        await using var node = Node(maxAttempts: 3);
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
+        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        var dispatcher = node.Services.GetRequiredService<DeliveryDispatcher>();
+        for (var minute = 0; minute < 4; minute++)
+        {
+            app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0) + Duration.FromMinutes(minute * 3));
+            await dispatcher.DispatchDueAsync(CancellationToken.None);
+        }
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'dead' AND attempts = 3", sub));
+
+        var ops = app.Client("ops");
+        var dead = await (await ops.GetAsync("/api/ops/deliveries?state=dead")).JsonAsync();
+        var id = dead.EnumerateArray().First(d => d.GetProperty("subscriptionId").GetString() == sub.ToString()).GetProperty("id").GetString();
+        receiver.FailAlways = false;
+        Assert.Equal(HttpStatusCode.Accepted, (await ops.PostAsync($"/api/ops/deliveries/{id}/redeliver", null)).StatusCode);
+        await dispatcher.DispatchDueAsync(CancellationToken.None);
+        Assert.True(receiver.Received.ContainsKey(id!));
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'delivered'", sub));
+        Assert.Equal(HttpStatusCode.NotFound, (await ops.PostAsync($"/api/ops/deliveries/{Guid.NewGuid()}/redeliver", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task EmailDigest_ReachesTheSmtpServer_OncePerDay()
+    {
+        using var smtp = new SmtpSink();
+        await app.Client().PostJsonAsync($"/api/host-parties/{app.HostA}/subscriptions", new { channel = "email", target = "compliance@host-a.kz", mode = "digest" });
+        await MissedNotificationCaseAsync(app.HostA, "compliance");
+        await using var node = Node(maxAttempts: 3, smtpPort: smtp.Port);
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 3, 0)); // 08:00 in Almaty
+        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        var digest = node.Services.GetRequiredService<DigestService>();
+        Assert.True(await digest.EnqueueAsync(CancellationToken.None) >= 1);
+        Assert.Equal(0, await digest.EnqueueAsync(CancellationToken.None)); // a second firing the same day adds nothing
+        await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
+        var message = Assert.Single(smtp.Messages);
+        Assert.Contains("CaseFlow digest for 2024-05-07", message, StringComparison.Ordinal);
+        Assert.Contains("arrivalNotification (missed)", message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The API with the Quartz scheduler running (clustered PostgreSQL job store), driven by the fake clock.</summary>
+public sealed class SchedulerApp : CaseFlowApp
+{
+    public override bool RunJobs => true;
+}
+
+public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
+{
+    [Fact]
+    public async Task SweepJobFiredOnDemand_RaisesAlerts_OpsSeesJobs()
+    {
+        var client = app.Client();
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Quartz", givenNames = "Q", nationality = "DE", birthDate = "1980-01-01", passportNumber = "QRTZ0001" },
+            hostPartyId = app.HostA,
+        });
+        var c = open.Headers.Location!.ToString();
+        await client.PostJsonAsync($"{c}/entries", new { date = "2024-05-20", borderPoint = "ALA" }, "\"1\"");
+
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.TriggerJob(new JobKey("deadline-sweep"));
+        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long alerts = 0;
+        while (alerts == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the sweep job did not raise the alert");
+            await Task.Delay(100);
+            await using var count = db.CreateCommand("SELECT count(*) FROM alerts WHERE case_id = $1 AND kind = 'arrivalNotification' AND level = 'missed'");
+            count.Parameters.Add(new() { Value = Guid.Parse(c.Split('/')[^1]) });
+            alerts = (long)(await count.ExecuteScalarAsync())!;
+        }
+        var jobs = await (await app.Client("ops").GetAsync("/api/ops/jobs")).JsonAsync();
+        Assert.Equal(new[] { "deadline-sweep", "deliveries", "daily-digest", "retention" }, jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!).ToArray());
+        var digest = jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == "daily-digest");
+        // 08:00 in Almaty is 03:00 UTC; the fake clock stands at 2024-06-01 07:00 UTC, so the next digest is on 2 June.
+        Assert.Equal(DateTimeOffset.Parse("2024-06-02T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture), digest.GetProperty("nextFire").GetDateTimeOffset());
+    }
+}
