@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "append" => await AppendBenchmark.RunAsync(),
     "rebuild" => await RebuildBenchmark.RunAsync(args[1..]),
+    "sweep" => await SweepBenchmark.RunAsync(args[1..]),
     "evaluate" => Run(() => BenchmarkRunner.Run<EvaluateBenchmark>(args: args[1..])),
     _ => Usage(),
 };
@@ -18,6 +19,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ops/bench append | evaluate | rebuild [events]");
+    Console.Error.WriteLine("usage: ops/bench append | evaluate | rebuild [events] | sweep [cases]");
     return 2;
 }

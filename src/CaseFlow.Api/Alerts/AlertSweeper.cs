@@ -16,6 +16,9 @@ public sealed class AlertOptions
 {
     /// <summary>Stay-ending alerts, days before the last lawful day.</summary>
     public int[] StayEndingLeadDays { get; set; } = [7, 3, 1];
+
+    /// <summary>Chunks of cases swept at once.</summary>
+    public int Parallelism { get; set; } = 4;
 }
 
 public sealed record SweepResult(bool Full, int CasesChecked, int AlertsRaised, int AlertsResolved);
@@ -44,14 +47,14 @@ public sealed class AlertSweeper(NpgsqlDataSource db, CaseRepository cases, Rule
         var (changed, reached) = await ChangedSinceAsync(position, ct);
         var candidates = full ? (await OpenCasesAsync(ct)).Union(changed).ToList() : changed.ToList();
 
+        // Chunks in parallel: the work is round-trip bound, and each case is appended under its own stream version.
         int raised = 0, resolved = 0;
-        foreach (var chunk in candidates.Chunk(Chunk))
+        await Parallel.ForEachAsync(candidates.Chunk(Chunk), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct }, async (chunk, token) =>
         {
-            ct.ThrowIfCancellationRequested();
-            var (r, s) = await SweepChunkAsync(chunk, today, settings, ct);
-            raised += r;
-            resolved += s;
-        }
+            var (r, s) = await SweepChunkAsync(chunk, today, settings, token);
+            Interlocked.Add(ref raised, r);
+            Interlocked.Add(ref resolved, s);
+        });
         await SaveStateAsync(full ? today : lastFull, reached, ct);
         if (raised + resolved > 0) log.LogInformation("Sweep {Kind} {Today}: {Cases} cases, {Raised} alerts raised, {Resolved} resolved", full ? "full" : "tick", today, candidates.Count, raised, resolved);
         return new SweepResult(full, candidates.Count, raised, resolved);
