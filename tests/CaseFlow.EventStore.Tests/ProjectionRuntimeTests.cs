@@ -33,12 +33,15 @@ internal sealed class CountingProjection(string name, PoisonPolicy policy = Pois
     }
 }
 
-public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture>
+/// <summary>Writing probe events and waiting on projection state, for the runtime tests.</summary>
+public abstract class ProjectionTestBase(EventStoreFixture fx)
 {
-    private static readonly ProjectionOptions Fast = new() { BatchSize = 50, PollInterval = TimeSpan.FromMilliseconds(50), LockRetry = TimeSpan.FromMilliseconds(100), RetryBackoff = TimeSpan.FromMilliseconds(5) };
-    private static readonly EventMetadata Meta = new("test", Guid.NewGuid());
+    protected EventStoreFixture Fx => fx;
 
-    private async Task<List<Guid>> WriteAsync(int streams, int eventsPerStream, string type = "Probe.v1")
+    protected static readonly ProjectionOptions Fast = new() { BatchSize = 50, PollInterval = TimeSpan.FromMilliseconds(50), LockRetry = TimeSpan.FromMilliseconds(100), RetryBackoff = TimeSpan.FromMilliseconds(5) };
+    protected static readonly EventMetadata Meta = new("test", Guid.NewGuid());
+
+    protected async Task<List<Guid>> WriteAsync(int streams, int eventsPerStream, string type = "Probe.v1")
     {
         var ids = new List<Guid>();
         for (var s = 0; s < streams; s++)
@@ -51,18 +54,18 @@ public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventS
         return ids;
     }
 
-    private async Task<T> Scalar<T>(string sql, params object[] args)
+    protected async Task<T> Scalar<T>(string sql, params object[] args)
     {
         await using var command = fx.DataSource.CreateCommand(sql);
         foreach (var a in args) command.Parameters.Add(new() { Value = a });
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    private Task<long> Processed(string name) => Scalar<long>("SELECT coalesce((SELECT processed FROM projections WHERE name = $1), -1)", name);
+    protected Task<long> Processed(string name) => Scalar<long>("SELECT coalesce((SELECT processed FROM projections WHERE name = $1), -1)", name);
 
-    private Task<long> TotalEvents() => Scalar<long>("SELECT count(*) FROM events");
+    protected Task<long> TotalEvents() => Scalar<long>("SELECT count(*) FROM events");
 
-    private async Task Until(Func<Task<bool>> condition, int seconds = 20)
+    protected async Task Until(Func<Task<bool>> condition, int seconds = 20)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
@@ -72,23 +75,26 @@ public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventS
         }
     }
 
-    private Task<string> Checksum(string table) =>
+    protected Task<string> Checksum(string table) =>
         Scalar<string>($"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY stream_id), '')) FROM {table} t");
 
-    private Task<long> Sum(string table) => Scalar<long>($"SELECT coalesce(sum(events), 0)::bigint FROM {table}");
+    protected Task<long> Sum(string table) => Scalar<long>($"SELECT coalesce(sum(events), 0)::bigint FROM {table}");
+}
 
+public class ProjectionRuntimeTests(EventStoreFixture fixture) : ProjectionTestBase(fixture), IClassFixture<EventStoreFixture>
+{
     [Fact]
     public async Task Rebuild_GivesTheSameRowsAsIncremental_AndSwapsWhileServing()
     {
         var projection = new CountingProjection("p_rebuild");
         await WriteAsync(20, 5);
         using var cts = new CancellationTokenSource();
-        var run = new ProjectionRunner(fx.Store, projection, Fast, "node-a").RunAsync(cts.Token);
+        var run = new ProjectionRunner(Fx.Store, projection, Fast, "node-a").RunAsync(cts.Token);
         await Until(async () => await Processed("p_rebuild") == await TotalEvents());
         var incremental = await Checksum("p_rebuild");
         Assert.Equal(await TotalEvents(), await Sum("p_rebuild"));
 
-        await using (var request = fx.DataSource.CreateCommand("UPDATE projections SET rebuild_requested = true WHERE name = 'p_rebuild'")) await request.ExecuteNonQueryAsync();
+        await using (var request = Fx.DataSource.CreateCommand("UPDATE projections SET rebuild_requested = true WHERE name = 'p_rebuild'")) await request.ExecuteNonQueryAsync();
         await Until(async () => await Scalar<bool>("SELECT NOT rebuild_requested AND state = 'running' FROM projections WHERE name = 'p_rebuild'"));
         Assert.Equal(incremental, await Checksum("p_rebuild"));
         Assert.Equal(await TotalEvents(), await Processed("p_rebuild"));
@@ -116,7 +122,7 @@ public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventS
                 await Task.Delay(Timeout.Infinite, first.Token); // dies inside its transaction
             }
         };
-        var run = new ProjectionRunner(fx.Store, projection, Fast, "node-a").RunAsync(first.Token);
+        var run = new ProjectionRunner(Fx.Store, projection, Fast, "node-a").RunAsync(first.Token);
         await killed.Task;
         first.Cancel();
         await run;
@@ -124,7 +130,7 @@ public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventS
 
         projection.OnBatch = null;
         using var second = new CancellationTokenSource();
-        var resumed = new ProjectionRunner(fx.Store, projection, Fast, "node-b").RunAsync(second.Token);
+        var resumed = new ProjectionRunner(Fx.Store, projection, Fast, "node-b").RunAsync(second.Token);
         await Until(async () => await Processed("p_kill") == await TotalEvents());
         Assert.Equal(await TotalEvents(), await Sum("p_kill"));
         Assert.Equal(0L, await Scalar<long>("SELECT count(*) FROM p_kill WHERE events <> last_version"));
@@ -139,9 +145,9 @@ public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventS
         await WriteAsync(5, 4);
         using var a = new CancellationTokenSource();
         using var b = new CancellationTokenSource();
-        var runA = new ProjectionRunner(fx.Store, projection, Fast, "node-a").RunAsync(a.Token);
+        var runA = new ProjectionRunner(Fx.Store, projection, Fast, "node-a").RunAsync(a.Token);
         await Until(async () => await Processed("p_two") == await TotalEvents());
-        var runB = new ProjectionRunner(fx.Store, projection, Fast, "node-b").RunAsync(b.Token);
+        var runB = new ProjectionRunner(Fx.Store, projection, Fast, "node-b").RunAsync(b.Token);
         await WriteAsync(3, 4);
         await Until(async () => await Processed("p_two") == await TotalEvents());
         Assert.Equal("node-a", await Scalar<string>("SELECT node FROM projections WHERE name = 'p_two'"));
@@ -158,68 +164,26 @@ public class ProjectionRuntimeTests(EventStoreFixture fx) : IClassFixture<EventS
 }
 
 /// <summary>Poison events, in a database of their own (they would be skipped by the other tests' projections).</summary>
-public class PoisonEventTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture>
+public class PoisonEventTests(EventStoreFixture fixture) : ProjectionTestBase(fixture), IClassFixture<EventStoreFixture>
 {
-    private static readonly ProjectionOptions Fast = new() { BatchSize = 50, PollInterval = TimeSpan.FromMilliseconds(50), LockRetry = TimeSpan.FromMilliseconds(100), RetryBackoff = TimeSpan.FromMilliseconds(5) };
-    private static readonly EventMetadata Meta = new("test", Guid.NewGuid());
-
-    private async Task<List<Guid>> WriteAsync(int streams, int eventsPerStream, string type = "Probe.v1")
-    {
-        var ids = new List<Guid>();
-        for (var s = 0; s < streams; s++)
-        {
-            var id = Guid.CreateVersion7();
-            ids.Add(id);
-            for (var v = 0; v < eventsPerStream; v++)
-                await fx.Store.AppendAsync(id, "probe", "t", v, [new NewEvent(Guid.CreateVersion7(), type, $$"""{"n":{{v}}}""")], Meta);
-        }
-        return ids;
-    }
-
-    private async Task<T> Scalar<T>(string sql, params object[] args)
-    {
-        await using var command = fx.DataSource.CreateCommand(sql);
-        foreach (var a in args) command.Parameters.Add(new() { Value = a });
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private Task<long> Processed(string name) => Scalar<long>("SELECT coalesce((SELECT processed FROM projections WHERE name = $1), -1)", name);
-
-    private Task<long> TotalEvents() => Scalar<long>("SELECT count(*) FROM events");
-
-    private async Task Until(Func<Task<bool>> condition, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
-            await Task.Delay(25);
-        }
-    }
-
-    private Task<string> Checksum(string table) =>
-        Scalar<string>($"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY stream_id), '')) FROM {table} t");
-
-    private Task<long> Sum(string table) => Scalar<long>($"SELECT coalesce(sum(events), 0)::bigint FROM {table}");
-
     [Fact]
     public async Task PoisonEvent_Skip_RecordedAndSkipped_Pause_StopsTheProjection()
     {
         await WriteAsync(3, 3);
         var poison = Guid.CreateVersion7();
-        await fx.Store.AppendAsync(poison, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Poison.v1", "{}")], Meta);
+        await Fx.Store.AppendAsync(poison, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Poison.v1", "{}")], Meta);
         await WriteAsync(2, 2);
 
         var skip = new CountingProjection("p_skip", PoisonPolicy.Skip);
         using var cts = new CancellationTokenSource();
-        var run = new ProjectionRunner(fx.Store, skip, Fast, "node-a").RunAsync(cts.Token);
+        var run = new ProjectionRunner(Fx.Store, skip, Fast, "node-a").RunAsync(cts.Token);
         await Until(async () => await Processed("p_skip") == await TotalEvents() - 1);
         await Until(async () => await Scalar<long>("SELECT count(*) FROM projection_errors WHERE projection = 'p_skip' AND action = 'skipped'") == 1);
         Assert.Equal(await TotalEvents() - 1, await Sum("p_skip"));
         Assert.Contains("Poison.v1", await Scalar<string>("SELECT last_error FROM projections WHERE name = 'p_skip'"), StringComparison.Ordinal);
 
         var pause = new CountingProjection("p_pause", PoisonPolicy.Pause);
-        var runPause = new ProjectionRunner(fx.Store, pause, Fast, "node-a").RunAsync(cts.Token);
+        var runPause = new ProjectionRunner(Fx.Store, pause, Fast, "node-a").RunAsync(cts.Token);
         await Until(async () => await Scalar<string>("SELECT state FROM projections WHERE name = 'p_pause'") == "failed");
         var stopped = await Processed("p_pause");
         await Task.Delay(300);
