@@ -61,10 +61,12 @@ internal sealed class DayCounter
 {
     private readonly List<int> days = [];
 
+    /// <summary>Counts a day once: a re-entry on the day of an exit (a border run) is one day of stay, not two.</summary>
     public void Add(LocalDate d)
     {
         var n = Days.Number(d);
-        if (days.Count > 0 && days[^1] >= n) throw new InvalidOperationException("days must be added in order");
+        if (days.Count > 0 && days[^1] == n) return;
+        if (days.Count > 0 && days[^1] > n) throw new InvalidOperationException("days must be added in order");
         days.Add(n);
     }
 

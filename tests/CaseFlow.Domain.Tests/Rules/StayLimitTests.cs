@@ -130,6 +130,15 @@ public class StayLimitTests
     }
 
     [Fact]
+    public void BorderRun_ReentryOnTheExitDay_CountsThatDayOnce_AndStartsANewVisit()
+    {
+        // A new visit starts with each entry (VF-30-ENTRY); the shared day counts once toward 90/180 (000 §2).
+        var e = For("DE").Stay("2024-01-01", "2024-01-30").Enter("2024-01-30").EvaluateOn("2024-02-05");
+        Assert.Equal(D("2024-02-28"), e.PermittedUntil);
+        Assert.Equal(36, Assert.Single(e.Limits, l => l.Kind == LimitKind.Rolling).Used); // 1 Jan .. 5 Feb
+    }
+
+    [Fact]
     public void Overstay_VisaFree_CountsDaysAfterLastLawfulDay()
     {
         // 35 days in the country on a 30-day visit: day 31-35 are overstay days 1-5 (Art. 517, FINE517-OS-3-5).
