@@ -19,8 +19,11 @@ internal static class RulesCommands
         var command = new Command("evaluate", "Evaluate a case's facts: status, limits, deadlines and fines on a date") { file, asOf };
         command.SetAction(async parse =>
         {
-            var facts = ReadFacts(parse.GetRequiredValue(file));
-            var date = parse.GetValue(asOf) is { } text ? ParseDate(text, "--as-of") : TodayInAlmaty(clock);
+            var path = parse.GetRequiredValue(file);
+            var facts = ReadFacts(path);
+            // Like POST /api/evaluate: the date may also be the document's top-level "asOf"; the option wins.
+            var date = parse.GetValue(asOf) is { } text ? ParseDate(text, "--as-of")
+                : DocumentDate(path, "asOf") is { } inFile ? ParseDate(inFile, "asOf") : TodayInAlmaty(clock);
             var result = Run(() => RulesEngine.Evaluate(RuleCatalogue.Default, facts, date));
             await stdout.WriteLineAsync(JsonSerializer.Serialize(result, Pretty));
             return 0;
@@ -53,6 +56,12 @@ internal static class RulesCommands
     {
         if (!file.Exists) throw new CliInputException($"{file.FullName}: no such file");
         return Run(() => CaseFactsReader.Read(File.ReadAllText(file.FullName), RuleCatalogue.Default));
+    }
+
+    private static string? DocumentDate(FileInfo file, string name)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
+        return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
     private static T Run<T>(Func<T> action)

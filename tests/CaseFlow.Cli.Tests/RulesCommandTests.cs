@@ -52,6 +52,14 @@ public sealed class RulesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_AsOfInTheDocument_UsedWhenNoOption()
+    {
+        var (code, output, _) = await Run("evaluate", File("""{"asOf":"2024-05-04","person":{"nationality":"DE"},"events":[{"type":"Entered","date":"2024-05-03"}]}"""));
+        Assert.Equal(0, code);
+        Assert.Equal("2024-05-04", JsonDocument.Parse(output).RootElement.GetProperty("asOf").GetString());
+    }
+
+    [Fact]
     public async Task Plan_PrintsMaxDaysAndCompliance()
     {
         var (code, output, _) = await Run("plan", File("""{"person":{"nationality":"IN"},"events":[]}"""), "--entry", "2024-08-01", "--exit", "2024-08-14");

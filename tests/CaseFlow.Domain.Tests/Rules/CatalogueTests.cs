@@ -13,6 +13,33 @@ public class CatalogueTests
         Assert.Equal(53, c.Regimes.Single(r => r.Id == "VF-53").Countries.Distinct().Count());
     }
 
+    [Theory]
+    // 000 §4.3 and 001 fees (MCI): invitation 0.5, multiple-entry visa in the RK 30, extension 30, exit visa 0.5; conflict C2: 7 MCI in 004 (2023).
+    [InlineData("FEE-INVITE", 0.5)]
+    [InlineData("FEE-MULTI-ISSUE", 30)]
+    [InlineData("FEE-MULTI-EXT", 30)]
+    [InlineData("FEE-EXIT-CANCEL", 0.5)]
+    [InlineData("FEE-EXIT-CANCEL-S004", 7)]
+    [InlineData("FEE-B8-SINGLE", 7)]
+    [InlineData("FEE-RP", 4)]
+    public void Fees_InMci(string id, decimal mci) =>
+        Assert.Equal(mci, RuleCatalogue.Default.Fees.Fees.Single(f => f.Id == id).Mci);
+
+    [Fact]
+    public void FeeOfTheYear_CancellationIs7MciIn2023_HalfAnMciFrom2024()
+    {
+        var fees = RuleCatalogue.Default.Fees.Fees.Where(f => f.Title.Contains("cancellation", StringComparison.OrdinalIgnoreCase)).ToList();
+        decimal On(NodaTime.LocalDate d) => fees.Single(f => (f.EffectiveFrom is null || f.EffectiveFrom <= d) && (f.EffectiveTo is null || d <= f.EffectiveTo)).Mci;
+        Assert.Equal((7m, 0.5m), (On(new NodaTime.LocalDate(2023, 11, 20)), On(new NodaTime.LocalDate(2024, 2, 1))));
+    }
+
+    [Theory]
+    // 000 §4.4: e-Visas are single-entry B1, B2, B3, B12, C12.
+    [InlineData("B12", true)]
+    [InlineData("C12", true)]
+    [InlineData("B10", false)]
+    public void EVisaCategories(string code, bool eVisa) => Assert.Equal(eVisa, RuleCatalogue.Default.Visas.EVisa.Categories.Contains(code));
+
     [Fact]
     public void ChangedValue_ChangesVersion()
     {
