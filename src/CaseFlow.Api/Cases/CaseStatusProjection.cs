@@ -27,14 +27,14 @@ public static class CaseStatusProjection
         if (dates.Count == 0) return new CaseStatusRow(c.State.Closed ? "closed" : "notArrived", null, null, null, null, 0, 0, catalogue.Version);
         var e = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), dates.Max());
         var next = NextDeadline(e, c.State.InCountry);
-        var status = c.State.Closed ? "closed"
-            : c.State.LastEntry is null ? "notArrived"
-            : !c.State.InCountry ? "left"
-            : e.OverstayDays > 0 ? "overstaying"
-            : "inCountry";
+        var status = StatusOf(c.State, e);
         return new CaseStatusRow(status, c.State.LastEntry is null ? null : e.Basis, e.PermittedUntil, c.State.Closed ? null : next?.Kind, c.State.Closed ? null : next?.Due,
             e.Fines.Sum(f => f.Mci), e.Fines.Any(f => f.Tenge is null) ? null : e.Fines.Sum(f => f.Tenge!.Value), e.CatalogueVersion);
     }
+
+    /// <summary>notArrived, inCountry, overstaying (judged by <paramref name="e"/>), left or closed.</summary>
+    public static string StatusOf(CaseState state, Evaluation? e) =>
+        state.Closed ? "closed" : state.LastEntry is null ? "notArrived" : !state.InCountry ? "left" : e?.OverstayDays > 0 ? "overstaying" : "inCountry";
 
     /// <summary>
     /// The deadline to act on next: while the person is in the country, the earliest not yet met (a missed notification still needs

@@ -34,8 +34,7 @@ public sealed record CaseView(
     public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySize? size)
     {
         var evaluation = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), today);
-        var row = CaseStatusProjection.Compute(c, catalogue, size);
-        var status = row.Status == "inCountry" && evaluation.OverstayDays > 0 ? "overstaying" : row.Status;
+        var status = CaseStatusProjection.StatusOf(c.State, evaluation);
         var next = CaseStatusProjection.NextDeadline(evaluation, c.State.InCountry);
         // Lawful days left including today: 1 on the last lawful day, 0 once overstaying.
         int? daysLeft = c.State.InCountry && evaluation.PermittedUntil is { } until ? Math.Max(0, Period.DaysBetween(today, until) + 1) : null;

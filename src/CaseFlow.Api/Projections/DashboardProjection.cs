@@ -30,8 +30,7 @@ public sealed class DashboardProjection(RuleCatalogue catalogue) : CaseProjectio
 
     protected override IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation)
     {
-        var status = c.State.Closed ? "closed" : c.State.LastEntry is null ? "notArrived" : !c.State.InCountry ? "left"
-            : evaluation?.OverstayDays > 0 ? "overstaying" : "inCountry";
+        var status = CaseStatusProjection.StatusOf(c.State, evaluation);
         var next = evaluation is null || c.State.Closed ? null : CaseStatusProjection.NextDeadline(evaluation, c.State.InCountry);
         var overstayFrom = c.State.InCountry && evaluation?.PermittedUntil is { } until ? until.PlusDays(1).ToDateOnly() : (DateOnly?)null;
         var tenge = evaluation is null ? 0m : evaluation.Fines.Any(f => f.Tenge is null) ? (decimal?)null : evaluation.Fines.Sum(f => f.Tenge!.Value);
