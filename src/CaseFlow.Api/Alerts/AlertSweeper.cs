@@ -24,8 +24,8 @@ public sealed class AlertOptions
 public sealed record SweepResult(bool Full, int CasesChecked, int AlertsRaised, int AlertsResolved);
 
 /// <summary>
-/// The deadline sweep. Deadlines are data: the first tick of each Asia/Almaty day sweeps every case with an open deadline or an open
-/// alert (from the deadlines projection and the alerts table); later ticks only the cases whose streams changed since the last tick
+/// The deadline sweep. Deadlines are data: the first tick of each Asia/Almaty day sweeps every case with an open deadline, an open
+/// alert or a person in the country (the deadlines projection, the alerts table, the inline status); later ticks only the cases whose streams changed since the last tick
 /// (followed on the global log). For each case it evaluates the rules as of today, raises the alerts whose day has come (ids are
 /// deterministic, so a repeat or a second node raises nothing new; the stream version and the alerts primary key make sure of it) and
 /// resolves open alerts whose condition cleared. The checkpoint moves only when a tick finished: a node killed mid-sweep loses nothing,
@@ -118,7 +118,10 @@ public sealed class AlertSweeper(NpgsqlDataSource db, CaseRepository cases, Rule
 
     private async Task<List<Guid>> OpenCasesAsync(CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT case_id FROM deadlines UNION SELECT case_id FROM alerts WHERE state <> 'resolved'");
+        // The deadlines projection is async; cases in the country (inline status) are added so a projection lag never hides a case.
+        await using var command = db.CreateCommand("""
+            SELECT case_id FROM deadlines UNION SELECT case_id FROM alerts WHERE state <> 'resolved' UNION SELECT case_id FROM case_status WHERE in_country
+            """);
         var ids = new List<Guid>();
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
