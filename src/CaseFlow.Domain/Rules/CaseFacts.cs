@@ -51,6 +51,10 @@ public static class CaseFactsReader
     /// <summary>Event types that carry no rule facts (they may appear in a case's history) and are skipped.</summary>
     private static readonly HashSet<string> Ignored = ["CaseOpened", "CaseClosed", "AlertRaised", "AlertAcknowledged", "AlertResolved", "FineExposureAssessed", "CategoryChanged"];
 
+    /// <summary>Type names are matched without regard to case ("entered" is Entered).</summary>
+    private static readonly string[] Known =
+        ["Entered", "Exited", "Notified", "AddressChanged", "VisaIssued", "VisaExtended", "VisaCancelled", "ResidencePermitIssued", "PassportReplaced", .. Ignored];
+
     public static CaseFacts Read(string json, RuleCatalogue catalogue)
     {
         JsonDocument doc;
@@ -70,7 +74,7 @@ public static class CaseFactsReader
     {
         if (root.ValueKind != JsonValueKind.Object) throw new FactsException("$", "must be a JSON object");
         var person = Object(root, "person", "person", required: true)!.Value;
-        var nationality = String(person, "nationality", "person.nationality", required: true)!;
+        var nationality = String(person, "nationality", "person.nationality", required: true)!.Trim().ToUpperInvariant();
         if (nationality == "KZ") throw new FactsException("person.nationality", "KZ: citizens of Kazakhstan are not foreigners");
         if (!catalogue.Countries.Contains(nationality))
             throw new FactsException("person.nationality", $"'{nationality}' is not an ISO 3166-1 alpha-2 country code");
@@ -78,7 +82,7 @@ public static class CaseFactsReader
 
         HostPartySize? size = null;
         if (Object(root, "hostParty", "hostParty", required: false) is { } host && String(host, "size", "hostParty.size", required: false) is { } s)
-            size = s switch
+            size = s.ToLowerInvariant() switch
             {
                 "small" => HostPartySize.Small,
                 "medium" => HostPartySize.Medium,
@@ -94,7 +98,8 @@ public static class CaseFactsReader
         {
             var path = $"events[{i++}]";
             if (e.ValueKind != JsonValueKind.Object) throw new FactsException(path, "must be an object");
-            var type = String(e, "type", path + ".type", required: true)!;
+            var given = String(e, "type", path + ".type", required: true)!;
+            var type = Known.FirstOrDefault(k => string.Equals(k, given, StringComparison.OrdinalIgnoreCase)) ?? given;
             LocalDate D(string name, bool required = true) => Date(e, name, $"{path}.{name}", required) ?? default;
             Fact? fact = type switch
             {
@@ -117,9 +122,9 @@ public static class CaseFactsReader
 
     private static VisaIssuedFact ReadVisa(JsonElement e, string path, RuleCatalogue catalogue)
     {
-        var category = String(e, "category", path + ".category", required: true)!;
+        var category = String(e, "category", path + ".category", required: true)!.Trim().ToUpperInvariant();
         if (catalogue.VisaCategory(category) is null) throw new FactsException(path + ".category", $"unknown visa category '{category}'");
-        var entries = String(e, "entries", path + ".entries", required: false) switch
+        var entries = String(e, "entries", path + ".entries", required: false)?.ToLowerInvariant() switch
         {
             null or "single" => VisaEntries.Single,
             "multiple" => VisaEntries.Multiple,

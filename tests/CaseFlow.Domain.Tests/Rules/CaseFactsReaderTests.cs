@@ -22,6 +22,18 @@ public class CaseFactsReaderTests
     }
 
     [Fact]
+    public void Names_AreReadWithoutRegardToCase()
+    {
+        var facts = CaseFactsReader.Read("""
+            {"person":{"nationality":"de"},"hostParty":{"size":"Large"},"events":[{"type":"entered","date":"2024-01-01"},
+             {"type":"VISAISSUED","category":"c3","entries":"Multiple","validFrom":"2024-01-01","validTo":"2024-12-31"}]}
+            """, RuleCatalogue.Default);
+        Assert.Equal(("DE", HostPartySize.Large), (facts.Person.Nationality, facts.HostPartySize));
+        Assert.IsType<EnteredFact>(facts.Events[0]);
+        Assert.Equal(("C3", VisaEntries.Multiple), (((VisaIssuedFact)facts.Events[1]).Category, ((VisaIssuedFact)facts.Events[1]).Entries));
+    }
+
+    [Fact]
     public void ImpossibleSequence_IsBadInput()
     {
         var facts = FactsBuilder.For("DE").Enter("2024-01-01").Enter("2024-01-05").Build();
