@@ -33,6 +33,7 @@ public static class TestPostgres
         if (Environment.GetEnvironmentVariable("CASEFLOW_TEST_DB") is { Length: > 0 } external) return external;
 
         var bin = FindServerBinaries();
+        RemoveStaleClusters();
         var root = Directory.CreateTempSubdirectory("caseflow-pg-").FullName;
         var data = Path.Combine(root, "data");
         var asPostgres = Environment.IsPrivilegedProcess;
@@ -41,19 +42,49 @@ public static class TestPostgres
         var port = FreePort();
         var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
         Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {Path.Combine(root, "log")} -o \"{options}\" -w start", asPostgres);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        // The test host may be killed right after its exit handlers start: stopping and deleting run in a shell of their own,
+        // which finishes even when this process does not.
+        void Stop()
+        {
+            var stop = $"{(asPostgres ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {root}";
+            using var shell = Process.Start(new ProcessStartInfo("sh", ["-c", stop]) { UseShellExecute = false });
+            shell?.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => Stop();
+        await Task.CompletedTask;
+        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true";
+    }
+
+    /// <summary>Deletes the cluster folder; the server may still be removing its files for a moment after stopping.</summary>
+    private static void Remove(string root)
+    {
+        for (var attempt = 0; attempt < 10 && Directory.Exists(root); attempt++)
         {
             try
             {
-                Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -m immediate -w stop", asPostgres);
-            }
-            finally
-            {
                 Directory.Delete(root, recursive: true);
             }
-        };
-        await Task.CompletedTask;
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true";
+            catch (IOException)
+            {
+                Thread.Sleep(100);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
+    /// <summary>Folders of earlier runs that were killed before they could clean up: their server is gone (no live postmaster).</summary>
+    private static void RemoveStaleClusters()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "caseflow-pg-*"))
+        {
+            var pidFile = Path.Combine(dir, "data", "postmaster.pid");
+            var alive = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Directory.Exists($"/proc/{pid}");
+            if (!alive && Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddMinutes(-1)) Remove(dir);
+        }
     }
 
     /// <summary>PostgreSQL server binaries: <c>CASEFLOW_PG_BIN</c>, else the newest /usr/lib/postgresql/*/bin.</summary>
