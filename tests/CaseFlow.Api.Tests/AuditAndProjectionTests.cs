@@ -109,6 +109,7 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         for (var i = 0; i < tables.Length; i++)
             Assert.Equal(before[i], await Scalar<string>($"SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {tables[i]} x"));
         Assert.Equal(HttpStatusCode.NotFound, (await ops.PostAsync("/api/ops/projections/nope/rebuild", null)).StatusCode);
+        Assert.Equal(0, (await (await ops.GetAsync("/api/ops/projections/deadlines/errors")).JsonAsync()).GetArrayLength());
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/ops/projections")).StatusCode);
     }
 
