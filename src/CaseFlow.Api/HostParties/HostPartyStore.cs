@@ -31,8 +31,6 @@ public sealed class HostPartyStore(NpgsqlDataSource db)
         return parties;
     }
 
-    public async Task<HostParty?> GetAsync(Guid id, CancellationToken ct = default) => (await ListAsync([id], ct)).FirstOrDefault();
-
     /// <summary>The size of a host party, read in the caller's transaction (the inline projection uses it).</summary>
     public static async Task<HostPartySize?> SizeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace CaseFlow.Api.Projections;
@@ -48,6 +47,4 @@ public static class ProjectionStatus
         command.Parameters.Add(new() { Value = name });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
-
-    public static string Format(ulong tx, long seq) => $"{tx.ToString(CultureInfo.InvariantCulture)}:{seq.ToString(CultureInfo.InvariantCulture)}";
 }
