@@ -21,23 +21,12 @@ internal static class OpsCommands
             var store = new PostgresEventStore(dataSource);
             await using var count = dataSource.CreateCommand("SELECT count(*) FROM streams");
             var total = (long)(await count.ExecuteScalarAsync(ct))!;
-            var broken = new List<VerificationResult>();
+            IReadOnlyList<VerificationResult> broken = [];
             long checkedStreams = 0;
             await Console(stderr).Progress().StartAsync(async progress =>
             {
                 var task = progress.AddTask("verifying streams", maxValue: Math.Max(1, total));
-                for (var after = Guid.Empty; ;)
-                {
-                    var ids = await store.StreamIdsAsync(after, 500, ct);
-                    if (ids.Count == 0) break;
-                    foreach (var id in ids)
-                    {
-                        var result = await store.VerifyAsync(id, ct);
-                        if (!result.Intact) broken.Add(result);
-                        task.Value = ++checkedStreams;
-                    }
-                    after = ids[^1];
-                }
+                (checkedStreams, broken) = await store.VerifyAllAsync(new Progress<long>(n => task.Value = n), ct);
             });
             foreach (var b in broken) await stdout.WriteLineAsync($"BROKEN stream {b.StreamId} at version {b.BrokenAtVersion}: {b.Problem}");
             await stdout.WriteLineAsync($"{checkedStreams} streams checked, {broken.Count} broken");

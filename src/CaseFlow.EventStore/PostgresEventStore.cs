@@ -241,6 +241,25 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource)
         return new VerificationResult(streamId, events.Count, null, null, null);
     }
 
+    /// <summary>Verifies every stream in id order, in batches; <paramref name="progress"/> gets the count checked so far. Returns the broken ones.</summary>
+    public async Task<(long Streams, IReadOnlyList<VerificationResult> Broken)> VerifyAllAsync(IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        var broken = new List<VerificationResult>();
+        long streams = 0;
+        for (var after = Guid.Empty; ;)
+        {
+            var ids = await StreamIdsAsync(after, 500, ct);
+            if (ids.Count == 0) return (streams, broken);
+            foreach (var id in ids)
+            {
+                var result = await VerifyAsync(id, ct);
+                if (!result.Intact) broken.Add(result);
+                progress?.Report(++streams);
+            }
+            after = ids[^1];
+        }
+    }
+
     /// <summary>Stream ids in id order after <paramref name="after"/> (for a whole-store verify in batches).</summary>
     public async Task<IReadOnlyList<Guid>> StreamIdsAsync(Guid after, int max, CancellationToken ct = default)
     {

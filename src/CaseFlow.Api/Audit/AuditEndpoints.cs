@@ -132,20 +132,7 @@ public static class AuditEndpoints
             }
             if (principal.Role is not (Role.Ops or Role.Admin))
                 return Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role", "verifying the whole store is for ops and admin; auditors verify a case");
-            var broken = new List<VerificationResult>();
-            long streams = 0;
-            for (var after = Guid.Empty; ;)
-            {
-                var ids = await store.StreamIdsAsync(after, 500, ct);
-                if (ids.Count == 0) break;
-                foreach (var stream in ids)
-                {
-                    var result = await store.VerifyAsync(stream, ct);
-                    if (!result.Intact) broken.Add(result);
-                    streams++;
-                }
-                after = ids[^1];
-            }
+            var (streams, broken) = await store.VerifyAllAsync(ct: ct);
             return Results.Ok(new { streams, intact = broken.Count == 0, broken });
         }).WithTags("Audit").WithName("Verify").RequireRoles(Role.Auditor, Role.Compliance, Role.Ops, Role.Admin);
     }
