@@ -38,6 +38,9 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Run the Quartz scheduler in this host (off by default: most tests call the services directly).</summary>
     public virtual bool RunJobs => false;
 
+    /// <summary>Requests per minute per client and per key.</summary>
+    public virtual int RateLimitPerMinute => 1_000_000;
+
     public Guid HostA { get; } = Guid.CreateVersion7();
     public Guid HostB { get; } = Guid.CreateVersion7();
     public Dictionary<string, string> Keys { get; } = [];
@@ -67,6 +70,9 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Jobs are driven by the tests (services called directly, or Quartz fired on demand in the scheduler tests).
         builder.UseSetting("CaseFlow:Jobs:Run", RunJobs ? "true" : "false");
         builder.UseEnvironment("Testing");
+        // Tests send many requests from one client; the limiter itself is tested with low limits in RateLimitTests.
+        builder.UseSetting("CaseFlow:RateLimits:AnonymousPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("CaseFlow:RateLimits:PerKeyPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IClock>(Clock)));
     }
 

@@ -16,6 +16,7 @@ public static class CaseCommandEndpoint
             return await commands.ChangeAsync(http, id, body, (context, current) => command(request!, new CaseId(id), context, current), ct);
         })
         .RequireRoles(Role.Compliance)
+        .WithMetadata(new TransactionalIdempotency())
         .WithName(name)
         .Produces<CaseView>()
         .ProducesValidationProblem()

@@ -31,7 +31,17 @@ public sealed class CaseCommands(CaseRepository cases, RuleCatalogue catalogue, 
             if (current.Version != expected) return (null, Problems.PreconditionFailed(expected, current.Version));
             var decision = CaseDecider.Decide(command(context, current), current.State, catalogue);
             if (decision.Rejection is { } rejection) return (null, Problems.Rejected(rejection));
-            var updated = await cases.AppendAsync(connection, tx, current, current.Id, decision.Events, Metadata(context, principal), ct);
+            LoadedCase updated;
+            try
+            {
+                updated = await cases.AppendAsync(connection, tx, current, current.Id, decision.Events, Metadata(context, principal), ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "case_status_person")
+            {
+                // A passport replacement to a number another case of the host party already has.
+                var replaced = CaseState.Fold(current.Events.Concat(decision.Events)).Person!;
+                return (null, await CaseStatusProjection.DuplicatePersonAsync(db, current.HostPartyId, replaced, ct));
+            }
             var view = CaseView.From(updated, catalogue, context.Today, await HostPartyStore.SizeAsync(connection, tx, updated.HostPartyId, ct));
             return (new StoredResponse(StatusCodes.Status200OK, null, ETags.Format(updated.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
         }, ct);
@@ -54,6 +64,7 @@ public sealed class CaseCommands(CaseRepository cases, RuleCatalogue catalogue, 
             {
                 case Idempotency.Replay replay: return replay.Response.ToResult(http.Response);
                 case Idempotency.Mismatch: return Idempotency.MismatchProblem(key);
+                case Idempotency.Pending: return Idempotency.InProgressProblem();
             }
         }
         try

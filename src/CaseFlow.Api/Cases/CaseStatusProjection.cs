@@ -53,14 +53,15 @@ public static class CaseStatusProjection
         await using var command = new NpgsqlCommand("""
             INSERT INTO case_status (case_id, host_party_id, version, nationality, family_name, given_names, in_country, last_entry, last_exit,
                 notification_status, last_notified, updated_at, status, basis, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
-                catalogue_version, passport_hash, passport_masked)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                catalogue_version, passport_hash, passport_masked, search_name, passport_hashes)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
             ON CONFLICT (case_id) DO UPDATE SET
                 version = EXCLUDED.version, in_country = EXCLUDED.in_country, last_entry = EXCLUDED.last_entry, last_exit = EXCLUDED.last_exit,
                 notification_status = EXCLUDED.notification_status, last_notified = EXCLUDED.last_notified, updated_at = EXCLUDED.updated_at,
                 status = EXCLUDED.status, basis = EXCLUDED.basis, permitted_until = EXCLUDED.permitted_until, next_deadline_kind = EXCLUDED.next_deadline_kind,
                 next_deadline_due = EXCLUDED.next_deadline_due, fine_mci = EXCLUDED.fine_mci, fine_tenge = EXCLUDED.fine_tenge,
-                catalogue_version = EXCLUDED.catalogue_version, passport_hash = EXCLUDED.passport_hash, passport_masked = EXCLUDED.passport_masked
+                catalogue_version = EXCLUDED.catalogue_version, passport_hash = EXCLUDED.passport_hash, passport_masked = EXCLUDED.passport_masked,
+                search_name = EXCLUDED.search_name, passport_hashes = EXCLUDED.passport_hashes
             """, connection, tx);
         void Add(object? value, NpgsqlDbType type) => command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
         Add(c.Id.Value, NpgsqlDbType.Uuid);
@@ -85,11 +86,42 @@ public static class CaseStatusProjection
         Add(row.CatalogueVersion, NpgsqlDbType.Text);
         Add(PassportHash(p.PassportNumber), NpgsqlDbType.Bytea);
         Add(Mask(p.PassportNumber), NpgsqlDbType.Text);
+        Add(SearchText.Fold($"{p.FamilyName} {p.GivenNames}"), NpgsqlDbType.Text);
+        Add(PassportNumbers(c.Events).Select(PassportHash).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Every passport number the case has had, the current one last: a replaced number still finds the case.</summary>
+    public static IEnumerable<string> PassportNumbers(IEnumerable<CaseEvent> events) => events
+        .Select(e => e switch { CaseOpened o => o.Person.PassportNumber, PassportReplaced r => r.PassportNumber, _ => null })
+        .OfType<string>().Distinct();
+
+    /// <summary>The case the host party already has for this person (nationality and current passport number), or null.</summary>
+    public static async Task<Guid?> FindPersonAsync(NpgsqlDataSource db, Guid hostPartyId, string nationality, string passportNumber, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT case_id FROM case_status WHERE host_party_id = $1 AND nationality = $2 AND passport_hash = $3");
+        command.Parameters.Add(new() { Value = hostPartyId });
+        command.Parameters.Add(new() { Value = nationality });
+        command.Parameters.Add(new() { Value = PassportHash(passportNumber) });
+        return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
     /// <summary>Passport numbers are searched by exact match on this hash and shown masked in lists.</summary>
     public static byte[] PassportHash(string passport) => SHA256.HashData(Encoding.UTF8.GetBytes(passport.Trim().ToUpperInvariant()));
+
+    /// <summary>The 409 for a second case of one person at one host party (a unique index decides it in the append's transaction).</summary>
+    public static async Task<IResult> DuplicatePersonAsync(NpgsqlDataSource db, Guid hostPartyId, Person person, CancellationToken ct)
+    {
+        var existing = await FindPersonAsync(db, hostPartyId, person.Nationality, person.PassportNumber, ct);
+        return Results.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Type = Infrastructure.Http.Problems.TypePrefix + "case.duplicate-person",
+            Title = "The person already has a case",
+            Status = StatusCodes.Status409Conflict,
+            Detail = $"host party {hostPartyId} already has case {existing} for {person.Nationality} passport {Mask(person.PassportNumber)}",
+            Extensions = { ["code"] = "case.duplicate-person", ["field"] = "passportNumber", ["existingCaseId"] = existing },
+        });
+    }
 
     public static string Mask(string passport) => passport.Length <= 4 ? "****" : $"{passport[..2]}{new string('*', passport.Length - 4)}{passport[^2..]}";
 

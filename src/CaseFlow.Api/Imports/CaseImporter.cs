@@ -1,4 +1,5 @@
 using CaseFlow.Api.Cases;
+using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
@@ -23,13 +24,18 @@ public sealed record ImportReport(int Created, int Skipped, int Rejected, IReadO
 /// stays (<c>entry/exit;entry/</c>), visas (<c>category:single|multiple:validFrom:validTo[:stayPerEntryDays]</c>; ...),
 /// notified (<c>date;date</c>).
 /// </summary>
-public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, NpgsqlDataSource db)
+public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, NpgsqlDataSource db, ILogger<CaseImporter> log)
 {
     public static readonly string[] Columns = ["familyName", "givenNames", "nationality", "birthDate", "passportNumber", "passportExpiry", "stays", "visas", "notified"];
 
-    public async Task<ImportReport> ImportAsync(TextReader csv, HostPartyId host, string actor, LocalDate today, IProgress<int>? progress = null, CancellationToken ct = default)
+    /// <summary>Data rows one HTTP request may carry (the CLI streams any number through the same per-row path).</summary>
+    public const int MaxRows = 10_000;
+
+    public Task<ImportReport> ImportAsync(TextReader csv, HostPartyId host, string actor, LocalDate today, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        ImportAsync(Csv.Read(csv).ToList(), host, actor, today, progress, ct);
+
+    public async Task<ImportReport> ImportAsync(IReadOnlyList<string[]> rows, HostPartyId host, string actor, LocalDate today, IProgress<int>? progress = null, CancellationToken ct = default)
     {
-        var rows = Csv.Read(csv).ToList();
         var results = new List<ImportRowResult>();
         if (rows.Count == 0) return new ImportReport(0, 0, 0, results);
         var header = rows[0].Select(h => h.Trim()).ToArray();
@@ -60,6 +66,9 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         {
             return new ImportRowResult(line, ImportOutcome.Rejected, null, e.Message);
         }
+        foreach (var (name, i) in header.Select((h, i) => (h, i)))
+            if (i < row.Length && InputRules.StringProblem(name, row[i]) is { } problem)
+                return new ImportRowResult(line, ImportOutcome.Rejected, null, $"{name}: {problem}");
 
         var state = CaseState.Initial;
         var events = new List<CaseEvent>();
@@ -81,12 +90,22 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "case_status_person")
         {
-            return new ImportRowResult(line, ImportOutcome.Skipped, null, "already imported: the host party has a case for this nationality and passport");
+            await tx.RollbackAsync(ct);
+            var existing = await CaseStatusProjection.FindPersonAsync(db, host.Value, state.Person!.Nationality, state.Person.PassportNumber, ct);
+            return new ImportRowResult(line, ImportOutcome.Skipped, existing, $"already imported: the host party has case {existing} for this nationality and passport");
+        }
+        catch (PostgresException e)
+        {
+            // One row the database refuses is that row's problem: it is rolled back and reported, the rest of the file goes on.
+            log.LogWarning("Import row {Line} refused by the database ({SqlState})", line, e.SqlState);
+            return new ImportRowResult(line, ImportOutcome.Rejected, null, "the row could not be stored; nothing of it was kept");
         }
     }
 
     private static List<CaseCommand> Commands(CaseId id, Func<string, string> field, HostPartyId host, string actor, LocalDate today)
     {
+        foreach (var column in new[] { "birthDate", "passportExpiry" })
+            if (field(column) is { Length: > 0 } text && InputRules.DateProblem(Date(text, column)) is { } problem) throw new FormatException($"{column}: {problem}");
         var person = new Person(Required(field, "familyName"), field("givenNames"), Required(field, "nationality").ToUpperInvariant(), Date(Required(field, "birthDate"), "birthDate"),
             Required(field, "passportNumber").ToUpperInvariant(), field("passportExpiry") is { Length: > 0 } exp ? Date(exp, "passportExpiry") : null);
         var dated = new List<(LocalDate Date, int Order, CaseCommand Command)>();
@@ -101,7 +120,7 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
                 _ => throw new FormatException($"visas: '{parts[1]}' is not single or multiple"),
             };
             var from = Date(parts[2], "visas");
-            int? stay = parts.Length == 5 ? int.TryParse(parts[4], out var s) ? s : throw new FormatException($"visas: '{parts[4]}' is not a number of days") : null;
+            int? stay = parts.Length == 5 ? int.TryParse(parts[4], out var s) && s is >= 1 and <= 3660 ? s : throw new FormatException($"visas: '{parts[4]}' is not a number of days") : null;
             dated.Add((from, 0, new IssueVisa(id, from, parts[0].ToUpperInvariant(), entries, from, Date(parts[3], "visas"), stay, false, false, host, actor, today)));
         }
         foreach (var stay in Split(field("stays")))
@@ -131,5 +150,6 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         field(name) is { Length: > 0 } value ? value : throw new FormatException($"{name}: required");
 
     private static LocalDate Date(string text, string column) =>
-        LocalDatePattern.Iso.Parse(text.Trim()) is { Success: true } r ? r.Value : throw new FormatException($"{column}: '{text}' is not a date in the form YYYY-MM-DD");
+        LocalDatePattern.Iso.Parse(text.Trim()) is { Success: true } r && InputRules.DateProblem(r.Value) is null ? r.Value
+        : throw new FormatException($"{column}: '{InputRules.Echo(text)}' is not a date from {InputRules.MinDate:yyyy-MM-dd} to {InputRules.MaxDate:yyyy-MM-dd} in the form YYYY-MM-DD");
 }

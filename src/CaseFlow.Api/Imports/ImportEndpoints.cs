@@ -5,7 +5,8 @@ using NodaTime;
 
 namespace CaseFlow.Api.Imports;
 
-/// <summary><c>POST /api/imports?hostParty=</c> with a <c>text/csv</c> body: the per-row report (compliance, for one of the caller's host parties).</summary>
+/// <summary><c>POST /api/imports?hostParty=</c> with a <c>text/csv</c> body of at most <see cref="CaseImporter.MaxRows"/> rows: the per-row report
+/// (compliance, for one of the caller's host parties). A bad row is rejected in the report; every other row is imported.</summary>
 public static class ImportEndpoints
 {
     public static void MapImports(this WebApplication app) => app.MapPost("/api/imports", async (
@@ -14,11 +15,11 @@ public static class ImportEndpoints
         var principal = http.Principal()!;
         if (hostParty is not { } host) return Problems.Validation("hostParty", "required (query parameter)");
         if (!principal.CanWrite(host)) return Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not your host party", $"you may not import cases for host party {host}");
-        if (http.Request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "CSV expected", "Send the caseload as text/csv");
+        if (!Body.IsMediaType(http.Request, "text/csv")) return Body.UnsupportedMediaType("text/csv");
         using var body = new StreamReader(http.Request.Body);
-        using var reader = new StringReader(await body.ReadToEndAsync(ct));
-        var report = await importer.ImportAsync(reader, new HostPartyId(host), principal.Actor, RequestContext.TodayIn(clock), ct: ct);
+        var rows = Csv.Read(new StringReader(await body.ReadToEndAsync(ct))).Take(CaseImporter.MaxRows + 2).ToList();
+        if (rows.Count > CaseImporter.MaxRows + 1) return Problems.Validation("body", $"at most {CaseImporter.MaxRows} rows per request: split the file");
+        var report = await importer.ImportAsync(rows, new HostPartyId(host), principal.Actor, RequestContext.TodayIn(clock), ct: ct);
         return Results.Ok(report);
     })
     .RequireRoles(Role.Compliance)

@@ -62,6 +62,10 @@ public static class CaseFlowHost
         if (jobs.Run && !string.IsNullOrEmpty(connectionString)) builder.Services.AddCaseFlowJobs(connectionString, time);
 
         builder.Services.ConfigureHttpJsonOptions(o => CaseFlowJson.Configure(o.SerializerOptions));
+        // Parameters that fail to bind throw, so UnhandledExceptionHandler can name the parameter in CaseFlow's own words.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOptions<RateLimitSettings>().Bind(builder.Configuration.GetSection("CaseFlow:RateLimits")).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddCaseFlowRateLimits();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         builder.Services.AddOpenApi();
@@ -72,7 +76,7 @@ public static class CaseFlowHost
     {
         app.Services.GetRequiredService<ClockTimeProvider>().Use(app.Services.GetRequiredService<IClock>());
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {
@@ -80,6 +84,8 @@ public static class CaseFlowHost
             o.RoutePrefix = "docs";
         });
         app.UseApiKeys();
+        app.UseRateLimiter();
+        app.UseIdempotentPosts();
         app.MapHealth();
         app.MapHostParties();
         app.MapCases();

@@ -56,7 +56,7 @@ public static class AlertRules
             var mci = catalogue.MciFor(offence.Year)?.Tenge;
             foreach (var tier in catalogue.Fines.Art517.Overstay)
                 specs.Add(new(Overstay, $"day{tier.FromDay}", until, until.PlusDays(tier.FromDay),
-                    $"Overstay day {tier.FromDay} since {offence:yyyy-MM-dd}: art. 517 {tier.Tier} ({tier.Mci} MCI)", tier.Id,
+                    $"Overstay day {Math.Max(e.OverstayDays, tier.FromDay)} since {offence:yyyy-MM-dd}: art. 517 {tier.Tier} ({tier.Mci} MCI)", tier.Id,
                     new FineExposure(517, FineParty.Foreigner, tier.Tier, tier.Mci, tier.Mci * mci, tier.Id, offence)));
         }
 

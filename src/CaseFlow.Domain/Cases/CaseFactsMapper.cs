@@ -20,8 +20,8 @@ public static class CaseFactsMapper
                 case AddressChanged a: facts.Add(new AddressChangedFact(a.Date)); break;
                 case VisaIssued v: facts.Add(new VisaIssuedFact(v.Date, v.Category, v.Entries, v.ValidFrom, v.ValidTo, v.StayPerEntryDays, v.EVisa)); break;
                 case VisaExtended x: facts.Add(new VisaExtendedFact(x.Date, x.ValidTo)); break;
-                // The new visa continues the stay (the engine's continuation rule); the old one is replaced, not cancelled: no exit visa.
-                case CategoryChanged c: facts.Add(new VisaIssuedFact(c.Date, c.To, c.Entries, c.ValidFrom, c.ValidTo, c.StayPerEntryDays, false)); break;
+                // The new visa replaces the old one from the change date (also when it ends sooner); replaced, not cancelled: no exit visa.
+                case CategoryChanged c: facts.Add(new CategoryChangedFact(c.Date, c.To, c.Entries, c.ValidFrom, c.ValidTo, c.StayPerEntryDays)); break;
                 case VisaCancelled c: facts.Add(new VisaCancelledFact(c.Date)); break;
                 case ResidencePermitIssued p: facts.Add(new ResidencePermitIssuedFact(p.Date, p.ValidFrom, p.ValidTo)); break;
                 case PassportReplaced p: facts.Add(new PassportReplacedFact(p.Date)); break;

@@ -16,11 +16,14 @@ public sealed class LocalDateJsonConverter : JsonConverter<LocalDate>
     {
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         var result = LocalDatePattern.Iso.Parse(text ?? "");
-        return result.Success ? result.Value : throw new JsonException($"'{text}' is not a date in the form YYYY-MM-DD");
+        return result.Success ? result.Value : throw new JsonException($"'{Echo(text)}' is not a date in the form YYYY-MM-DD");
     }
 
     public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>
         writer.WriteStringValue(LocalDatePattern.Iso.Format(value));
+
+    /// <summary>A rejected value is never echoed whole: at most its first 20 characters.</summary>
+    internal static string? Echo(string? text) => text is { Length: > 20 } ? text[..20] + "…" : text;
 }
 
 public sealed class InstantJsonConverter : JsonConverter<Instant>
@@ -29,7 +32,7 @@ public sealed class InstantJsonConverter : JsonConverter<Instant>
     {
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         var result = InstantPattern.ExtendedIso.Parse(text ?? "");
-        return result.Success ? result.Value : throw new JsonException($"'{text}' is not an instant in the form 2024-01-31T10:00:00Z");
+        return result.Success ? result.Value : throw new JsonException($"'{LocalDateJsonConverter.Echo(text)}' is not an instant in the form 2024-01-31T10:00:00Z");
     }
 
     public override void Write(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) =>

@@ -34,6 +34,12 @@ public sealed record VisaExtendedFact(LocalDate Date, LocalDate ValidTo) : Fact(
 
 public sealed record VisaCancelledFact(LocalDate Date) : Fact(Date);
 
+/// <summary>In the country on <see cref="Fact.Date"/>, the visa valid that day was replaced by a visa of <see cref="Category"/> (000 §4.1):
+/// the old visa ends the day before, with no exit visa; the new one is valid <see cref="ValidFrom"/> to <see cref="ValidTo"/> inclusive,
+/// also when that ends sooner than the old one did.</summary>
+public sealed record CategoryChangedFact(LocalDate Date, string Category, VisaEntries Entries, LocalDate ValidFrom, LocalDate ValidTo, int? StayPerEntryDays)
+    : Fact(Date);
+
 public sealed record ResidencePermitIssuedFact(LocalDate Date, LocalDate ValidFrom, LocalDate ValidTo) : Fact(Date);
 
 public sealed record PassportReplacedFact(LocalDate Date) : Fact(Date);
@@ -48,12 +54,18 @@ public sealed class FactsException(string field, string message) : Exception($"{
 /// <summary>Reads the engine's JSON input (see docs/rules.md) into <see cref="CaseFacts"/>, naming the field of any problem.</summary>
 public static class CaseFactsReader
 {
+    /// <summary>The dates the engine judges, inclusive: the catalogue's rules and calendar are meaningful in this range only.</summary>
+    public static readonly LocalDate MinDate = new(1900, 1, 1);
+
+    public static readonly LocalDate MaxDate = new(2100, 12, 31);
+
     /// <summary>Event types that carry no rule facts (they may appear in a case's history) and are skipped.</summary>
-    private static readonly HashSet<string> Ignored = ["CaseOpened", "CaseClosed", "AlertRaised", "AlertAcknowledged", "AlertResolved", "FineExposureAssessed", "CategoryChanged"];
+    private static readonly HashSet<string> Ignored = ["CaseOpened", "CaseClosed", "AlertRaised", "AlertAcknowledged", "AlertResolved", "FineExposureAssessed"];
 
     /// <summary>Type names are matched without regard to case ("entered" is Entered).</summary>
     private static readonly string[] Known =
-        ["Entered", "Exited", "Notified", "AddressChanged", "VisaIssued", "VisaExtended", "VisaCancelled", "ResidencePermitIssued", "PassportReplaced", .. Ignored];
+        ["Entered", "Exited", "Notified", "AddressChanged", "VisaIssued", "VisaExtended", "CategoryChanged", "VisaCancelled", "ResidencePermitIssued", "PassportReplaced",
+         .. Ignored];
 
     public static CaseFacts Read(string json, RuleCatalogue catalogue)
     {
@@ -77,7 +89,7 @@ public static class CaseFactsReader
         var nationality = String(person, "nationality", "person.nationality", required: true)!.Trim().ToUpperInvariant();
         if (nationality == "KZ") throw new FactsException("person.nationality", "KZ: citizens of Kazakhstan are not foreigners");
         if (!catalogue.Countries.Contains(nationality))
-            throw new FactsException("person.nationality", $"'{nationality}' is not an ISO 3166-1 alpha-2 country code");
+            throw new FactsException("person.nationality", $"'{Echo(nationality)}' is not an ISO 3166-1 alpha-2 country code");
         var birthDate = Date(person, "birthDate", "person.birthDate", required: false);
 
         HostPartySize? size = null;
@@ -87,7 +99,7 @@ public static class CaseFactsReader
                 "small" => HostPartySize.Small,
                 "medium" => HostPartySize.Medium,
                 "large" => HostPartySize.Large,
-                _ => throw new FactsException("hostParty.size", $"'{s}' is not one of small, medium, large"),
+                _ => throw new FactsException("hostParty.size", $"'{Echo(s)}' is not one of small, medium, large"),
             };
 
         if (!root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
@@ -108,27 +120,29 @@ public static class CaseFactsReader
                 "Notified" => new NotifiedFact(D("date")),
                 "AddressChanged" => new AddressChangedFact(D("date")),
                 "VisaIssued" => ReadVisa(e, path, catalogue),
+                "CategoryChanged" => ReadVisa(e, path, catalogue, "to") is var v ? new CategoryChangedFact(v.Date, v.Category, v.Entries, v.ValidFrom, v.ValidTo, v.StayPerEntryDays) : null,
                 "VisaExtended" => new VisaExtendedFact(D("date"), D("validTo")),
                 "VisaCancelled" => new VisaCancelledFact(D("date")),
                 "ResidencePermitIssued" => ReadPermit(e, path),
                 "PassportReplaced" => new PassportReplacedFact(D("date")),
                 _ when Ignored.Contains(type) => null,
-                _ => throw new FactsException(path + ".type", $"unknown event type '{type}'"),
+                _ => throw new FactsException(path + ".type", $"unknown event type '{Echo(type)}'; known: {string.Join(", ", Known)}"),
             };
             if (fact is not null) facts.Add(fact);
         }
         return new CaseFacts(new PersonFacts(nationality, birthDate), size, facts);
     }
 
-    private static VisaIssuedFact ReadVisa(JsonElement e, string path, RuleCatalogue catalogue)
+    /// <summary>A visa's fields; a category change names its new category in <c>to</c> (as the <c>CategoryChanged</c> event does).</summary>
+    private static VisaIssuedFact ReadVisa(JsonElement e, string path, RuleCatalogue catalogue, string categoryField = "category")
     {
-        var category = String(e, "category", path + ".category", required: true)!.Trim().ToUpperInvariant();
-        if (catalogue.VisaCategory(category) is null) throw new FactsException(path + ".category", $"unknown visa category '{category}'");
+        var category = String(e, categoryField, $"{path}.{categoryField}", required: true)!.Trim().ToUpperInvariant();
+        if (catalogue.VisaCategory(category) is null) throw new FactsException($"{path}.{categoryField}", $"unknown visa category '{Echo(category)}'");
         var entries = String(e, "entries", path + ".entries", required: false)?.ToLowerInvariant() switch
         {
             null or "single" => VisaEntries.Single,
             "multiple" => VisaEntries.Multiple,
-            var other => throw new FactsException(path + ".entries", $"'{other}' is not single or multiple"),
+            var other => throw new FactsException(path + ".entries", $"'{Echo(other)}' is not single or multiple"),
         };
         var from = Date(e, "validFrom", path + ".validFrom", required: true)!.Value;
         var to = Date(e, "validTo", path + ".validTo", required: true)!.Value;
@@ -153,6 +167,9 @@ public static class CaseFactsReader
         return new ResidencePermitIssuedFact(Date(e, "date", path + ".date", required: false) ?? from, from, to);
     }
 
+    /// <summary>A rejected value is never echoed whole: at most its first 20 characters.</summary>
+    private static string Echo(string? value) => value is { Length: > 20 } ? value[..20] + "…" : value ?? "";
+
     private static JsonElement? Object(JsonElement parent, string name, string path, bool required)
     {
         if (!parent.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
@@ -172,6 +189,8 @@ public static class CaseFactsReader
         var text = String(parent, name, path, required);
         if (text is null) return null;
         var result = LocalDatePattern.Iso.Parse(text);
-        return result.Success ? result.Value : throw new FactsException(path, $"'{text}' is not a date in the form YYYY-MM-DD");
+        if (!result.Success) throw new FactsException(path, $"'{Echo(text)}' is not a date in the form YYYY-MM-DD");
+        return result.Value >= MinDate && result.Value <= MaxDate ? result.Value
+            : throw new FactsException(path, $"must be between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}");
     }
 }

@@ -4,7 +4,11 @@ namespace CaseFlow.Domain.Rules;
 
 public enum DeadlineKind { ArrivalNotification, ExtensionWindowOpens, ExtensionWindowCloses, Exit, ExitVisaExpiry, ResidencePermitRequired }
 
-public enum DeadlineStatus { Open, Met, Missed }
+/// <summary>
+/// Open: can still be met. Met: met in time. Missed: its day passed unmet (or it was met late). NotApplicable: it can never fall due
+/// while the person is lawfully here, because the stay ends first (the exit deadline binds) or the person left before it fell due.
+/// </summary>
+public enum DeadlineStatus { Open, Met, Missed, NotApplicable }
 
 public enum FineParty { Foreigner, HostParty }
 
@@ -16,8 +20,8 @@ public sealed record LimitUsage(string Rule, LimitKind Kind, LocalDate WindowSta
 /// the fact that fulfilled it, also when that was late (status missed): a deadline with <see cref="MetOn"/> needs no more action.</summary>
 public sealed record Deadline(DeadlineKind Kind, LocalDate Due, DeadlineStatus Status, string Rule, LocalDate? MetOn = null)
 {
-    /// <summary>Still calls for action: not met, and not fulfilled late either.</summary>
-    public bool Outstanding => Status != DeadlineStatus.Met && MetOn is null;
+    /// <summary>Still calls for action: open or missed, and not fulfilled late either.</summary>
+    public bool Outstanding => Status is DeadlineStatus.Open or DeadlineStatus.Missed && MetOn is null;
 }
 
 /// <summary>A fine a party is exposed to. <see cref="Tenge"/> = <see cref="Mci"/> × the MCI of the offence date's year (null when that MCI is unknown).</summary>

@@ -20,20 +20,26 @@ public static class RulesEngine
         var deadlines = new List<Deadline>();
         var offences = new List<(FineExposure Fine, bool Latest)>();
 
+        // Dates sorted once, so each stay takes its own range by binary search: the cost stays linear in the history.
+        var addressChanges = facts.Events.OfType<AddressChangedFact>().Select(a => a.Date).Where(d => d <= asOf).Order().ToList();
+        var notices = facts.Events.OfType<NotifiedFact>().Select(n => n.Date).Where(d => d <= asOf).Order().ToList();
+        var earlier = new OffenceDates();
         foreach (var s in timeline.Stays)
         {
             var latest = s == stay;
-            var notifications = NotificationDeadlines(catalogue, facts, s, asOf);
+            var notifications = NotificationDeadlines(catalogue, s, asOf, addressChanges, notices);
             var permit = ResidencePermitDeadline(facts, s, asOf, warnings, latest);
             foreach (var d in notifications.Append(permit).OfType<Deadline>())
             {
                 if (latest) deadlines.Add(d);
                 if (d.Status == DeadlineStatus.Missed)
-                    offences.Add((HostFine(catalogue, facts, d.Due.PlusDays(1), offences.Select(o => o.Fine), warnings), latest));
+                    offences.Add((earlier.Add(HostFine(catalogue, facts, d.Due.PlusDays(1), earlier)), latest));
             }
             if (s.OverstayDays > 0)
-                offences.Add((OverstayFine(catalogue, s, offences.Select(o => o.Fine)), latest));
+                offences.Add((earlier.Add(OverstayFine(catalogue, s, earlier)), latest));
         }
+        if (facts.HostPartySize is null && offences.Any(o => o.Fine.Article == 518))
+            warnings.Add("Host party size not given: art. 518 fines shown for a small business (10 MCI; medium 15, large 20)");
 
         if (stay is not null)
         {
@@ -142,30 +148,55 @@ public static class RulesEngine
     private static int PresentDays(StayTimeline timeline, LocalDate from, LocalDate to) =>
         timeline.Stays.Sum(s => Math.Max(0, Days.Between(Days.Max(from, s.Entry), Days.Min(to, s.End)) + 1));
 
-    /// <summary>Arrival notification for the stay, and one more for each address change during it (NOTIFY-3WD, NOTIFY-ADDR).</summary>
-    private static List<Deadline> NotificationDeadlines(RuleCatalogue catalogue, CaseFacts facts, Stay stay, LocalDate asOf)
+    /// <summary>
+    /// Arrival notification for the stay, and one more for each address change during it (NOTIFY-3WD, NOTIFY-ADDR). Each trigger is
+    /// met by the first notice on or after it not used by an earlier trigger. <paramref name="addressChanges"/> and
+    /// <paramref name="notices"/> are sorted and already cut at the as-of date.
+    /// </summary>
+    private static List<Deadline> NotificationDeadlines(RuleCatalogue catalogue, Stay stay, LocalDate asOf, List<LocalDate> addressChanges, List<LocalDate> notices)
     {
         var triggers = new List<(LocalDate Date, bool Address)> { (stay.Entry, false) };
-        triggers.AddRange(facts.Events.OfType<AddressChangedFact>().Where(a => a.Date > stay.Entry && a.Date <= stay.End && a.Date <= asOf).Select(a => (a.Date, true)));
-        var notices = facts.Events.OfType<NotifiedFact>().Where(n => n.Date >= stay.Entry && n.Date <= stay.End && n.Date <= asOf)
-            .Select(n => n.Date).Order().ToList();
+        triggers.AddRange(Range(addressChanges, stay.Entry.PlusDays(1), stay.End).Select(d => (d, true)));
+        var available = Range(notices, stay.Entry, stay.End);
+        var next = 0;
 
-        var result = new List<Deadline>();
-        foreach (var (date, address) in triggers.OrderBy(t => t.Date))
+        var result = new List<Deadline>(triggers.Count);
+        foreach (var (date, address) in triggers)
         {
             var basis = stay.Segments.LastOrDefault(s => s.Start <= date)?.Basis ?? stay.Segments[0].Basis;
             var rule = catalogue.NotificationRuleFor(date, basis);
             if (rule is null) continue;
             var due = rule.WorkingDays is { } wd ? catalogue.Calendar.WithinWorkingDays(date, wd) : date.PlusDays(rule.CalendarDaysAfter!.Value);
-            var notice = notices.FirstOrDefault(n => n >= date, LocalDate.MaxIsoValue);
-            if (notice != LocalDate.MaxIsoValue) notices.Remove(notice);
+            while (next < available.Count && available[next] < date) next++;
+            LocalDate? notice = next < available.Count ? available[next++] : null;
             var status = notice <= due ? DeadlineStatus.Met
-                : notice != LocalDate.MaxIsoValue || asOf > due ? DeadlineStatus.Missed
+                : notice is not null ? DeadlineStatus.Missed
+                : stay.Exit is { } left && left <= due ? DeadlineStatus.NotApplicable
+                : asOf > due ? DeadlineStatus.Missed
+                : due > stay.PermittedUntil ? DeadlineStatus.NotApplicable
                 : DeadlineStatus.Open;
-            result.Add(new Deadline(DeadlineKind.ArrivalNotification, due, status, address ? catalogue.Obligations.AddressChangeNotification.Id : rule.Id,
-                notice != LocalDate.MaxIsoValue ? notice : null));
+            result.Add(new Deadline(DeadlineKind.ArrivalNotification, due, status, address ? catalogue.Obligations.AddressChangeNotification.Id : rule.Id, notice));
         }
         return result;
+    }
+
+    /// <summary>The dates of a sorted list from <paramref name="from"/> to <paramref name="to"/>, both inclusive.</summary>
+    private static List<LocalDate> Range(List<LocalDate> sorted, LocalDate from, LocalDate to)
+    {
+        var start = LowerBound(sorted, from);
+        var end = LowerBound(sorted, to.PlusDays(1));
+        return end > start ? sorted.GetRange(start, end - start) : [];
+    }
+
+    private static int LowerBound(List<LocalDate> sorted, LocalDate value)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) lo = mid + 1; else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>TRP needed by the last day of the regime's threshold (TRP-CIS-30, TRP-EAEU-90); children under 16 are exempt (TRP-FAMILY-16).</summary>
@@ -185,10 +216,13 @@ public static class RulesEngine
         return new Deadline(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!, status == DeadlineStatus.Missed ? lateCover : null);
     }
 
-    /// <summary>The extension window (EXT-WINDOW) of the visa of the latest stay, or the visa valid on the as-of date, when its category is extendable.</summary>
+    /// <summary>The extension window (EXT-WINDOW) of the visa of the current stay, or the visa valid on the as-of date, when its category is
+    /// extendable and the person is in the country.</summary>
     private static IEnumerable<Deadline> ExtensionDeadlines(RuleCatalogue catalogue, StayTimeline timeline, Stay? stay, LocalDate asOf)
     {
-        var visa = stay?.Last is { Basis: StayBasisKind.Visa, ExitRule: null, Visa: { } v } ? v : timeline.Visas.LastOrDefault(x => x.ValidOn(asOf));
+        // An extension is applied for in the country: a person who left has no window to act on.
+        if (stay is not { Exit: null }) yield break;
+        var visa = stay.Last is { Basis: StayBasisKind.Visa, ExitRule: null, Visa: { } v } ? v : timeline.Visas.LastOrDefault(x => x.ValidOn(asOf));
         if (visa is null || visa.CancelledOn is not null || !visa.Category.Extendable || visa.Fact.EVisa) yield break;
         var window = catalogue.Obligations.ExtensionWindow;
         var opens = catalogue.Calendar.WorkingDaysBefore(visa.ValidTo, window.OpensWorkingDaysBefore);
@@ -198,13 +232,11 @@ public static class RulesEngine
     }
 
     /// <summary>Art. 518 for the host party: by enterprise size; a repeat within the lookback after an earlier host offence is the repeat tier.</summary>
-    private static FineExposure HostFine(RuleCatalogue catalogue, CaseFacts facts, LocalDate offence, IEnumerable<FineExposure> earlier, List<string> warnings)
+    private static FineExposure HostFine(RuleCatalogue catalogue, CaseFacts facts, LocalDate offence, OffenceDates earlier)
     {
         var art = catalogue.Fines.Art518;
         var size = facts.HostPartySize ?? HostPartySize.Small;
-        if (facts.HostPartySize is null && !warnings.Any(w => w.StartsWith("Host party size", StringComparison.Ordinal)))
-            warnings.Add("Host party size not given: art. 518 fines shown for a small business (10 MCI; medium 15, large 20)");
-        var repeat = earlier.Any(f => f.Article == 518 && f.OffenceDate < offence && Days.Between(f.OffenceDate, offence) <= art.Repeat.WithinDays);
+        var repeat = earlier.AnyWithin(518, offence, art.Repeat.WithinDays ?? 0);
         var tiers = repeat ? art.Repeat : art.First;
         var sizeName = size.ToString().ToLowerInvariant();
         var mci = tiers.For(size);
@@ -213,13 +245,13 @@ public static class RulesEngine
 
     /// <summary>Art. 517 for the foreigner: the tier of the overstay day count (day 1 = first day after the last lawful day), or the repeat tier
     /// when an earlier overstay fell within the lookback and the repeat tier is heavier.</summary>
-    private static FineExposure OverstayFine(RuleCatalogue catalogue, Stay stay, IEnumerable<FineExposure> earlier)
+    private static FineExposure OverstayFine(RuleCatalogue catalogue, Stay stay, OffenceDates earlier)
     {
         var art = catalogue.Fines.Art517;
         var n = stay.OverstayDays;
         var offence = stay.PermittedUntil.PlusDays(1);
         var tier = art.Overstay.First(t => n >= t.FromDay && (t.ToDay is null || n <= t.ToDay));
-        var repeat = earlier.Any(f => f.Article == 517 && f.OffenceDate < offence && Days.Between(f.OffenceDate, offence) <= art.Repeat.WithinDays);
+        var repeat = earlier.AnyWithin(517, offence, art.Repeat.WithinDays);
         if (repeat && art.Repeat.Mci > tier.Mci)
             return new FineExposure(517, FineParty.Foreigner, art.Repeat.Tier, art.Repeat.Mci, Tenge(catalogue, art.Repeat.Mci, offence), art.Repeat.Id, offence);
         return new FineExposure(517, FineParty.Foreigner, tier.Tier, tier.Mci, Tenge(catalogue, tier.Mci, offence), tier.Id, offence);
@@ -227,4 +259,21 @@ public static class RulesEngine
 
     private static decimal? Tenge(RuleCatalogue catalogue, decimal mci, LocalDate offence) =>
         catalogue.MciFor(offence.Year) is { } value ? mci * value.Tenge : null;
+
+    /// <summary>The offence dates found so far, by article: "an earlier offence within N days" in logarithmic time.</summary>
+    private sealed class OffenceDates
+    {
+        private readonly Dictionary<int, SortedSet<LocalDate>> byArticle = [];
+
+        public FineExposure Add(FineExposure fine)
+        {
+            if (!byArticle.TryGetValue(fine.Article, out var dates)) byArticle[fine.Article] = dates = [];
+            dates.Add(fine.OffenceDate);
+            return fine;
+        }
+
+        /// <summary>An offence under <paramref name="article"/> dated before <paramref name="offence"/> and at most <paramref name="withinDays"/> days before it.</summary>
+        public bool AnyWithin(int article, LocalDate offence, int withinDays) =>
+            byArticle.TryGetValue(article, out var dates) && withinDays >= 1 && dates.GetViewBetween(offence.PlusDays(-withinDays), offence.PlusDays(-1)).Any();
+    }
 }

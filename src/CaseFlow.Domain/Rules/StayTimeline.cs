@@ -9,12 +9,24 @@ internal sealed class VisaGrant(VisaIssuedFact fact, VisaCategory category)
     public VisaCategory Category { get; } = category;
     public LocalDate ValidTo { get; set; } = fact.ValidTo;
     public LocalDate? CancelledOn { get; set; }
+
+    /// <summary>A category change replaced this visa on that date: it ends the day before, with no exit visa.</summary>
+    public LocalDate? ReplacedOn { get; set; }
     public LocalDate? ExtendedOn { get; set; }
     public LocalDate? PassportReplacedOn { get; set; }
     public bool Used { get; set; }
 
-    /// <summary>Last day the visa itself is valid: its validity, cut the day before a cancellation.</summary>
-    public LocalDate LastValidDay => CancelledOn is { } c && c.PlusDays(-1) < ValidTo ? c.PlusDays(-1) : ValidTo;
+    /// <summary>Last day the visa itself is valid: its validity, cut the day before a cancellation or a replacement.</summary>
+    public LocalDate LastValidDay
+    {
+        get
+        {
+            var last = ValidTo;
+            if (CancelledOn is { } c && c.PlusDays(-1) < last) last = c.PlusDays(-1);
+            if (ReplacedOn is { } r && r.PlusDays(-1) < last) last = r.PlusDays(-1);
+            return last;
+        }
+    }
 
     public bool ValidOn(LocalDate d) => Fact.ValidFrom <= d && d <= LastValidDay;
 
@@ -120,6 +132,13 @@ internal sealed class StayTimeline
             {
                 case VisaIssuedFact v:
                     visas.Add(new VisaGrant(v, catalogue.VisaCategory(v.Category)!));
+                    break;
+                case CategoryChangedFact change:
+                    var replaced = visas.LastOrDefault(v => v.ValidOn(change.Date));
+                    if (replaced is null) warnings.Add($"CategoryChanged on {change.Date:yyyy-MM-dd}: no visa was valid that day; the new visa is taken as issued");
+                    else replaced.ReplacedOn = change.Date;
+                    visas.Add(new VisaGrant(new VisaIssuedFact(change.Date, change.Category, change.Entries, change.ValidFrom, change.ValidTo, change.StayPerEntryDays, false),
+                        catalogue.VisaCategory(change.Category)!));
                     break;
                 case ResidencePermitIssuedFact p:
                     permits.Add(p);

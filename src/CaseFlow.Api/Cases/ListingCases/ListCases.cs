@@ -33,6 +33,7 @@ public static class ListCasesEndpoint
     {
         var principal = http.Principal()!;
         var size = limit ?? 50;
+        if (q is not null && InputRules.StringProblem("q", q) is { } qProblem) return Problems.Validation("q", qProblem);
         if (size is < 1 or > 500) return Problems.Validation("limit", "must be between 1 and 500");
         if (status is not null && !Statuses.Contains(status)) return Problems.Validation("status", $"one of {string.Join(", ", Statuses)}");
         LocalDate? before = null;
@@ -63,8 +64,8 @@ public static class ListCasesEndpoint
               AND ($2::text IS NULL OR status_today = $2)
               AND ($3::text IS NULL OR nationality = $3)
               AND ($4::date IS NULL OR next_deadline_due <= $4)
-              AND ($5::text IS NULL OR passport_hash = $6 OR lower(family_name || ' ' || given_names) LIKE '%' || lower($5) || '%'
-                   OR lower(given_names || ' ' || family_name) LIKE '%' || lower($5) || '%')
+              AND ($5::text IS NULL OR $6 = ANY(passport_hashes) OR strpos(search_name, $5) > 0
+                   OR strpos(search_name, $11) > 0)
               AND ($7::date IS NULL OR (COALESCE(next_deadline_due, 'infinity'::date), case_id) > ($7, $8))
             ORDER BY COALESCE(next_deadline_due, 'infinity'::date), case_id
             LIMIT $9
@@ -74,12 +75,15 @@ public static class ListCasesEndpoint
         Add(status, NpgsqlDbType.Text);
         Add(nationality?.ToUpperInvariant(), NpgsqlDbType.Text);
         Add(before?.ToDateOnly(), NpgsqlDbType.Date);
-        Add(string.IsNullOrWhiteSpace(q) ? null : q.Trim(), NpgsqlDbType.Text);
+        // Names match as folded text (accents and case ignored; % and _ are plain characters), in either order of the name parts.
+        var folded = string.IsNullOrWhiteSpace(q) ? null : SearchText.Fold(q);
+        Add(folded, NpgsqlDbType.Text);
         Add(string.IsNullOrWhiteSpace(q) ? null : CaseStatusProjection.PassportHash(q), NpgsqlDbType.Bytea);
         Add(cursor?.Due, NpgsqlDbType.Date);
         Add(cursor?.Id, NpgsqlDbType.Uuid);
         Add(size + 1, NpgsqlDbType.Integer);
         Add(RequestContext.TodayIn(clock).ToDateOnly(), NpgsqlDbType.Date);
+        Add(folded is null ? null : Reversed(folded), NpgsqlDbType.Text);
 
         var items = new List<(CaseSummary Summary, DateOnly SortDue)>();
         await using var row = await command.ExecuteReaderAsync(ct);
@@ -97,6 +101,9 @@ public static class ListCasesEndpoint
     .WithName("ListCases")
     .Produces<CasePage>()
     .ProducesValidationProblem();
+
+    /// <summary>"lena schmidt" for a search of "Lena Schmidt" when the stored name is "schmidt lena": the last word first.</summary>
+    private static string Reversed(string folded) => folded.LastIndexOf(' ') is var at and > 0 ? $"{folded[(at + 1)..]} {folded[..at]}" : folded;
 
     private static LocalDate? Date(NpgsqlDataReader row, int i) => row.IsDBNull(i) ? null : LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(i));
 

@@ -19,7 +19,7 @@ public sealed record OpenCaseRequest(PersonRequest Person, Guid HostPartyId);
 public static class OpenCaseEndpoint
 {
     public static void MapOpenCase(this RouteGroupBuilder cases) => cases.MapPost("", async (
-        HttpContext http, CaseRepository repository, CaseCommands commands, RuleCatalogue catalogue, IClock clock, CancellationToken ct) =>
+        HttpContext http, CaseRepository repository, CaseCommands commands, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db, CancellationToken ct) =>
     {
         var (request, body, problem) = await Body.ReadWithTextAsync<OpenCaseRequest>(http.Request, ct);
         if (problem is not null) return problem;
@@ -51,12 +51,12 @@ public static class OpenCaseEndpoint
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "case_status_person")
             {
                 await tx.RollbackAsync("open", ct);
-                return (null, Problems.Problem(StatusCodes.Status409Conflict, "case.duplicate-person", "The person already has a case",
-                    $"host party {request.HostPartyId} already has a case for {person.Nationality} passport {CaseStatusProjection.Mask(person.PassportNumber)}"));
+                return (null, await CaseStatusProjection.DuplicatePersonAsync(db, request.HostPartyId, person, ct));
             }
         }, ct);
     })
     .RequireRoles(Role.Compliance)
+    .WithMetadata(new TransactionalIdempotency())
     .WithName("OpenCase")
     .Produces<CaseView>(StatusCodes.Status201Created)
     .ProducesValidationProblem()

@@ -9,14 +9,16 @@ public static class ETags
 
     public static string Format(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>The version in If-Match; null when the header is absent (428), -1 when it is not a version we issued (412).</summary>
+    /// <summary>
+    /// The version in If-Match; null when the header is absent (428), -1 when it is not a strong tag of a version we issued (412).
+    /// If-Match compares strongly (RFC 9110 §13.1.1): a weak tag (<c>W/"3"</c>) never matches, nor does a list or <c>*</c>.
+    /// </summary>
     public static long? IfMatch(HttpRequest request)
     {
         var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header)) return null;
         var tag = header.Trim();
-        if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
-        tag = tag.Trim('"');
-        return long.TryParse(tag, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
+        if (tag.Length < 3 || tag[0] != '"' || tag[^1] != '"') return -1;
+        return long.TryParse(tag.AsSpan(1, tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : -1;
     }
 }

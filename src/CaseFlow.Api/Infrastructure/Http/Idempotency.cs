@@ -36,7 +36,14 @@ public static class Idempotency
     public sealed record Replay(StoredResponse Response) : Claim;
     public sealed record Mismatch : Claim;
 
-    public static string? KeyOf(HttpRequest request) => request.Headers[Header].ToString() is { Length: > 0 and <= 200 } key ? key : null;
+    /// <summary>The key is claimed by a request that has not finished (only outside an append transaction: <see cref="IdempotentPosts"/>).</summary>
+    public sealed record Pending(DateTime Since) : Claim;
+
+    public const int MaxKeyLength = 200;
+
+    /// <summary>The request's key: 1 to <see cref="MaxKeyLength"/> visible ASCII characters; null when absent or malformed.</summary>
+    public static string? KeyOf(HttpRequest request) =>
+        request.Headers[Header].ToString() is { Length: > 0 and <= MaxKeyLength } key && key.All(c => c is > ' ' and <= '~') ? key : null;
 
     public static byte[] Hash(string method, string path, string body) => SHA256.HashData(Encoding.UTF8.GetBytes($"{method} {path}\n{body}"));
 
@@ -49,12 +56,18 @@ public static class Idempotency
             insert.Parameters.Add(new() { Value = requestHash });
             if (await insert.ExecuteNonQueryAsync(ct) == 1) return new Claimed();
         }
-        await using var read = new NpgsqlCommand("SELECT request_hash, status, location, etag, body FROM idempotency_keys WHERE user_id = $1 AND key = $2", connection, tx);
+        await using var read = new NpgsqlCommand("SELECT request_hash, status, location, etag, body, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2", connection, tx);
         read.Parameters.Add(new() { Value = userId });
         read.Parameters.Add(new() { Value = key });
         await using var row = await read.ExecuteReaderAsync(ct);
-        await row.ReadAsync(ct);
+        // The conflicting claim was given back in between (a refused request): claim again.
+        if (!await row.ReadAsync(ct))
+        {
+            await row.DisposeAsync();
+            return await ClaimAsync(connection, tx, userId, key, requestHash, ct);
+        }
         if (!((byte[])row[0]).AsSpan().SequenceEqual(requestHash)) return new Mismatch();
+        if (row.IsDBNull(1)) return new Pending(row.GetDateTime(5));
         return new Replay(new StoredResponse(row.GetInt32(1), row.IsDBNull(2) ? null : row.GetString(2), row.IsDBNull(3) ? null : row.GetString(3), row.GetString(4)));
     }
 
@@ -70,6 +83,9 @@ public static class Idempotency
         await update.ExecuteNonQueryAsync(ct);
     }
 
+    public static IResult InProgressProblem() => Problems.Problem(StatusCodes.Status409Conflict, "idempotency-key-in-progress",
+        "A request with this Idempotency-Key is still running", "Wait for the first request to finish, then repeat it to get its response");
+
     public static IResult MismatchProblem(string key) => Problems.Problem(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "Idempotency-Key reused",
-        $"The Idempotency-Key '{key}' was used before with a different request body");
+        $"The Idempotency-Key '{InputRules.Echo(key)}' was used before with a different request body");
 }

@@ -12,12 +12,16 @@ public static class Problems
     public const string TypePrefix = "urn:caseflow:";
 
     public static IResult Validation(string field, string reason, string code = "validation") =>
-        Results.Problem(new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [reason] })
+        Validation(new Dictionary<string, string[]> { [field] = [reason] }, code);
+
+    /// <summary>Every problem of a request at once: field (a JSON path, query parameter or header) → reasons.</summary>
+    public static IResult Validation(IDictionary<string, string[]> errors, string code = "validation") =>
+        Results.Problem(new ValidationProblemDetails(errors)
         {
             Type = TypePrefix + code,
             Title = "The request is not valid",
             Status = StatusCodes.Status400BadRequest,
-            Detail = $"{field}: {reason}",
+            Detail = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")),
         });
 
     public static IResult Rejected(CaseRejection rejection) => rejection.Kind == RejectionKind.Validation
@@ -37,7 +41,9 @@ public static class Problems
         "Send If-Match with the case's current ETag (its stream version) to change it");
 
     public static IResult PreconditionFailed(long expected, long? actual) => Problem(StatusCodes.Status412PreconditionFailed, "precondition-failed", "The case has changed",
-        $"If-Match named version {expected} but the case is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: read it again");
+        expected < 0
+            ? "If-Match must be the strong ETag of the case's current version (e.g. \"3\"); weak tags, lists and * never match"
+            : $"If-Match named version {expected} but the case is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: read it again");
 
     public static IResult Forbidden(CaseFlow.Api.Infrastructure.Auth.Principal principal) => Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role",
         $"The {principal.Role.ToString().ToLowerInvariant()} role may read but not change this case");

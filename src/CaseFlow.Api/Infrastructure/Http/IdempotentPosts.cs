@@ -1,0 +1,120 @@
+using System.Text;
+using CaseFlow.Api.Infrastructure.Auth;
+using Npgsql;
+
+namespace CaseFlow.Api.Infrastructure.Http;
+
+/// <summary>Marks an endpoint that claims its Idempotency-Key inside its own append transaction (<c>CaseCommands.InTransactionAsync</c>).</summary>
+public sealed class TransactionalIdempotency;
+
+/// <summary>
+/// Idempotency-Key on every other authenticated POST (subscriptions, alerts, imports, host parties, ops actions). These do not append
+/// through one transaction we can join, so the key is claimed in a short transaction of its own before the request runs: a repeat
+/// with the same body replays the stored response, with another body is 422, while the first is still running is 409. A request
+/// that is refused (4xx) or fails (5xx) gives its key back, so a retry decides again. A claim left by a node that died mid-request
+/// is taken over after <see cref="AbandonedAfter"/>.
+/// </summary>
+public static class IdempotentPosts
+{
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>Checks the header's form on every request that carries it (any method), so a bad key is a 400 and never ignored.</summary>
+    public static string? HeaderProblem(HttpRequest request) =>
+        request.Headers[Idempotency.Header].ToString() is { Length: > 0 } key && Idempotency.KeyOf(request) is null
+            ? $"1 to {Idempotency.MaxKeyLength} visible ASCII characters"
+            : null;
+
+    public static IApplicationBuilder UseIdempotentPosts(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (HeaderProblem(http.Request) is { } problem)
+        {
+            await Problems.Validation(Idempotency.Header, problem).ExecuteAsync(http);
+            return;
+        }
+        var key = Idempotency.KeyOf(http.Request);
+        var principal = http.Principal();
+        if (key is null || !HttpMethods.IsPost(http.Request.Method) || principal is null
+            || http.GetEndpoint()?.Metadata.GetMetadata<TransactionalIdempotency>() is not null || http.GetEndpoint() is null)
+        {
+            await next(http);
+            return;
+        }
+        http.Request.EnableBuffering();
+        var body = await new StreamReader(http.Request.Body, Encoding.UTF8, leaveOpen: true).ReadToEndAsync(http.RequestAborted);
+        http.Request.Body.Position = 0;
+        var hash = Idempotency.Hash(http.Request.Method, http.Request.Path + http.Request.QueryString, body);
+        var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
+
+        switch (await ClaimAsync(db, principal.UserId, key, hash, http.RequestAborted))
+        {
+            case Idempotency.Replay replay:
+                await replay.Response.ToResult(http.Response).ExecuteAsync(http);
+                return;
+            case Idempotency.Mismatch:
+                await Idempotency.MismatchProblem(key).ExecuteAsync(http);
+                return;
+            case InProgress:
+                await Idempotency.InProgressProblem().ExecuteAsync(http);
+                return;
+        }
+
+        var original = http.Response.Body;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        var kept = false;
+        try
+        {
+            await next(http);
+            if (http.Response.StatusCode < 400)
+            {
+                var stored = new StoredResponse(http.Response.StatusCode, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null,
+                    http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null, Encoding.UTF8.GetString(buffer.ToArray()));
+                await StoreAsync(db, principal.UserId, key, stored);
+                kept = true;
+            }
+        }
+        finally
+        {
+            if (!kept) await ReleaseAsync(db, principal.UserId, key);
+            http.Response.Body = original;
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, CancellationToken.None);
+        }
+    });
+
+    private sealed record InProgress : Idempotency.Claim;
+
+    private static async Task<Idempotency.Claim> ClaimAsync(NpgsqlDataSource db, Guid userId, string key, byte[] hash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var claim = await Idempotency.ClaimAsync(connection, tx, userId, key, hash, ct);
+        if (claim is Idempotency.Pending pending)
+        {
+            if (pending.Since > DateTime.UtcNow - AbandonedAfter) return new InProgress();
+            await using var retake = new NpgsqlCommand("UPDATE idempotency_keys SET created_at = now() WHERE user_id = $1 AND key = $2", connection, tx);
+            retake.Parameters.Add(new() { Value = userId });
+            retake.Parameters.Add(new() { Value = key });
+            await retake.ExecuteNonQueryAsync(ct);
+            claim = new Idempotency.Claimed();
+        }
+        await tx.CommitAsync(ct);
+        return claim;
+    }
+
+    private static async Task StoreAsync(NpgsqlDataSource db, Guid userId, string key, StoredResponse response)
+    {
+        await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+        await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
+        await Idempotency.StoreAsync(connection, tx, userId, key, response, CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+    }
+
+    private static async Task ReleaseAsync(NpgsqlDataSource db, Guid userId, string key)
+    {
+        await using var command = db.CreateCommand("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL");
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = key });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+}
