@@ -254,7 +254,9 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource)
             {
                 var result = await VerifyAsync(id, ct);
                 if (!result.Intact) broken.Add(result);
-                progress?.Report(++streams);
+                // Not progress?.Report(++streams): a null-conditional call skips its arguments, and the count stayed 0 without a progress.
+                streams++;
+                progress?.Report(streams);
             }
             after = ids[^1];
         }

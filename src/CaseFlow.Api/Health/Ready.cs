@@ -10,7 +10,8 @@ public static class HealthEndpoints
 {
     /// <summary>
     /// <c>GET /health/ready</c>: 503 until the database answers and every migration is applied; then 200 with status "ready", or
-    /// "degraded" (still 200: the API serves) when a projection has failed or lags more than CaseFlow:Projections:MaxLagSeconds.
+    /// "degraded" (still 200: the API serves) when a projection has failed, lags more than CaseFlow:Projections:MaxLagSeconds, or its
+    /// runner's heartbeat is frozen (<see cref="ProjectionStatus.StaleAfterSeconds"/>).
     /// </summary>
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
@@ -21,8 +22,8 @@ public static class HealthEndpoints
                 if (!state.Migrated || !await Migrator.IsCurrentAsync(db, ct))
                     return Results.Json(new { status = "migrating" }, statusCode: StatusCodes.Status503ServiceUnavailable);
                 var problems = (await ProjectionStatus.ReadAsync(db, ct))
-                    .Where(p => p.State == "failed" || p.LagSeconds > settings.Value.MaxLagSeconds)
-                    .Select(p => new { p.Name, p.State, p.LagEvents, p.LagSeconds, p.LastError })
+                    .Where(p => p.State == "failed" || p.LagSeconds > settings.Value.MaxLagSeconds || p.HeartbeatStale)
+                    .Select(p => new { p.Name, p.State, p.LagEvents, p.LagSeconds, p.LastError, p.HeartbeatStale })
                     .ToList();
                 return problems.Count == 0 ? Results.Ok(new { status = "ready" }) : Results.Ok(new { status = "degraded", projections = problems });
             }

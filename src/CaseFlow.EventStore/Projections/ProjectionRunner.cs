@@ -64,10 +64,28 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
             {
                 return;
             }
-            catch (NpgsqlException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // Whatever went wrong (the database, a bug in a rebuild step), the runner lives on: it records the error, lets go of
+                // the lock with its session, and competes again. A runner that died here would leave a frozen projection behind.
+                await RecordErrorAsync(e);
                 await Task.Delay(options.LockRetry, CancellationToken.None);
             }
+        }
+    }
+
+    private async Task RecordErrorAsync(Exception e)
+    {
+        try
+        {
+            await using var command = Db.CreateCommand("UPDATE projections SET last_error = $2, updated_at = now() WHERE name = $1");
+            command.Parameters.Add(new() { Value = projection.Name });
+            command.Parameters.Add(new() { Value = $"{e.GetType().Name}: {e.Message}" });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The database is out of reach: nothing to record to; the next attempt will tell.
         }
     }
 
