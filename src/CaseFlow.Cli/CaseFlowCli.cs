@@ -11,6 +11,7 @@ public static class CaseFlowCli
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IClock? clock = null)
     {
         clock ??= SystemClock.Instance;
+        if (args.Length == 0) args = ["--help"]; // no command: the usage, exit 0
         var db = new Option<string?>("--db") { Description = "PostgreSQL connection string (default: CASEFLOW_DB)", Recursive = true };
         var root = new RootCommand("CaseFlow: immigration-compliance case management for Kazakhstan host parties")
         {

@@ -44,6 +44,28 @@ public sealed class RulesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_CategoryChangedEvent_TheNewVisaReplacesTheOld_AsInTheApi()
+    {
+        // 000 §4.1 (CHG-B2): C3 -> B2 in the country; the B2 ends 20 Jun, before the C3's 30 Jun: the stay ends with the B2.
+        var (code, output, error) = await Run("evaluate", File("""
+            {"person":{"nationality":"JO"},"events":[
+              {"type":"VisaIssued","date":"2024-04-20","category":"C3","entries":"multiple","validFrom":"2024-04-20","validTo":"2024-06-30"},
+              {"type":"Entered","date":"2024-04-25"},
+              {"type":"CategoryChanged","date":"2024-05-05","to":"B2","entries":"single","validFrom":"2024-05-05","validTo":"2024-06-20"}]}
+            """), "--as-of", "2024-05-10");
+        Assert.True(code == 0, error);
+        Assert.Equal("2024-06-20", JsonDocument.Parse(output).RootElement.GetProperty("permittedUntil").GetString());
+    }
+
+    [Fact]
+    public async Task NoCommand_PrintsUsage_Exit0()
+    {
+        var (code, output, _) = await Run();
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evaluate_AsOf_IgnoresLaterFacts()
     {
         var (code, output, _) = await Run("evaluate", File(German), "--as-of", "2024-05-02");

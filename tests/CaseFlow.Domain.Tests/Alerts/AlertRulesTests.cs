@@ -61,6 +61,19 @@ public class AlertRulesTests
     }
 
     [Fact]
+    public void OverstayAlertRaisedLate_SaysTodaysDayCount_NotTheTiersFirstDay()
+    {
+        // Art. 517 tier from day 4 (fines.json); first swept on day 5 (a node was down): the message says day 5.
+        var state = State(new Entered(Id, D("2024-01-01"), "ALA", "u"), new Notified(Id, D("2024-01-02"), NotificationChannel.EQonaq, null, "u"));
+        var facts = For("DE").Enter("2024-01-01").Notify("2024-01-02").Build();
+        var day5 = D("2024-02-04");
+        var due = AlertRules.Due(RuleCatalogue.Default, state, RulesEngine.Evaluate(RuleCatalogue.Default, facts, day5), day5, AlertSettings.Default);
+        var raised = AlertRules.ToRaise(due, Id, state, day5, AlertSettings.Default).Single(s => s.Kind == AlertRules.Overstay);
+        Assert.Equal("day4", raised.Level);
+        Assert.StartsWith("Overstay day 5 since 2024-01-31", raised.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StayEnding_7_3_1DaysBefore()
     {
         var state = State(new Entered(Id, D("2024-01-01"), "ALA", "u"), new Notified(Id, D("2024-01-02"), NotificationChannel.EQonaq, null, "u"));
