@@ -26,7 +26,7 @@ public sealed class FakeClock(Instant now) : IClock
 
 /// <summary>
 /// The API on a database of its own, with a fake clock set to 2024-06-01 12:00 in Almaty, two host parties (A small, B large) and a
-/// user per role: compliance of A, compliance of B, auditor of A, ops, admin.
+/// user per role: compliance of A and of B, auditor of A and of B, ops, admin, plus a revoked key of A and a key no one was given.
 /// </summary>
 public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -56,6 +56,11 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         Keys["compliance"] = (await users.AddAsync("Officer A", Role.Compliance, [HostA])).ApiKey;
         Keys["complianceB"] = (await users.AddAsync("Officer B", Role.Compliance, [HostB])).ApiKey;
         Keys["auditor"] = (await users.AddAsync("Auditor A", Role.Auditor, [HostA])).ApiKey;
+        Keys["auditorB"] = (await users.AddAsync("Auditor B", Role.Auditor, [HostB])).ApiKey;
+        var revoked = await users.AddAsync("Revoked A", Role.Compliance, [HostA]);
+        await users.RevokeAsync(revoked.User.Id);
+        Keys["revoked"] = revoked.ApiKey;
+        Keys["bad"] = "cf_not-a-key-anyone-was-given";
         Keys["ops"] = (await users.AddAsync("Ops", Role.Ops, [])).ApiKey;
         Keys["admin"] = (await users.AddAsync("Admin", Role.Admin, [])).ApiKey;
     }

@@ -19,9 +19,10 @@ public static class ApiKeyAuthentication
 
     public static Principal? Principal(this HttpContext http) => http.Items.TryGetValue(ItemKey, out var p) ? (Principal?)p : null;
 
-    /// <summary>401 without a valid key, 403 for a role not listed.</summary>
+    /// <summary>401 without a valid key, 403 for a role not listed. The roles are also endpoint metadata (<see cref="AllowedRoles"/>), which
+    /// the generated tenancy test reads to know what every operation should answer each role.</summary>
     public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, params Role[] roles) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new AllowedRoles(roles)).AddEndpointFilter(async (context, next) =>
         {
             var principal = context.HttpContext.Principal();
             if (principal is null)
@@ -32,3 +33,6 @@ public static class ApiKeyAuthentication
             return await next(context);
         });
 }
+
+/// <summary>The roles an endpoint admits (several on one endpoint, from its group and itself: each must admit the caller).</summary>
+public sealed record AllowedRoles(IReadOnlyList<Role> Roles);
