@@ -31,7 +31,9 @@ public static class AlertEndpoints
         alerts.MapGet("", async (HttpContext http, NpgsqlDataSource db, Guid? hostParty, string? kind, string? state, CancellationToken ct) =>
         {
             var principal = http.Principal()!;
-            if (state is not (null or "raised" or "acknowledged" or "resolved" or "open")) return Problems.Validation("state", "raised, acknowledged, resolved or open");
+            if (state is not (null or "raised" or "acknowledged" or "resolved" or "open")) return Problems.Validation("state", "one of raised, acknowledged, resolved, open");
+            if (kind is not null && !CaseFlow.Domain.Alerts.AlertRules.Kinds.Contains(kind))
+                return Problems.Validation("kind", $"one of {string.Join(", ", CaseFlow.Domain.Alerts.AlertRules.Kinds)}");
             var hosts = hostParty is { } h ? (principal.HostParties.Contains(h) ? [h] : Array.Empty<Guid>()) : principal.HostParties.ToArray();
             await using var command = db.CreateCommand("""
                 SELECT id, case_id, host_party_id, kind, level, due, raised_on, message, rule, fine_article, fine_mci, fine_tenge, state, acknowledged_by, resolved_by, resolution

@@ -57,14 +57,15 @@ public static class AuditEndpoints
             if (knownAt is not null)
             {
                 var parsed = InstantPattern.ExtendedIso.Parse(knownAt);
-                if (!parsed.Success) return Problems.Validation("knownAt", $"'{knownAt}' is not an instant like 2024-05-01T09:00:00Z");
+                if (!parsed.Success) return Problems.Validation("knownAt", "an instant like 2024-05-01T09:00:00Z");
                 known = parsed.Value;
             }
             LocalDate? date = null;
             if (asOfDate is not null)
             {
                 var parsed = LocalDatePattern.Iso.Parse(asOfDate);
-                if (!parsed.Success) return Problems.Validation("asOfDate", $"'{asOfDate}' is not a date in the form YYYY-MM-DD");
+                if (!parsed.Success || InputRules.DateProblem(parsed.Value) is not null)
+                    return Problems.Validation("asOfDate", $"a date from {InputRules.MinDate:yyyy-MM-dd} to {InputRules.MaxDate:yyyy-MM-dd} in the form YYYY-MM-DD");
                 date = parsed.Value;
             }
             var current = await repository.LoadAsync(new CaseId(id), ct: ct);

@@ -85,6 +85,7 @@ public static class CaseFlowHost
         });
         app.UseApiKeys();
         app.UseRateLimiter();
+        app.UseRequestBounds();
         app.UseIdempotentPosts();
         app.MapHealth();
         app.MapHostParties();

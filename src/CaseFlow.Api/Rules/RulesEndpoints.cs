@@ -104,8 +104,16 @@ public static class RulesEndpoints
 
     private static (LocalDate? Date, IResult? Problem) Date(HttpContext http, JsonElement document, string name, bool required)
     {
-        string? text = http.Request.Query[name].ToString() is { Length: > 0 } q ? q
-            : document.ValueKind == JsonValueKind.Object && document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string? text;
+        try
+        {
+            text = http.Request.Query[name].ToString() is { Length: > 0 } q ? q
+                : document.ValueKind == JsonValueKind.Object && document.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, Problems.Validation(name, "contains an unpaired surrogate (not valid Unicode text)", "invalid-facts"));
+        }
         if (text is null) return required ? (null, Problems.Validation(name, "required (YYYY-MM-DD)", "invalid-facts")) : (null, null);
         var parsed = LocalDatePattern.Iso.Parse(text);
         if (!parsed.Success) return (null, Problems.Validation(name, $"'{InputRules.Echo(text)}' is not a date in the form YYYY-MM-DD", "invalid-facts"));

@@ -29,6 +29,10 @@ public static class AlertRules
     public const string PassportReplacedEVisa = "passportReplacedEVisa";
     public const string RepeatHostOffence = "repeatHostOffence";
 
+    /// <summary>Every alert kind, for filters.</summary>
+    public static IReadOnlyList<string> Kinds { get; } =
+        [ArrivalNotification, StayEnding, Overstay, ExtensionWindow, LimitNearlyReached, ResidencePermitRequired, ExitVisaExpiring, PassportReplacedEVisa, RepeatHostOffence];
+
     /// <summary>Every alert level whose raise date has come (on or before <paramref name="today"/>), for conditions still unmet today.</summary>
     public static IReadOnlyList<AlertSpec> Due(RuleCatalogue catalogue, CaseState state, Evaluation e, LocalDate today, AlertSettings settings)
     {

@@ -36,11 +36,14 @@ public static class ListCasesEndpoint
         if (q is not null && InputRules.StringProblem("q", q) is { } qProblem) return Problems.Validation("q", qProblem);
         if (size is < 1 or > 500) return Problems.Validation("limit", "must be between 1 and 500");
         if (status is not null && !Statuses.Contains(status)) return Problems.Validation("status", $"one of {string.Join(", ", Statuses)}");
+        if (nationality is not null && (nationality.Length != 2 || !nationality.All(char.IsAsciiLetter)))
+            return Problems.Validation("nationality", "an ISO 3166-1 alpha-2 country code (two letters)");
         LocalDate? before = null;
         if (deadlineBefore is not null)
         {
             var parsed = LocalDatePattern.Iso.Parse(deadlineBefore);
-            if (!parsed.Success) return Problems.Validation("deadlineBefore", $"'{deadlineBefore}' is not a date in the form YYYY-MM-DD");
+            if (!parsed.Success || InputRules.DateProblem(parsed.Value) is not null)
+                return Problems.Validation("deadlineBefore", $"a date from {InputRules.MinDate:yyyy-MM-dd} to {InputRules.MaxDate:yyyy-MM-dd} in the form YYYY-MM-DD");
             before = parsed.Value;
         }
         (DateOnly Due, Guid Id)? cursor = null;

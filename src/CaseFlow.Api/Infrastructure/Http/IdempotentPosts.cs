@@ -18,19 +18,8 @@ public static class IdempotentPosts
 {
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
 
-    /// <summary>Checks the header's form on every request that carries it (any method), so a bad key is a 400 and never ignored.</summary>
-    public static string? HeaderProblem(HttpRequest request) =>
-        request.Headers[Idempotency.Header].ToString() is { Length: > 0 } key && Idempotency.KeyOf(request) is null
-            ? $"1 to {Idempotency.MaxKeyLength} visible ASCII characters"
-            : null;
-
     public static IApplicationBuilder UseIdempotentPosts(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (HeaderProblem(http.Request) is { } problem)
-        {
-            await Problems.Validation(Idempotency.Header, problem).ExecuteAsync(http);
-            return;
-        }
         var key = Idempotency.KeyOf(http.Request);
         var principal = http.Principal();
         if (key is null || !HttpMethods.IsPost(http.Request.Method) || principal is null
