@@ -37,9 +37,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
             if (FailAlways || n <= FailFirst) return Results.StatusCode(503);
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
-            var signature = request.Headers[DeliveryDispatcher.SignatureHeader].ToString();
-            if (signature != "sha256=" + DeliveryDispatcher.Sign(secret, body)) BadSignatures.Add(signature);
-            Received.TryAdd(request.Headers[DeliveryDispatcher.DeliveryHeader].ToString(), body);
+            // The receiver checks the signature as a customer would, with its own HMAC (not CaseFlow's signer), by its literal header names.
+            var signature = request.Headers["X-CaseFlow-Signature"].ToString();
+            var expected = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(body)));
+            if (signature != expected) BadSignatures.Add(signature);
+            Received.TryAdd(request.Headers["X-CaseFlow-Delivery"].ToString(), body);
             return Results.Ok();
         });
         app.StartAsync().GetAwaiter().GetResult();

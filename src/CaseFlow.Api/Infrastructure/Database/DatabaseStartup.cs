@@ -15,20 +15,66 @@ public sealed class DatabaseState
     public void MarkMigrated() => migrated = true;
 }
 
-/// <summary>At start: applies migrations (under the migrator's advisory lock, so several nodes may start together), then loads demo data if asked.</summary>
+/// <summary>
+/// At start: applies migrations (under the migrator's advisory lock, so several nodes may start together), then loads demo data if
+/// asked. When PostgreSQL is out of reach the node still starts: it keeps trying in the background, /health/ready answers 503
+/// until the schema is current, and requests get 503 with Retry-After.
+/// </summary>
 internal sealed class DatabaseStartup(NpgsqlDataSource dataSource, DatabaseState state, IOptions<CaseFlowOptions> options, IServiceProvider services,
     CaseFlow.Api.Projections.ProjectionHost projections, ILogger<DatabaseStartup> log)
     : IHostedService
 {
+    private readonly CancellationTokenSource stopping = new();
+    private Task? retrying;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var applied = await Migrator.MigrateAsync(dataSource, cancellationToken);
-        log.LogInformation("Database migrated ({Applied} migrations applied now)", applied.Count);
-        await projections.EnsureTablesAsync(cancellationToken);
-        state.MarkMigrated();
-        if (options.Value.LoadDemoData)
-            await DemoData.LoadIfEmptyAsync(services, cancellationToken);
+        try
+        {
+            await PrepareAsync(cancellationToken);
+        }
+        catch (Exception e) when (Http.UnhandledExceptionHandler.IsDatabaseUnreachable(e))
+        {
+            log.LogWarning("PostgreSQL is unreachable at start; retrying in the background (readiness stays 503)");
+            retrying = RetryAsync(stopping.Token);
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private async Task RetryAsync(CancellationToken ct)
+    {
+        for (var delay = TimeSpan.FromSeconds(1); !ct.IsCancellationRequested; delay = TimeSpan.FromSeconds(Math.Min(30, delay.TotalSeconds * 2)))
+        {
+            try
+            {
+                await Task.Delay(delay, ct);
+                await PrepareAsync(ct);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (Http.UnhandledExceptionHandler.IsDatabaseUnreachable(e))
+            {
+                log.LogWarning("PostgreSQL still unreachable; next try in {Delay}", delay);
+            }
+        }
+    }
+
+    private async Task PrepareAsync(CancellationToken ct)
+    {
+        var applied = await Migrator.MigrateAsync(dataSource, ct);
+        log.LogInformation("Database migrated ({Applied} migrations applied now)", applied.Count);
+        await projections.EnsureTablesAsync(ct);
+        state.MarkMigrated();
+        if (options.Value.LoadDemoData)
+            await DemoData.LoadIfEmptyAsync(services, ct);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        if (retrying is not null) await retrying;
+        stopping.Dispose();
+    }
 }

@@ -1,0 +1,104 @@
+using CaseFlow.EventStore.Projections;
+using CaseFlow.TestSupport;
+using Npgsql;
+
+namespace CaseFlow.EventStore.Tests;
+
+/// <summary>
+/// Each guarantee of docs/architecture.md pinned by a test that a realistic bug breaks: the chain hash covers the metadata and links to
+/// the previous hash; two runners can never both advance a checkpoint; migrations take their advisory lock.
+/// </summary>
+public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixture), IClassFixture<EventStoreFixture>
+{
+    private static readonly EventMetadata Actor = new("user-1", Guid.NewGuid(), null, "2026.11.21+test");
+
+    private async Task Tamper(string sql, Guid streamId, params object[] args)
+    {
+        await using var connection = await Fx.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var allow = new NpgsqlCommand("SET LOCAL caseflow.allow_event_rewrite = 'on'", connection, tx)) await allow.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        command.Parameters.Add(new() { Value = streamId });
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        await tx.CommitAsync();
+    }
+
+    [Fact]
+    public async Task ChainHash_CoversTheMetadata_AnAlteredActorBreaksIt()
+    {
+        var id = Guid.CreateVersion7();
+        await Fx.Store.AppendAsync(id, "case", "h", 0, [new NewEvent(Guid.CreateVersion7(), "Entered.v1", """{"date":"2024-05-03"}""")], Actor);
+        await Fx.Store.AppendAsync(id, "case", "h", 1, [new NewEvent(Guid.CreateVersion7(), "Exited.v1", """{"date":"2024-05-09"}""")], Actor);
+        // Who recorded a fact is part of the history: an insider re-attributes version 1 to someone else.
+        await Tamper("UPDATE events SET metadata = jsonb_set(metadata, '{actor}', '\"user-2\"') WHERE stream_id = $1 AND version = 1", id);
+        var result = await Fx.Store.VerifyAsync(id);
+        Assert.False(result.Intact);
+        Assert.Equal(1, result.BrokenAtVersion);
+    }
+
+    [Fact]
+    public async Task ChainHash_LinksToThePreviousHash_ARewrittenEarlierEventWithItsOwnHashRecomputedStillBreaksTheNext()
+    {
+        var id = Guid.CreateVersion7();
+        await Fx.Store.AppendAsync(id, "case", "h", 0, [new NewEvent(Guid.CreateVersion7(), "Entered.v1", """{"date":"2024-05-03"}""")], Actor);
+        await Fx.Store.AppendAsync(id, "case", "h", 1, [new NewEvent(Guid.CreateVersion7(), "Exited.v1", """{"date":"2024-05-09"}""")], Actor);
+        var first = (await Fx.Store.ReadStreamAsync(id))[0];
+        // The insider rewrites version 1 and gives it the hash the store would have computed for the new content.
+        var forged = PostgresEventStore.ChainHash(new byte[32], first.EventId, id, 1, first.Type, CanonicalJson.From("""{"date":"2024-05-01"}"""),
+            CanonicalJson.From(System.Text.Json.JsonSerializer.Serialize(first.Metadata, MetadataJson.Options)), first.RecordedAt);
+        await Tamper("""UPDATE events SET data = '{"date":"2024-05-01"}', hash = $2 WHERE stream_id = $1 AND version = 1""", id, forged);
+        var result = await Fx.Store.VerifyAsync(id);
+        Assert.False(result.Intact);
+        Assert.Equal(2, result.BrokenAtVersion); // version 2's hash was chained to the original hash of version 1
+    }
+
+    [Fact]
+    public async Task TwoRunnersStepFromTheSameCheckpoint_OnlyOneBatchIsApplied()
+    {
+        var projection = new CountingProjection("p_cas");
+        await ProjectionRunner.EnsureAsync(Fx.DataSource, projection, CancellationToken.None);
+        await WriteAsync(5, 4);
+        // Both believe they lead (a lock lost in a network partition) and step from the same position at once.
+        var gate = new TaskCompletionSource();
+        var arrived = 0;
+        projection.OnBatch = async _ =>
+        {
+            if (Interlocked.Increment(ref arrived) == 2) gate.TrySetResult();
+            await gate.Task;
+        };
+        var a = new ProjectionRunner(Fx.Store, projection, Fast with { BatchSize = 1000 }, "node-a");
+        var b = new ProjectionRunner(Fx.Store, projection, Fast with { BatchSize = 1000 }, "node-b");
+        var results = await Task.WhenAll(a.StepAsync(GlobalPosition.Start, shadow: false, CancellationToken.None), b.StepAsync(GlobalPosition.Start, shadow: false, CancellationToken.None));
+        // Exactly one applied its batch; each event of it counted once (the loser's upserts rolled back with its failed compare-and-set).
+        // (Not every event of the store: transactions of other test classes on this cluster may hold back the readable log.)
+        var winner = Assert.Single(results, r => r.Consumed > 0);
+        Assert.Equal(winner.Consumed, await Sum("p_cas"));
+        Assert.Equal(winner.Consumed, await Processed("p_cas"));
+    }
+
+    [Fact]
+    public async Task Migrations_WaitForTheAdvisoryLock_ThatAnotherNodeHolds()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("mig");
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var other = await db.OpenConnectionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(x'0CA5EF10'::bigint)", other)) await hold.ExecuteNonQueryAsync();
+
+        var migrating = Migrator.MigrateAsync(db);
+        // The migrator queues behind the other node's lock (seen in pg_locks), and has applied nothing.
+        await Until(async () =>
+        {
+            await using var waiting = other.CreateCommand();
+            waiting.CommandText = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = x'0CA5EF10'::bigint::oid";
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        });
+        Assert.False(migrating.IsCompleted);
+        await using (var tables = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE tablename = 'events'", other))
+            Assert.Equal(0L, await tables.ExecuteScalarAsync());
+
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(x'0CA5EF10'::bigint)", other)) await release.ExecuteNonQueryAsync();
+        Assert.NotEmpty(await migrating);
+        Assert.True(await Migrator.IsCurrentAsync(db));
+    }
+}
