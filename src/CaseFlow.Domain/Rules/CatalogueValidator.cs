@@ -82,9 +82,9 @@ internal static class CatalogueValidator
         {
             var where = $"publishedYears {y.Year}";
             foreach (var d in y.NonWorkingWeekdays)
-                Check(d.Year == y.Year && d.DayOfWeek < IsoDayOfWeek.Saturday, "calendar.json", where, $"{d} is not a weekday of {y.Year}");
+                Check(d.Year == y.Year && d.DayOfWeek < IsoDayOfWeek.Saturday, "calendar.json", where, $"{d:yyyy-MM-dd} is not a weekday of {y.Year}");
             foreach (var d in y.WorkingWeekendDays)
-                Check(d.Year == y.Year && d.DayOfWeek >= IsoDayOfWeek.Saturday, "calendar.json", where, $"{d} is not a weekend day of {y.Year}");
+                Check(d.Year == y.Year && d.DayOfWeek >= IsoDayOfWeek.Saturday, "calendar.json", where, $"{d:yyyy-MM-dd} is not a weekend day of {y.Year}");
             var counted = c.Calendar.WorkingDaysIn(y.Year);
             Check(counted == y.WorkingDays, "calendar.json", where, $"lists give {counted} working days, the year states {y.WorkingDays}");
         }
