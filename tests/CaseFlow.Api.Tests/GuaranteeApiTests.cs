@@ -165,3 +165,57 @@ public class DatabaseDownTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
     }
 }
+
+/// <summary>Bad input answered in the API's own words: every problem at once, the field or parameter named, no .NET type names.</summary>
+public class BadInputAnswerTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    [Fact]
+    public async Task EveryProblemOfABody_AtOnce_EachNamingItsFieldAndTheAllowedValues()
+    {
+        var response = await app.Client().PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = new string('x', 101), givenNames = "A\u0000B", nationality = "DE", birthDate = "1899-12-31", passportNumber = "AB-12" },
+            hostPartyId = app.HostA,
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.JsonAsync()).GetProperty("errors");
+        Assert.Equal("at most 100 characters", errors.GetProperty("person.familyName")[0].GetString());
+        Assert.Equal("contains a control character (U+0000 at position 2)", errors.GetProperty("person.givenNames")[0].GetString());
+        Assert.Equal("must be between 1900-01-01 and 2100-12-31", errors.GetProperty("person.birthDate")[0].GetString());
+        Assert.Equal("letters A-Z and digits only", errors.GetProperty("person.passportNumber")[0].GetString());
+
+        var c = (await app.Client().PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Enum", givenNames = "Test", nationality = "DE", birthDate = "1990-01-01", passportNumber = "EN" + Random.Shared.Next(100000, 999999) },
+            hostPartyId = app.HostA,
+        })).Headers.Location!.ToString();
+        var channel = await app.Client().PostJsonAsync($"{c}/notifications", new { date = "2024-05-01", channel = "fax" }, "\"1\"");
+        var problem = await channel.JsonAsync();
+        Assert.Equal("one of eQonaq, vmpGovKz, expatCentre", problem.GetProperty("errors").GetProperty("channel")[0].GetString());
+        Assert.DoesNotContain("CaseFlow.", problem.ToString(), StringComparison.Ordinal);
+        var unknown = await (await app.Client().PostJsonAsync($"{c}/exits", new { date = "2024-05-01", when = "now" }, "\"1\"")).JsonAsync();
+        Assert.Equal("not a field of this request", unknown.GetProperty("errors").GetProperty("when")[0].GetString());
+    }
+
+    [Fact]
+    public async Task BadQueryValues_400NamingTheParameter_WeakETag_412()
+    {
+        var client = app.Client();
+        var guid = await (await client.GetAsync("/api/cases?hostParty=abc")).JsonAsync();
+        Assert.Equal("must be a UUID", guid.GetProperty("errors").GetProperty("hostParty")[0].GetString());
+        var number = await (await client.GetAsync("/api/cases?limit=ten")).JsonAsync();
+        Assert.Equal("must be a whole number", number.GetProperty("errors").GetProperty("limit")[0].GetString());
+        var kind = await (await client.GetAsync("/api/alerts?kind=everything")).JsonAsync();
+        Assert.StartsWith("one of arrivalNotification, stayEnding, overstay", kind.GetProperty("errors").GetProperty("kind")[0].GetString(), StringComparison.Ordinal);
+
+        var c = (await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Weak", givenNames = "Tag", nationality = "DE", birthDate = "1990-01-01", passportNumber = "WT" + Random.Shared.Next(100000, 999999) },
+            hostPartyId = app.HostA,
+        })).Headers.Location!.ToString();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{c}/entries") { Content = System.Net.Http.Json.JsonContent.Create(new { date = "2024-05-01", borderPoint = "NQZ" }) };
+        request.Headers.TryAddWithoutValidation("If-Match", "W/\"1\"");
+        var weak = await client.SendAsync(request);
+        Assert.Equal((HttpStatusCode.PreconditionFailed, "urn:caseflow:precondition-failed"), (weak.StatusCode, await weak.TypeAsync()));
+    }
+}

@@ -73,8 +73,8 @@ internal sealed class DatabaseStartup(NpgsqlDataSource dataSource, DatabaseState
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Not disposed: the host may stop its services more than once (a test host on dispose), and a second cancel must not throw.
         await stopping.CancelAsync();
         if (retrying is not null) await retrying;
-        stopping.Dispose();
     }
 }

@@ -57,7 +57,7 @@ internal sealed partial class UnhandledExceptionHandler(ILogger<UnhandledExcepti
     {
         if (BindFailure().Match(bad.Message) is { Success: true } m)
         {
-            var (type, name) = (m.Groups["type"].Value.TrimEnd('?'), m.Groups["name"].Value);
+            var (type, name) = (m.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>'), m.Groups["name"].Value);
             var expected = type switch
             {
                 "Guid" => "a UUID",
