@@ -33,7 +33,7 @@ public static class TestPostgres
         if (Environment.GetEnvironmentVariable("CASEFLOW_TEST_DB") is { Length: > 0 } external) return external;
 
         var bin = FindServerBinaries();
-        RemoveStaleClusters();
+        RemoveStaleClusters(bin, Environment.IsPrivilegedProcess);
         var root = Directory.CreateTempSubdirectory("caseflow-pg-").FullName;
         var data = Path.Combine(root, "data");
         var asPostgres = Environment.IsPrivilegedProcess;
@@ -42,11 +42,15 @@ public static class TestPostgres
         var port = FreePort();
         var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
         Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {Path.Combine(root, "log")} -o \"{options}\" -w start", asPostgres);
-        // The test host may be killed right after its exit handlers start: stopping and deleting run in a shell of their own,
-        // which finishes even when this process does not.
+        var stop = $"{(asPostgres ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {root}";
+        File.WriteAllText(Path.Combine(root, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // A watchdog outside this process: when the test host is gone (even killed with SIGKILL, where no exit handler runs), it stops
+        // the cluster and deletes its folder. It runs in a session of its own, so killing the test host's process group spares it.
+        using (Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop}"])
+               { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })) { }
+        // On a normal exit, at once: stopping and deleting run in a shell of their own, which finishes even if this process is killed meanwhile.
         void Stop()
         {
-            var stop = $"{(asPostgres ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {root}";
             using var shell = Process.Start(new ProcessStartInfo("sh", ["-c", stop]) { UseShellExecute = false });
             shell?.WaitForExit(TimeSpan.FromSeconds(10));
         }
@@ -76,14 +80,29 @@ public static class TestPostgres
         }
     }
 
-    /// <summary>Folders of earlier runs that were killed before they could clean up: their server is gone (no live postmaster).</summary>
-    private static void RemoveStaleClusters()
+    /// <summary>
+    /// Clusters of earlier runs whose test host is gone (its owner.pid names no live process) and whose watchdog did not finish: their
+    /// server, if still running, is stopped, and the folder deleted.
+    /// </summary>
+    private static void RemoveStaleClusters(string bin, bool asPostgres)
     {
         foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "caseflow-pg-*"))
         {
-            var pidFile = Path.Combine(dir, "data", "postmaster.pid");
-            var alive = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Directory.Exists($"/proc/{pid}");
-            if (!alive && Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddMinutes(-1)) Remove(dir);
+            var ownerFile = Path.Combine(dir, "owner.pid");
+            var ownerAlive = File.Exists(ownerFile) && int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner) && Directory.Exists($"/proc/{owner}");
+            if (ownerAlive || Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow.AddMinutes(-1)) continue;
+            if (File.Exists(Path.Combine(dir, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Run(Path.Combine(bin, "pg_ctl"), $"-D {Path.Combine(dir, "data")} -m immediate -w stop", asPostgres);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already stopped.
+                }
+            }
+            Remove(dir);
         }
     }
 
