@@ -152,3 +152,33 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             Assert.Contains(await AlertsOf(c), a => a.Kind is "arrivalNotification" or "overstay");
     }
 }
+
+/// <summary>The first sweep of a day judges every person in the country from the inline status, so a lagging projection hides no one.</summary>
+public class FullSweepTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    [Fact]
+    public async Task DeadlinesProjectionPaused_TheDaysFirstSweepStillAlertsAnInCountryCase()
+    {
+        var ops = app.Client("ops");
+        Assert.Equal(HttpStatusCode.Accepted, (await ops.PostAsync("/api/ops/projections/deadlines/pause", null)).StatusCode);
+        await using (var clear = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("DELETE FROM deadlines")) await clear.ExecuteNonQueryAsync();
+        app.Clock.Set(Instant.FromUtc(2024, 5, 24, 7, 0));
+        var client = app.Client();
+        var c = (await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Lag", givenNames = "Test", nationality = "DE", birthDate = "1980-01-01", passportNumber = "LAG" + Random.Shared.Next(100000, 999999) },
+            hostPartyId = app.HostA,
+        })).Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = "2024-05-03", borderPoint = "NQZ" }, "\"1\"")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = "2024-05-03", channel = "eQonaq" }, "\"2\"")).StatusCode);
+        var sweeper = app.Services.GetRequiredService<AlertSweeper>();
+        await sweeper.SweepAsync(CancellationToken.None); // 24 May: nothing due yet; the sweep's position moves past the case's events
+        // 25 May: 7 days before the last lawful day (1 Jun, VF-30-ENTRY). The case did not change and the deadlines table does not know it.
+        app.Clock.Set(Instant.FromUtc(2024, 5, 25, 7, 0));
+        var result = await sweeper.SweepAsync(CancellationToken.None);
+        Assert.True(result.Full);
+        await using var alerts = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT kind || ':' || level FROM alerts WHERE case_id = $1");
+        alerts.Parameters.Add(new() { Value = Guid.Parse(c.Split('/')[^1]) });
+        Assert.Equal("stayEnding:7d", await alerts.ExecuteScalarAsync());
+    }
+}
