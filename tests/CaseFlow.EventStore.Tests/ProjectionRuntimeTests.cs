@@ -186,7 +186,12 @@ public class PoisonEventTests(EventStoreFixture fixture) : ProjectionTestBase(fi
         var runPause = new ProjectionRunner(Fx.Store, pause, Fast, "node-a").RunAsync(cts.Token);
         await Until(async () => await Scalar<string>("SELECT state FROM projections WHERE name = 'p_pause'") == "failed");
         var stopped = await Processed("p_pause");
-        await Task.Delay(300);
+        // Not a sleep: wait until the runner has been through its loop twice more (each pass beats), then nothing may have moved.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var beat = await Scalar<DateTime>("SELECT heartbeat_at FROM projections WHERE name = 'p_pause'");
+            await Until(async () => await Scalar<DateTime>("SELECT heartbeat_at FROM projections WHERE name = 'p_pause'") > beat);
+        }
         Assert.Equal(stopped, await Processed("p_pause"));
         Assert.True(stopped < await TotalEvents() - 1);
         Assert.Equal(1L, await Scalar<long>("SELECT count(*) FROM projection_errors WHERE projection = 'p_pause' AND action = 'paused'"));
