@@ -98,4 +98,37 @@ public class WorkingDayCalendarTests
     [InlineData("2024-12-31", 30, "2024-11-18")]
     public void WorkingDaysBefore_CountsFromTheDayBefore(string date, int n, string expected) =>
         Assert.Equal(D(expected), Cal.WorkingDaysBefore(D(date), n));
+
+    [Fact]
+    public void ProvisionalYears_OfADateRange_InEitherOrder()
+    {
+        // 2024-2026 are published and confirmed; 2027 is provisional; later years are computed (calendar.md).
+        Assert.Equal([2027, 2028], Cal.ProvisionalYears(D("2026-12-01"), D("2028-01-10")));
+        Assert.Equal([2027, 2028], Cal.ProvisionalYears(D("2028-01-10"), D("2026-12-01")));
+        Assert.Empty(Cal.ProvisionalYears(D("2024-01-01"), D("2024-12-31")));
+    }
+
+    [Fact]
+    public void WorkingDayCounts_BelowOne_Refused()
+    {
+        Assert.StartsWith("at least one working day", Assert.Throws<ArgumentOutOfRangeException>(() => Cal.WithinWorkingDays(D("2024-05-03"), 0)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("at least one working day", Assert.Throws<ArgumentOutOfRangeException>(() => Cal.WorkingDaysBefore(D("2024-05-03"), 0)).Message, StringComparison.Ordinal);
+        Assert.Equal(D("2024-05-03"), Cal.WithinWorkingDays(D("2024-05-03"), 1));
+        Assert.Equal(D("2024-05-02"), Cal.WorkingDaysBefore(D("2024-05-03"), 1));
+    }
+
+    [Fact]
+    public void ADecreedTransferAcrossNewYear_CountsInEachYearForItsOwnDay()
+    {
+        // Labour Code art. 85 p.3 transfers can move a day off into the next year: Sat 29 Dec 2029 worked for Thu 3 Jan 2030.
+        var files = RuleCatalogue.ReadEmbeddedFiles().ToDictionary();
+        files["calendar.json"] = files["calendar.json"].Replace("\"transfers\": [", "\"transfers\": [ { \"workingDay\": \"2029-12-29\", \"dayOff\": \"2030-01-03\", \"citation\": \"test\" },", StringComparison.Ordinal);
+        var cal = RuleCatalogue.Load(files).Calendar;
+        Assert.Contains(D("2029-12-29"), cal.ComputeFromRules(2029).WorkingWeekendDays);
+        Assert.DoesNotContain(D("2030-01-03"), cal.ComputeFromRules(2029).NonWorkingWeekdays);
+        Assert.Contains(D("2030-01-03"), cal.ComputeFromRules(2030).NonWorkingWeekdays);
+        Assert.DoesNotContain(D("2029-12-29"), cal.ComputeFromRules(2030).WorkingWeekendDays);
+        Assert.True(cal.IsWorkingDay(D("2029-12-29")));
+        Assert.False(cal.IsWorkingDay(D("2030-01-03")));
+    }
 }

@@ -81,6 +81,27 @@ public class CaseFactsReaderMessageTests
         Assert.Equal(message, Assert.Throws<FactsException>(() => CaseFactsReader.Read(json, RuleCatalogue.Default)).Message);
 
     [Fact]
+    public void DateRange_BothEndsInclusive_AnEchoOf20CharactersIsWhole()
+    {
+        Assert.Equal(new NodaTime.LocalDate(1900, 1, 1), CaseFactsReader.Read("""{"person":{"nationality":"DE","birthDate":"1900-01-01"},"events":[]}""", RuleCatalogue.Default).Person.BirthDate);
+        Assert.Equal(new NodaTime.LocalDate(2100, 12, 31), CaseFactsReader.Read(De + """{"type":"Entered","date":"2100-12-31"}]}""", RuleCatalogue.Default).Events[0].Date);
+        Assert.Equal("person.nationality: 'XXXXXXXXXXXXXXXXXXXX' is not an ISO 3166-1 alpha-2 country code",
+            Assert.Throws<FactsException>(() => CaseFactsReader.Read("""{"person":{"nationality":"XXXXXXXXXXXXXXXXXXXX"},"events":[]}""", RuleCatalogue.Default)).Message);
+        Assert.Equal(2, CaseFactsReader.Read(De + """{"type":"VisaIssued","category":"C3","validFrom":"2024-01-01","validTo":"2024-01-01","stayPerEntryDays":1},{"type":"ResidencePermitIssued","validFrom":"2024-02-01","validTo":"2024-02-01"}]}""",
+            RuleCatalogue.Default).Events.Count); // one-day validity: validTo equal to validFrom is fine, and 1 day per entry
+    }
+
+    [Theory]
+    [InlineData(DeadlineStatus.Open, null, true)]
+    [InlineData(DeadlineStatus.Missed, null, true)]
+    [InlineData(DeadlineStatus.Missed, "2024-05-08", false)]
+    [InlineData(DeadlineStatus.Met, null, false)]
+    [InlineData(DeadlineStatus.NotApplicable, null, false)]
+    public void Outstanding_OpenOrMissed_AndNotFulfilledLate(DeadlineStatus status, string? metOn, bool outstanding) =>
+        Assert.Equal(outstanding, new Deadline(DeadlineKind.ArrivalNotification, new NodaTime.LocalDate(2024, 5, 6), status, "NOTIFY-3WD",
+            metOn is null ? null : NodaTime.Text.LocalDatePattern.Iso.Parse(metOn).Value).Outstanding);
+
+    [Fact]
     public void UnknownType_ListsTheKnownOnes()
     {
         var error = Assert.Throws<FactsException>(() => CaseFactsReader.Read(De + """{"type":"Teleported","date":"2024-01-01"}]}""", RuleCatalogue.Default));
