@@ -176,4 +176,65 @@ public class EngineBoundaryTests
         var heavy = twice.EvaluateOn("2024-09-15").Fines.Single(f => f.Article == 517);
         Assert.Equal(("over10Days", 25m), (heavy.Tier, heavy.Mci));
     }
+
+    [Fact]
+    public void ExitDeadline_MetOnTheLastLawfulDay_MissedTheDayAfter_OpenUntilThen()
+    {
+        // VF-30-ENTRY (000 §2): entering 1 Mar 2024, the last lawful day is 30 Mar.
+        Assert.Equal((DeadlineStatus.Met, D("2024-03-30")), Exit(For("DE").Enter("2024-03-01").Notify("2024-03-01").Exit("2024-03-30").EvaluateOn("2024-04-10")));
+        Assert.Equal((DeadlineStatus.Missed, D("2024-03-31")), Exit(For("DE").Enter("2024-03-01").Notify("2024-03-01").Exit("2024-03-31").EvaluateOn("2024-04-10")));
+        Assert.Equal(DeadlineStatus.Open, Exit(For("DE").Enter("2024-03-01").Notify("2024-03-01").EvaluateOn("2024-03-30")).Item1);
+        Assert.Equal(DeadlineStatus.Missed, Exit(For("DE").Enter("2024-03-01").Notify("2024-03-01").EvaluateOn("2024-03-31")).Item1);
+
+        static (DeadlineStatus, NodaTime.LocalDate?) Exit(Evaluation e) => (Only(e, DeadlineKind.Exit).Status, Only(e, DeadlineKind.Exit).MetOn);
+    }
+
+    [Fact]
+    public void Deadlines_SortedByDueThenKind_OffencesOfEveryStay_FinesOfTheLatest()
+    {
+        var e = For("US").Host("small").Stay("2024-02-06", "2024-02-20").Enter("2024-06-03").EvaluateOn("2024-06-20");
+        Assert.Equal(e.Deadlines.OrderBy(d => d.Due).ThenBy(d => d.Kind), e.Deadlines);
+        Assert.Equal([D("2024-02-09"), D("2024-06-06")], e.Offences.Select(o => o.OffenceDate));
+        Assert.Equal([D("2024-06-06")], e.Fines.Select(o => o.OffenceDate));
+        Assert.Equal(("VF-53", StayBasisKind.VisaFree), (e.Regime, e.Basis!.Value));
+    }
+
+    [Fact]
+    public void OverstayWarnings_HostExposureNotComputed_NoHostSizeWarningWithoutAHostOffence()
+    {
+        var e = For("DE").Enter("2024-01-01").Notify("2024-01-02").EvaluateOn("2024-02-05");
+        Assert.Contains("Art. 518 exposure of the host party for an overstay depends on whether it took measures for a timely departure (FINE518-1); not computed", e.Warnings);
+        Assert.DoesNotContain(e.Warnings, w => w.StartsWith("Host party size", StringComparison.Ordinal));
+        Assert.DoesNotContain(For("DE").Enter("2024-01-01").Notify("2024-01-02").EvaluateOn("2024-01-30").Warnings, w => w.StartsWith("Art. 518 exposure", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NoMciForTheYear_TengeNotComputed_AWarningForTheLatestStayOnly()
+    {
+        // mci.json lists 2021-2026: a 2027 offence has MCI but no tenge. (A visa holder: visa-free arrivals register by day 30 since July 2026.)
+        var e = For("JO").Visa("C3", "2027-01-01", "2027-12-31").Enter("2027-01-04").EvaluateOn("2027-01-20");
+        var fine = Assert.Single(e.Fines, f => f.Article == 518);
+        Assert.Null(fine.Tenge);
+        Assert.Contains("No MCI value in the catalogue for 2027: tenge amounts for offences in 2027 are not computed", e.Warnings);
+        Assert.Contains(e.Warnings, w => w.StartsWith("Working-day calendar 2027 is provisional", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OverstayRepeat_NotHeavierThanTheTier_TheTierIsShown()
+    {
+        // 6-10 days is 15 MCI, the same as FINE517-REPEAT: the tier of the day count stands.
+        var fine = For("DE").Enter("2024-01-01").Notify("2024-01-02").Exit("2024-02-02").Enter("2024-08-01").Notify("2024-08-01").EvaluateOn("2024-09-06").Fines.Single(f => f.Article == 517);
+        Assert.Equal(("6to10Days", 15m), (fine.Tier, fine.Mci));
+    }
+
+    [Fact]
+    public void Plan_CountsEarlierStaysAndVisasKnownBeforeTheEntry_NotLaterCrossings()
+    {
+        // The planned entry is judged on what was before it: a stay ending the day before counts toward VF-90-180.
+        var plan = For("DE").Stay("2024-01-01", "2024-02-29").Plan("2024-03-01");
+        Assert.Equal((30, "VF-30-ENTRY"), (plan.MaxDays, plan.BindingRule)); // 60 of 90 used: 30 left, per visit 30
+        // 1 Dec 2023 to 20 Feb 2024 is 82 days; all of them stay inside every 180-day window ending 1-8 Mar: 8 days left.
+        var tight = For("DE").Stay("2023-12-01", "2024-02-20").Plan("2024-03-01");
+        Assert.Equal((8, "VF-90-180", D("2024-03-08")), (tight.MaxDays, tight.BindingRule, tight.LastDay!.Value));
+    }
 }
