@@ -56,7 +56,7 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
     [Fact]
     public async Task TwoRunnersStepFromTheSameCheckpoint_OnlyOneBatchIsApplied()
     {
-        var projection = new CountingProjection("p_cas");
+        var projection = await Counting("p_cas");
         await ProjectionRunner.EnsureAsync(Fx.DataSource, projection, CancellationToken.None);
         await WriteAsync(5, 4);
         // Both believe they lead (a lock lost in a network partition) and step from the same position at once.

@@ -4,7 +4,7 @@ using Npgsql;
 namespace CaseFlow.EventStore.Tests;
 
 /// <summary>A deterministic test projection: per stream, the number of events and the last type. "Poison.v1" events throw.</summary>
-internal sealed class CountingProjection(string name, PoisonPolicy policy = PoisonPolicy.Skip) : IProjection
+public sealed class CountingProjection(string name, PoisonPolicy policy = PoisonPolicy.Skip) : IProjection
 {
     public string Name => name;
     public PoisonPolicy Policy => policy;
@@ -12,8 +12,9 @@ internal sealed class CountingProjection(string name, PoisonPolicy policy = Pois
     public Func<int, Task>? OnBatch { get; set; }
     private int batches;
 
-    public string CreateSql(Func<string, string> table) =>
-        $"CREATE TABLE IF NOT EXISTS {table(name)} (stream_id uuid PRIMARY KEY, events int NOT NULL, last_version bigint NOT NULL, last_type text NOT NULL)";
+    /// <summary>The test's own table (in CaseFlow a numbered migration creates a projection's tables).</summary>
+    public string CreateSql() =>
+        $"CREATE TABLE IF NOT EXISTS {name} (stream_id uuid PRIMARY KEY, events int NOT NULL, last_version bigint NOT NULL, last_type text NOT NULL)";
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
@@ -40,6 +41,15 @@ public abstract class ProjectionTestBase(EventStoreFixture fx)
 
     protected static readonly ProjectionOptions Fast = new() { BatchSize = 50, PollInterval = TimeSpan.FromMilliseconds(50), LockRetry = TimeSpan.FromMilliseconds(100), RetryBackoff = TimeSpan.FromMilliseconds(5) };
     protected static readonly EventMetadata Meta = new("test", Guid.NewGuid());
+
+    /// <summary>A counting projection with its table created (what a migration does for CaseFlow's projections).</summary>
+    protected async Task<CountingProjection> Counting(string name, PoisonPolicy policy = PoisonPolicy.Skip)
+    {
+        var projection = new CountingProjection(name, policy);
+        await using var create = fx.DataSource.CreateCommand(projection.CreateSql());
+        await create.ExecuteNonQueryAsync();
+        return projection;
+    }
 
     protected async Task<List<Guid>> WriteAsync(int streams, int eventsPerStream, string type = "Probe.v1")
     {
@@ -86,7 +96,7 @@ public class ProjectionRuntimeTests(EventStoreFixture fixture) : ProjectionTestB
     [Fact]
     public async Task Rebuild_GivesTheSameRowsAsIncremental_AndSwapsWhileServing()
     {
-        var projection = new CountingProjection("p_rebuild");
+        var projection = await Counting("p_rebuild");
         await WriteAsync(20, 5);
         using var cts = new CancellationTokenSource();
         var run = new ProjectionRunner(Fx.Store, projection, Fast, "node-a").RunAsync(cts.Token);
@@ -110,7 +120,7 @@ public class ProjectionRuntimeTests(EventStoreFixture fixture) : ProjectionTestB
     [Fact]
     public async Task RunnerKilledMidBatch_NextRunnerResumes_NoLossNoDuplicate()
     {
-        var projection = new CountingProjection("p_kill");
+        var projection = await Counting("p_kill");
         await WriteAsync(10, 12);
         var killed = new TaskCompletionSource();
         using var first = new CancellationTokenSource();
@@ -141,7 +151,7 @@ public class ProjectionRuntimeTests(EventStoreFixture fixture) : ProjectionTestB
     [Fact]
     public async Task TwoRunners_OneRuns_TheOtherTakesOverWhenItDies()
     {
-        var projection = new CountingProjection("p_two");
+        var projection = await Counting("p_two");
         await WriteAsync(5, 4);
         using var a = new CancellationTokenSource();
         using var b = new CancellationTokenSource();
@@ -174,7 +184,7 @@ public class PoisonEventTests(EventStoreFixture fixture) : ProjectionTestBase(fi
         await Fx.Store.AppendAsync(poison, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Poison.v1", "{}")], Meta);
         await WriteAsync(2, 2);
 
-        var skip = new CountingProjection("p_skip", PoisonPolicy.Skip);
+        var skip = await Counting("p_skip", PoisonPolicy.Skip);
         using var cts = new CancellationTokenSource();
         var run = new ProjectionRunner(Fx.Store, skip, Fast, "node-a").RunAsync(cts.Token);
         await Until(async () => await Processed("p_skip") == await TotalEvents() - 1);
@@ -182,7 +192,7 @@ public class PoisonEventTests(EventStoreFixture fixture) : ProjectionTestBase(fi
         Assert.Equal(await TotalEvents() - 1, await Sum("p_skip"));
         Assert.Contains("Poison.v1", await Scalar<string>("SELECT last_error FROM projections WHERE name = 'p_skip'"), StringComparison.Ordinal);
 
-        var pause = new CountingProjection("p_pause", PoisonPolicy.Pause);
+        var pause = await Counting("p_pause", PoisonPolicy.Pause);
         var runPause = new ProjectionRunner(Fx.Store, pause, Fast, "node-a").RunAsync(cts.Token);
         await Until(async () => await Scalar<string>("SELECT state FROM projections WHERE name = 'p_pause'") == "failed");
         var stopped = await Processed("p_pause");

@@ -26,8 +26,6 @@ public abstract class CaseProjection(RuleCatalogue catalogue) : IProjection
     public IReadOnlyList<string> Tables => [Table];
     protected abstract string Table { get; }
     protected abstract IReadOnlyList<Column> Columns { get; }
-    public abstract string CreateSql(Func<string, string> table);
-
     /// <summary>The case's rows, in <see cref="Columns"/> order; the first column is the case id.</summary>
     protected abstract IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation);
 

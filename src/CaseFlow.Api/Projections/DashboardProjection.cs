@@ -21,13 +21,6 @@ public sealed class DashboardProjection(RuleCatalogue catalogue) : CaseProjectio
         new("overstay_from", NpgsqlDbType.Date), new("fine_mci", NpgsqlDbType.Numeric), new("fine_tenge", NpgsqlDbType.Numeric),
     ];
 
-    public override string CreateSql(Func<string, string> table) => $"""
-        CREATE TABLE IF NOT EXISTS {table(TableName)} (
-            case_id uuid PRIMARY KEY, host_party_id uuid NOT NULL, status text NOT NULL, next_due date, overstay_from date,
-            fine_mci numeric NOT NULL, fine_tenge numeric);
-        CREATE INDEX IF NOT EXISTS {table(TableName)}_host ON {table(TableName)} (host_party_id);
-        """;
-
     protected override IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation)
     {
         var status = CaseStatusProjection.StatusOf(c.State, evaluation);

@@ -23,13 +23,6 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue) : CaseProjectio
         new("host_party_id", NpgsqlDbType.Uuid), new("rule", NpgsqlDbType.Text), new("catalogue_version", NpgsqlDbType.Text),
     ];
 
-    public override string CreateSql(Func<string, string> table) => $"""
-        CREATE TABLE IF NOT EXISTS {table(TableName)} (
-            case_id uuid NOT NULL, kind text NOT NULL, due date NOT NULL, status text NOT NULL, host_party_id uuid NOT NULL,
-            rule text NOT NULL, catalogue_version text NOT NULL, PRIMARY KEY (case_id, kind, due));
-        CREATE INDEX IF NOT EXISTS {table(TableName)}_due ON {table(TableName)} (due, kind);
-        """;
-
     protected override IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation)
     {
         if (evaluation is null || c.State.Closed) yield break;

@@ -23,13 +23,6 @@ public sealed class OffenceRegisterProjection(RuleCatalogue catalogue) : CasePro
         new("rule", NpgsqlDbType.Text),
     ];
 
-    public override string CreateSql(Func<string, string> table) => $"""
-        CREATE TABLE IF NOT EXISTS {table(TableName)} (
-            case_id uuid NOT NULL, host_party_id uuid NOT NULL, article int NOT NULL, party text NOT NULL, offence_date date NOT NULL,
-            tier text NOT NULL, mci numeric NOT NULL, tenge numeric, rule text NOT NULL, PRIMARY KEY (case_id, article, party, offence_date));
-        CREATE INDEX IF NOT EXISTS {table(TableName)}_host ON {table(TableName)} (host_party_id, offence_date);
-        """;
-
     protected override IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation) =>
         (evaluation?.Offences ?? []).DistinctBy(o => (o.Article, o.Party, o.OffenceDate)).Select(o => new object?[]
         {

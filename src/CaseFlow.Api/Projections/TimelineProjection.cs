@@ -15,12 +15,6 @@ public sealed class TimelineProjection : IProjection
     public PoisonPolicy Policy => PoisonPolicy.Skip;
     public IReadOnlyList<string> Tables => [Table];
 
-    public string CreateSql(Func<string, string> table) => $"""
-        CREATE TABLE IF NOT EXISTS {table(Table)} (
-            case_id uuid NOT NULL, version bigint NOT NULL, seq bigint NOT NULL, recorded_at timestamptz NOT NULL, actor text NOT NULL,
-            business_date date, type text NOT NULL, text text NOT NULL, PRIMARY KEY (case_id, version));
-        """;
-
     private static readonly IReadOnlyList<Column> Columns =
     [
         new("case_id", NpgsqlDbType.Uuid), new("version", NpgsqlDbType.Bigint), new("seq", NpgsqlDbType.Bigint), new("recorded_at", NpgsqlDbType.TimestampTz),

@@ -30,11 +30,8 @@ public interface IProjection
 
     PoisonPolicy Policy { get; }
 
-    /// <summary>The tables the projection owns (live names).</summary>
+    /// <summary>The tables the projection owns (live names). A numbered migration creates them; a rebuild's shadows are made from them.</summary>
     IReadOnlyList<string> Tables { get; }
-
-    /// <summary>DDL creating the tables (idempotent: IF NOT EXISTS), with <see cref="ProjectionContext.Table"/> naming them.</summary>
-    string CreateSql(Func<string, string> table);
 
     /// <summary>Applies a batch (in global-log order) inside the runner's transaction; the checkpoint commits with it.</summary>
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct);

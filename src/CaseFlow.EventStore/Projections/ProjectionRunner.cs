@@ -33,11 +33,20 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
 
     private NpgsqlDataSource Db => store.DataSource;
 
-    /// <summary>Creates the live tables and the checkpoint row if missing.</summary>
+    /// <summary>
+    /// Creates the checkpoint row if missing. The projection's tables come from numbered migrations only: a table that does not exist
+    /// stops the runner with a message that says so, rather than a runner that creates it in a shape no migration knows.
+    /// </summary>
     public static async Task EnsureAsync(NpgsqlDataSource db, IProjection projection, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using (var create = new NpgsqlCommand(projection.CreateSql(t => t), connection)) await create.ExecuteNonQueryAsync(ct);
+        foreach (var table in projection.Tables)
+        {
+            await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+            exists.Parameters.Add(new() { Value = table });
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+                throw new InvalidOperationException($"projection {projection.Name}: table {table} does not exist; create it in a numbered migration (Sql/NNNN_*.sql)");
+        }
         await using var row = new NpgsqlCommand("INSERT INTO projections (name) VALUES ($1) ON CONFLICT DO NOTHING", connection);
         row.Parameters.Add(new() { Value = projection.Name });
         await row.ExecuteNonQueryAsync(ct);
@@ -240,8 +249,10 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
         var shadowNames = projection.Tables.Select(t => t + ProjectionContext.ShadowSuffix).ToList();
         await using (var connection = await Db.OpenConnectionAsync(ct))
         {
-            var drop = string.Join("; ", shadowNames.Select(t => $"DROP TABLE IF EXISTS {t}"));
-            await using var prepare = new NpgsqlCommand($"{drop}; {projection.CreateSql(t => t + ProjectionContext.ShadowSuffix)}", connection);
+            // Shadows from the live tables' definitions (columns, defaults, constraints, indexes): the migrations stay the one source.
+            var create = string.Join("; ", projection.Tables.Select(t => $"DROP TABLE IF EXISTS {t}{ProjectionContext.ShadowSuffix}; " +
+                $"CREATE TABLE {t}{ProjectionContext.ShadowSuffix} (LIKE {t} INCLUDING ALL)"));
+            await using var prepare = new NpgsqlCommand(create, connection);
             await prepare.ExecuteNonQueryAsync(ct);
             await using var reset = new NpgsqlCommand("""
                 UPDATE projections SET state = 'rebuilding', rebuild_tx = '0', rebuild_seq = 0, rebuild_processed = 0,
@@ -283,6 +294,7 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
         {
             var swap = string.Join("; ", projection.Tables.Select(t => $"DROP TABLE IF EXISTS {t}; ALTER TABLE {t}{ProjectionContext.ShadowSuffix} RENAME TO {t}"));
             await using (var command = new NpgsqlCommand(swap, connection, tx)) await command.ExecuteNonQueryAsync(ct);
+            await RenameShadowIndexesAsync(connection, tx, ct);
             await using var checkpoint = new NpgsqlCommand("""
                 UPDATE projections SET position_tx = rebuild_tx, position_seq = rebuild_seq, processed = rebuild_processed, state = 'running',
                        rebuild_requested = false, cancel_requested = false, last_error = NULL, updated_at = now()
@@ -291,6 +303,28 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
             checkpoint.Parameters.Add(new() { Value = projection.Name });
             await checkpoint.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>The swapped-in tables' indexes get back the names the migrations gave the live ones (LIKE names them after the shadow).</summary>
+    private async Task RenameShadowIndexesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        foreach (var table in projection.Tables)
+        {
+            var shadow = table + ProjectionContext.ShadowSuffix;
+            var names = new List<string>();
+            await using (var list = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1 AND starts_with(indexname, $2)", connection, tx))
+            {
+                list.Parameters.Add(new() { Value = table });
+                list.Parameters.Add(new() { Value = shadow });
+                await using var row = await list.ExecuteReaderAsync(ct);
+                while (await row.ReadAsync(ct)) names.Add(row.GetString(0));
+            }
+            foreach (var name in names)
+            {
+                await using var rename = new NpgsqlCommand($"ALTER INDEX \"{name}\" RENAME TO \"{table}{name[shadow.Length..]}\"", connection, tx);
+                await rename.ExecuteNonQueryAsync(ct);
+            }
         }
     }
 
