@@ -50,7 +50,7 @@ internal static class RulesCommands
     }
 
     public static LocalDate TodayInAlmaty(IClock clock) =>
-        clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Almaty"]).Date;
+        CaseFlow.Domain.Calendar.LegalTime.Today(clock);
 
     private static CaseFacts ReadFacts(FileInfo file)
     {

@@ -71,7 +71,7 @@ public static class AuditEndpoints
             var current = await repository.LoadAsync(new CaseId(id), ct: ct);
             if (current is null || !http.Principal()!.CanRead(current.HostPartyId)) return Problems.NotFound($"case {id}");
             var loaded = known is null ? current : await repository.LoadAsync(new CaseId(id), known, ct);
-            var judged = date ?? (known ?? clock.GetCurrentInstant()).InZone(DateTimeZoneProviders.Tzdb["Asia/Almaty"]).Date;
+            var judged = date ?? CaseFlow.Domain.Calendar.LegalTime.DateOf(known ?? clock.GetCurrentInstant());
             if (loaded is null) return Problems.NotFound($"case {id} as known at {knownAt}");
             await using var connection = await db.OpenConnectionAsync(ct);
             var size = await HostPartyStore.SizeAsync(connection, null, loaded.HostPartyId, ct);

@@ -28,8 +28,9 @@ public static class CaseStatusProjection
         var e = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), dates.Max());
         var next = NextDeadline(e, c.State.InCountry);
         var status = StatusOf(c.State, e);
+        var fines = FineTotal.Of(e.Fines);
         return new CaseStatusRow(status, c.State.LastEntry is null ? null : e.Basis, e.PermittedUntil, c.State.Closed ? null : next?.Kind, c.State.Closed ? null : next?.Due,
-            e.Fines.Sum(f => f.Mci), e.Fines.Any(f => f.Tenge is null) ? null : e.Fines.Sum(f => f.Tenge!.Value), e.CatalogueVersion);
+            fines.Mci, fines.Tenge, e.CatalogueVersion);
     }
 
     /// <summary>notArrived, inCountry, overstaying (judged by <paramref name="e"/>), left or closed.</summary>

@@ -6,8 +6,6 @@ namespace CaseFlow.Api.Cases;
 
 public sealed record NextDeadline(DeadlineKind Kind, LocalDate Due);
 
-public sealed record FineTotal(decimal Mci, decimal? Tenge);
-
 /// <summary>
 /// What users ask of a case first: where the person is, on what basis, the last lawful day and the days left, the next deadline,
 /// the open fine exposure and the catalogue version, plus the full evaluation as of today (Asia/Almaty).
@@ -42,7 +40,7 @@ public sealed record CaseView(
             c.Id.Value, c.HostPartyId, c.Version, c.State.Person!, status, c.State.InCountry, c.State.LastEntry is null ? null : evaluation.Basis,
             c.State.LastEntry, c.State.LastExit, c.State.Notification, c.State.LastNotified, evaluation.PermittedUntil, daysLeft,
             c.State.Closed || next is null ? null : new NextDeadline(next.Kind, next.Due),
-            new FineTotal(evaluation.Fines.Sum(f => f.Mci), evaluation.Fines.Any(f => f.Tenge is null) ? null : evaluation.Fines.Sum(f => f.Tenge!.Value)),
+            FineTotal.Of(evaluation.Fines),
             evaluation.CatalogueVersion, evaluation);
     }
 }

@@ -26,7 +26,7 @@ public sealed class DashboardProjection(RuleCatalogue catalogue) : CaseProjectio
         var status = CaseStatusProjection.StatusOf(c.State, evaluation);
         var next = evaluation is null || c.State.Closed ? null : CaseStatusProjection.NextDeadline(evaluation, c.State.InCountry);
         var overstayFrom = c.State.InCountry && evaluation?.PermittedUntil is { } until ? until.PlusDays(1).ToDateOnly() : (DateOnly?)null;
-        var tenge = evaluation is null ? 0m : evaluation.Fines.Any(f => f.Tenge is null) ? (decimal?)null : evaluation.Fines.Sum(f => f.Tenge!.Value);
-        yield return [c.Id.Value, c.HostPartyId, status, next?.Due.ToDateOnly(), overstayFrom, evaluation?.Fines.Sum(f => f.Mci) ?? 0m, tenge];
+        var fines = FineTotal.Of(evaluation?.Fines ?? []);
+        yield return [c.Id.Value, c.HostPartyId, status, next?.Due.ToDateOnly(), overstayFrom, fines.Mci, fines.Tenge];
     }
 }

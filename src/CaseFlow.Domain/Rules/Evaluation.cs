@@ -27,6 +27,16 @@ public sealed record Deadline(DeadlineKind Kind, LocalDate Due, DeadlineStatus S
 /// <summary>A fine a party is exposed to. <see cref="Tenge"/> = <see cref="Mci"/> × the MCI of the offence date's year (null when that MCI is unknown).</summary>
 public sealed record FineExposure(int Article, FineParty Party, string Tier, decimal Mci, decimal? Tenge, string Rule, LocalDate OffenceDate);
 
+/// <summary>The sum of some fines: MCI always; tenge only when every fine's tenge is known (null otherwise).</summary>
+public sealed record FineTotal(decimal Mci, decimal? Tenge)
+{
+    public static FineTotal Of(IEnumerable<FineExposure> fines)
+    {
+        var list = fines as IReadOnlyCollection<FineExposure> ?? [.. fines];
+        return new FineTotal(list.Sum(f => f.Mci), list.Any(f => f.Tenge is null) ? null : list.Sum(f => f.Tenge!.Value));
+    }
+}
+
 /// <summary>What was true on <see cref="AsOf"/>, judged from facts dated on or before it, with the rule behind every figure.</summary>
 public sealed record Evaluation(
     LocalDate AsOf,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Domain.Rules;
 using NodaTime;
 using NodaTime.Text;
 using Npgsql;

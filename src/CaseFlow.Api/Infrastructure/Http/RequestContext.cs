@@ -1,3 +1,4 @@
+using CaseFlow.Domain.Calendar;
 using NodaTime;
 
 namespace CaseFlow.Api.Infrastructure.Http;
@@ -6,7 +7,6 @@ namespace CaseFlow.Api.Infrastructure.Http;
 public sealed record RequestContext(string Actor, Guid CorrelationId, LocalDate Today, Instant Now)
 {
     public const string CorrelationHeader = "X-Correlation-Id";
-    private static readonly DateTimeZone Almaty = DateTimeZoneProviders.Tzdb["Asia/Almaty"];
 
     public static RequestContext From(HttpContext http, IClock clock)
     {
@@ -14,8 +14,8 @@ public sealed record RequestContext(string Actor, Guid CorrelationId, LocalDate 
         var actor = CaseFlow.Api.Infrastructure.Auth.ApiKeyAuthentication.Principal(http)?.Actor ?? "anonymous";
         var correlation = Guid.TryParse(http.Request.Headers[CorrelationHeader], out var c) ? c : Guid.CreateVersion7();
         http.Response.Headers[CorrelationHeader] = correlation.ToString();
-        return new RequestContext(actor, correlation, now.InZone(Almaty).Date, now);
+        return new RequestContext(actor, correlation, LegalTime.DateOf(now), now);
     }
 
-    public static LocalDate TodayIn(IClock clock) => clock.GetCurrentInstant().InZone(Almaty).Date;
+    public static LocalDate TodayIn(IClock clock) => LegalTime.Today(clock);
 }
