@@ -162,14 +162,6 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(ct) as long?;
     }
 
-    /// <summary>The stream's tenant, or null when it does not exist.</summary>
-    public async Task<string?> StreamTenantAsync(Guid streamId, CancellationToken ct = default)
-    {
-        await using var command = DataSource.CreateCommand("SELECT tenant FROM streams WHERE id = $1");
-        command.Parameters.Add(new() { Value = streamId });
-        return await command.ExecuteScalarAsync(ct) as string;
-    }
-
     /// <summary>
     /// The stream's events in version order: all, up to <paramref name="toVersion"/> (inclusive), and/or those recorded at or
     /// before <paramref name="recordedAtOrBefore"/> ("what did we know then").

@@ -5,7 +5,9 @@ namespace CaseFlow.Domain.Cases;
 /// <summary>Turns a case's events into the rules engine's facts.</summary>
 public static class CaseFactsMapper
 {
-    public static CaseFacts From(IEnumerable<CaseEvent> events, HostPartySize? hostPartySize = null)
+    /// <param name="hostPartySize">The host party's size, which decides art. 518 amounts: required (null only when it is truly unknown), so no
+    /// path can forget it (the audit export once evaluated without it and showed a large host's 20 MCI as 10).</param>
+    public static CaseFacts From(IEnumerable<CaseEvent> events, HostPartySize? hostPartySize)
     {
         Person? person = null;
         var facts = new List<Fact>();

@@ -36,9 +36,9 @@ public class MapperAndStateTests
             new CategoryChangedFact(D(1, 6), "B2", VisaEntries.Single, D(1, 6), D(2, 6), 30), new VisaCancelledFact(D(1, 7)),
             new ResidencePermitIssuedFact(D(1, 8), D(1, 8), D(12, 31)), new PassportReplacedFact(D(1, 9)), new ExitedFact(D(1, 10)),
         ], facts.Events);
-        Assert.Null(CaseFactsMapper.From(events).HostPartySize);
+        Assert.Null(CaseFactsMapper.From(events, null).HostPartySize);
         Assert.Equal("a case's facts need its CaseOpened event",
-            Assert.Throws<InvalidOperationException>(() => CaseFactsMapper.From([new Entered(Id, D(1, 1), "ALA", "u")])).Message);
+            Assert.Throws<InvalidOperationException>(() => CaseFactsMapper.From([new Entered(Id, D(1, 1), "ALA", "u")], null)).Message);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Domain.Cases;
 using CaseFlow.EventStore;
 using NodaTime;
 
@@ -15,8 +16,9 @@ public static class GetCaseEventsEndpoint
         Guid id, HttpContext http, PostgresEventStore store, CancellationToken ct) =>
     {
         var events = await store.ReadStreamAsync(id, ct: ct);
-        var tenant = events.Count == 0 ? null : await store.StreamTenantAsync(id, ct);
-        if (tenant is null || !Guid.TryParse(tenant, out var host) || !http.Principal()!.CanRead(host)) return Problems.NotFound($"case {id}");
+        // Tenancy as everywhere else: the host party of the folded case.
+        if (events.Count == 0 || !http.Principal()!.CanRead(CaseState.Fold(events.Select(e => (CaseEvent)CaseRepository.Types.FromRecorded(e))).HostPartyId!.Value.Value))
+            return Problems.NotFound($"case {id}");
         ETags.Set(http.Response, events[^1].Version);
         return Results.Ok(events.Select(e => new EventView(e.Sequence, e.EventId, e.Version, e.Type, e.Data, e.Metadata, e.RecordedAt, Convert.ToHexStringLower(e.Hash))));
     })
