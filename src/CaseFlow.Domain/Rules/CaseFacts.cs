@@ -168,7 +168,7 @@ public static class CaseFactsReader
     }
 
     /// <summary>A rejected value is never echoed whole: at most its first 20 characters.</summary>
-    private static string Echo(string? value) => value is { Length: > 20 } ? value[..20] + "…" : value ?? "";
+    private static string Echo(string value) => value.Length > 20 ? value[..20] + "…" : value;
 
     private static JsonElement? Object(JsonElement parent, string name, string path, bool required)
     {

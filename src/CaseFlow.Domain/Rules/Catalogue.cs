@@ -127,9 +127,11 @@ public sealed class RuleCatalogue
     public static readonly string[] FileNames =
         ["manifest.json", "countries.json", "regimes.json", "visas.json", "category-changes.json", "fees.json", "obligations.json", "fines.json", "mci.json", "calendar.json"];
 
-    public static IReadOnlyDictionary<string, string> ReadEmbeddedFiles()
+    public static IReadOnlyDictionary<string, string> ReadEmbeddedFiles() => ReadEmbeddedFiles(typeof(RuleCatalogue).Assembly);
+
+    /// <summary>The catalogue files embedded in <paramref name="assembly"/>; a missing one is named.</summary>
+    internal static IReadOnlyDictionary<string, string> ReadEmbeddedFiles(System.Reflection.Assembly assembly)
     {
-        var assembly = typeof(RuleCatalogue).Assembly;
         return FileNames.ToDictionary(f => f, f =>
         {
             using var stream = assembly.GetManifestResourceStream("CaseFlow.Catalogue." + f)

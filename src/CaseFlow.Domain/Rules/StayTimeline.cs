@@ -177,8 +177,7 @@ internal sealed class StayTimeline
             if (fact is EnteredFact e)
             {
                 if (openEntry is { } since) throw new FactsException("events", $"Entered on {e.Date:yyyy-MM-dd} while already in the country since {since:yyyy-MM-dd}");
-                if (raw.Count > 0 && raw[^1].Exit is { } lastExit && e.Date < lastExit)
-                    throw new FactsException("events", $"Entered on {e.Date:yyyy-MM-dd} before the previous exit on {lastExit:yyyy-MM-dd}");
+                // No "entry before the previous exit" check: the facts are in date order here, so an entry never precedes an exit it follows.
                 openEntry = e.Date;
             }
             else if (fact is ExitedFact x)
