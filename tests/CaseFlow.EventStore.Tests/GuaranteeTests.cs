@@ -102,3 +102,25 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
         Assert.True(await Migrator.IsCurrentAsync(db));
     }
 }
+
+/// <summary>Transient failures are retried with the whole batch; only a failure that outlasts the retries isolates the batch event by event.</summary>
+public class RetryTests(EventStoreFixture fixture) : ProjectionTestBase(fixture), IClassFixture<EventStoreFixture>
+{
+    [Fact]
+    public async Task TwoTransientFailures_TheThirdAttemptAppliesTheWholeBatch_NothingRecordedAsPoison()
+    {
+        var projection = await Counting("p_flaky");
+        await ProjectionRunner.EnsureAsync(Fx.DataSource, projection, CancellationToken.None);
+        await WriteAsync(4, 2);
+        var sizes = new List<int>();
+        var failures = 2;
+        projection.OnBatch = _ => failures-- > 0 ? throw new TimeoutException("the database blinked") : Task.CompletedTask;
+        projection.OnBatchSize = sizes.Add;
+        var runner = new ProjectionRunner(Fx.Store, projection, Fast with { BatchSize = 1000, MaxAttempts = 3 }, "node-a");
+        var (consumed, _) = await runner.StepAsync(GlobalPosition.Start, shadow: false, CancellationToken.None);
+        Assert.Equal(3, sizes.Count); // three attempts of one whole batch: not isolated event by event
+        Assert.All(sizes, s => Assert.Equal(consumed, s));
+        Assert.Equal(consumed, await Sum("p_flaky"));
+        Assert.Equal(0L, await Scalar<long>("SELECT count(*) FROM projection_errors WHERE projection = 'p_flaky'"));
+    }
+}

@@ -10,6 +10,9 @@ public sealed class CountingProjection(string name, PoisonPolicy policy = Poison
     public PoisonPolicy Policy => policy;
     public IReadOnlyList<string> Tables => [name];
     public Func<int, Task>? OnBatch { get; set; }
+
+    /// <summary>Sees the size of every batch handed to the projection (each attempt).</summary>
+    public Action<int>? OnBatchSize { get; set; }
     private int batches;
 
     /// <summary>The test's own table (in CaseFlow a numbered migration creates a projection's tables).</summary>
@@ -18,6 +21,7 @@ public sealed class CountingProjection(string name, PoisonPolicy policy = Poison
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
+        OnBatchSize?.Invoke(batch.Count);
         if (OnBatch is not null) await OnBatch(Interlocked.Increment(ref batches));
         foreach (var e in batch)
         {
