@@ -35,7 +35,7 @@ internal static class SweepBenchmark
         await GenerateAsync(dataSource, cases, today);
         Console.WriteLine($"Generated {cases:N0} open cases ({cases * 2:N0} events) with their deadlines in {watch.Elapsed.TotalSeconds:N1} s");
 
-        var repository = new CaseRepository(store, catalogue);
+        var repository = new CaseRepository(store, [new CaseStatusProjection(catalogue), new CaseFlow.Api.Alerts.AlertProjection()]);
         var sweeper = new AlertSweeper(dataSource, repository, catalogue, clock, Options.Create(new AlertOptions()), NullLogger<AlertSweeper>.Instance);
         watch.Restart();
         var full = await sweeper.SweepAsync(CancellationToken.None);

@@ -17,8 +17,11 @@ public sealed record AlertPayload(Guid AlertId, Guid CaseId, Guid HostPartyId, s
 /// delivery per "each" subscription of the host party is written, with a delivery id derived from subscription and alert, so the
 /// alert and its deliveries commit together or not at all and are never written twice.
 /// </summary>
-public static class AlertProjection
+public sealed class AlertProjection : IInlineCaseProjection
 {
+    Task IInlineCaseProjection.ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase updated, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct) =>
+        ApplyAsync(connection, tx, updated, decided, recordedAt, ct);
+
     public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase c, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct)
     {
         foreach (var e in decided)

@@ -1,6 +1,5 @@
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Json;
-using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using NodaTime;
 using Npgsql;
@@ -13,9 +12,22 @@ public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, Case
     public Guid HostPartyId => State.HostPartyId!.Value.Value;
 }
 
-/// <summary>Loads cases from the event store and appends decided events with the case status projection in the same transaction.</summary>
-public sealed class CaseRepository(PostgresEventStore store, RuleCatalogue catalogue)
+/// <summary>
+/// A read model written in the transaction that appends a case's events (style rule: events and inline projections commit together).
+/// Registered with the repository; the repository does not know what they are.
+/// </summary>
+public interface IInlineCaseProjection
 {
+    /// <param name="updated">The case after the append.</param>
+    /// <param name="decided">The events just appended.</param>
+    Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase updated, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct);
+}
+
+/// <summary>Loads cases from the event store and appends decided events with the registered inline projections in the same transaction.</summary>
+public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInlineCaseProjection> inline)
+{
+    private readonly IReadOnlyList<IInlineCaseProjection> inline = [.. inline];
+
     public const string StreamType = "case";
 
     public static EventTypeMap Types { get; } = CreateTypes();
@@ -48,7 +60,7 @@ public sealed class CaseRepository(PostgresEventStore store, RuleCatalogue catal
         return updated;
     }
 
-    /// <summary>Appends at the loaded version inside the caller's transaction, with the inline status projection.</summary>
+    /// <summary>Appends at the loaded version inside the caller's transaction, with the registered inline projections.</summary>
     public async Task<LoadedCase> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase? current, CaseId id, IReadOnlyList<CaseEvent> decided,
         EventMetadata metadata, CancellationToken ct)
     {
@@ -56,8 +68,7 @@ public sealed class CaseRepository(PostgresEventStore store, RuleCatalogue catal
         var updated = new LoadedCase(id, events, CaseState.Fold(events), (current?.Version ?? 0) + decided.Count);
         var appended = await PostgresEventStore.AppendAsync(connection, tx, id.Value, StreamType, updated.HostPartyId.ToString(), current?.Version ?? 0,
             [.. decided.Select(e => Types.ToNew(e, Guid.CreateVersion7()))], metadata, ct);
-        await CaseStatusProjection.ApplyAsync(connection, tx, updated, catalogue, appended[^1].RecordedAt, ct);
-        await Alerts.AlertProjection.ApplyAsync(connection, tx, updated, decided, appended[^1].RecordedAt, ct);
+        foreach (var projection in inline) await projection.ApplyAsync(connection, tx, updated, decided, appended[^1].RecordedAt, ct);
         return updated;
     }
 }

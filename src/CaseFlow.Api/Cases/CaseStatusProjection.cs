@@ -19,8 +19,11 @@ public sealed record CaseStatusRow(string Status, StayBasisKind? Basis, LocalDat
 /// the latest business date in the stream, never the clock, so a rebuild gives the same rows; <c>GET /api/cases/{id}</c> adds
 /// the live evaluation as of today. The next deadline is the earliest one not yet met; lists sort by it.
 /// </summary>
-public static class CaseStatusProjection
+public sealed class CaseStatusProjection(RuleCatalogue catalogue) : IInlineCaseProjection
 {
+    public Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase updated, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct) =>
+        ApplyAsync(connection, tx, updated, catalogue, recordedAt, ct);
+
     public static CaseStatusRow Compute(LoadedCase c, RuleCatalogue catalogue, HostPartySize? size)
     {
         var dates = c.Events.Select(CaseEvents.DateOf).OfType<LocalDate>().ToList();

@@ -37,6 +37,9 @@ public static class CaseFlowHost
         builder.Services.AddSingleton(_ => RuleCatalogue.Default);
         builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        // Inline projections, in the append transaction, in this order: the status row, then the alerts table and its outbox.
+        builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();
+        builder.Services.AddSingleton<IInlineCaseProjection, AlertProjection>();
         builder.Services.AddSingleton<CaseRepository>();
         builder.Services.AddSingleton<CaseCommands>();
         builder.Services.AddSingleton<UserStore>();
