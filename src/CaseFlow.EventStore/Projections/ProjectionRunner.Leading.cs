@@ -1,0 +1,87 @@
+using System.Globalization;
+using Npgsql;
+
+namespace CaseFlow.EventStore.Projections;
+
+/// <summary>Leading: one node runs the projection while it holds the advisory lock; it wakes on NOTIFY or polls, beats, and survives any error.</summary>
+public sealed partial class ProjectionRunner
+{
+    /// <summary>Runs until cancelled: competes for the lock, and while holding it processes, rebuilds, pauses as told.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await EnsureAsync(Db, projection, ct);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var session = await Db.OpenConnectionAsync(ct);
+                if (!await TryLockAsync(session, ct))
+                {
+                    await Task.Delay(options.LockRetry, ct);
+                    continue;
+                }
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", session)) await listen.ExecuteNonQueryAsync(ct);
+                await LeadAsync(session, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Whatever went wrong (the database, a bug in a rebuild step), the runner lives on: it records the error, lets go of
+                // the lock with its session, and competes again. A runner that died here would leave a frozen projection behind.
+                await RecordErrorAsync(e);
+                await Task.Delay(options.LockRetry, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task RecordErrorAsync(Exception e)
+    {
+        try
+        {
+            await using var command = Db.CreateCommand("UPDATE projections SET last_error = $2, updated_at = now() WHERE name = $1");
+            command.Parameters.Add(new() { Value = projection.Name });
+            command.Parameters.Add(new() { Value = $"{e.GetType().Name}: {e.Message}" });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The database is out of reach: nothing to record to; the next attempt will tell.
+        }
+    }
+
+    private async Task<bool> TryLockAsync(NpgsqlConnection session, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('caseflow.projection.' || $1, 0))", session);
+        command.Parameters.Add(new() { Value = projection.Name });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task LeadAsync(NpgsqlConnection session, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var control = await ControlAsync(ct);
+            if (control.RebuildRequested)
+            {
+                await RebuildAsync(ct);
+                continue;
+            }
+            if (control.State is "paused" or "failed")
+            {
+                await WaitAsync(session, ct);
+                continue;
+            }
+            var (consumed, _) = await StepAsync(control.Position, shadow: false, ct);
+            if (consumed == 0) await WaitAsync(session, ct);
+        }
+    }
+
+    private async Task WaitAsync(NpgsqlConnection session, CancellationToken ct)
+    {
+        await Heartbeat(ct);
+        await session.WaitAsync(options.PollInterval, ct);
+    }
+}

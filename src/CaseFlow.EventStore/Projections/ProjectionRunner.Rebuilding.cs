@@ -1,0 +1,93 @@
+using System.Globalization;
+using Npgsql;
+
+namespace CaseFlow.EventStore.Projections;
+
+/// <summary>Rebuilding into shadow tables made like the live ones, then swapping them in one transaction; cancellable.</summary>
+public sealed partial class ProjectionRunner
+{
+    /// <summary>Builds the shadow tables from zero, then swaps them for the live ones. Cancellable (cancel_requested): the shadow is dropped.</summary>
+    private async Task RebuildAsync(CancellationToken ct)
+    {
+        var shadowNames = projection.Tables.Select(t => t + ProjectionContext.ShadowSuffix).ToList();
+        await using (var connection = await Db.OpenConnectionAsync(ct))
+        {
+            // Shadows from the live tables' definitions (columns, defaults, constraints, indexes): the migrations stay the one source.
+            var create = string.Join("; ", projection.Tables.Select(t => $"DROP TABLE IF EXISTS {t}{ProjectionContext.ShadowSuffix}; " +
+                $"CREATE TABLE {t}{ProjectionContext.ShadowSuffix} (LIKE {t} INCLUDING ALL)"));
+            await using var prepare = new NpgsqlCommand(create, connection);
+            await prepare.ExecuteNonQueryAsync(ct);
+            await using var reset = new NpgsqlCommand("""
+                UPDATE projections SET state = 'rebuilding', rebuild_tx = '0', rebuild_seq = 0, rebuild_processed = 0,
+                       rebuild_total = (SELECT count(*) FROM events), node = $2, updated_at = now()
+                WHERE name = $1
+                """, connection);
+            reset.Parameters.Add(new() { Value = projection.Name });
+            reset.Parameters.Add(new() { Value = node });
+            await reset.ExecuteNonQueryAsync(ct);
+        }
+
+        var position = GlobalPosition.Start;
+        while (true)
+        {
+            var control = await ControlAsync(ct);
+            if (control.CancelRequested)
+            {
+                await using var connection = await Db.OpenConnectionAsync(ct);
+                await using var cancel = new NpgsqlCommand(
+                    $"{string.Join("; ", shadowNames.Select(t => $"DROP TABLE IF EXISTS {t}"))}; " +
+                    "UPDATE projections SET state = 'running', rebuild_requested = false, cancel_requested = false, rebuild_tx = NULL, rebuild_seq = NULL WHERE name = $1", connection);
+                cancel.Parameters.Add(new() { Value = projection.Name });
+                await cancel.ExecuteNonQueryAsync(ct);
+                return;
+            }
+            var (consumed, reached) = await StepAsync(position, shadow: true, ct);
+            if (consumed == 0)
+            {
+                if ((await ControlAsync(ct)).State == "failed") return; // a poison event paused the rebuild; resume restarts it
+                if (reached.Equals(position) && (await store.ReadAllAsync(position, 1, ct)).Count == 0) break;
+                continue;
+            }
+            position = reached;
+        }
+
+        // Caught up: the live tables were not advanced meanwhile (this node holds the lock), so swap them in one transaction.
+        await using (var connection = await Db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            var swap = string.Join("; ", projection.Tables.Select(t => $"DROP TABLE IF EXISTS {t}; ALTER TABLE {t}{ProjectionContext.ShadowSuffix} RENAME TO {t}"));
+            await using (var command = new NpgsqlCommand(swap, connection, tx)) await command.ExecuteNonQueryAsync(ct);
+            await RenameShadowIndexesAsync(connection, tx, ct);
+            await using var checkpoint = new NpgsqlCommand("""
+                UPDATE projections SET position_tx = rebuild_tx, position_seq = rebuild_seq, processed = rebuild_processed, state = 'running',
+                       rebuild_requested = false, cancel_requested = false, last_error = NULL, updated_at = now()
+                WHERE name = $1
+                """, connection, tx);
+            checkpoint.Parameters.Add(new() { Value = projection.Name });
+            await checkpoint.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>The swapped-in tables' indexes get back the names the migrations gave the live ones (LIKE names them after the shadow).</summary>
+    private async Task RenameShadowIndexesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        foreach (var table in projection.Tables)
+        {
+            var shadow = table + ProjectionContext.ShadowSuffix;
+            var names = new List<string>();
+            await using (var list = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1 AND starts_with(indexname, $2)", connection, tx))
+            {
+                list.Parameters.Add(new() { Value = table });
+                list.Parameters.Add(new() { Value = shadow });
+                await using var row = await list.ExecuteReaderAsync(ct);
+                while (await row.ReadAsync(ct)) names.Add(row.GetString(0));
+            }
+            foreach (var name in names)
+            {
+                await using var rename = new NpgsqlCommand($"ALTER INDEX \"{name}\" RENAME TO \"{table}{name[shadow.Length..]}\"", connection, tx);
+                await rename.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+}
