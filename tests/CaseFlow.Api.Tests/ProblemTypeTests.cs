@@ -122,4 +122,13 @@ public class SourceConventionTests
         Assert.All(migrations, m => Assert.Matches(@"^\d{4}_[a-z0-9_]+\.sql$", m));
         Assert.Equal(migrations.Count, migrations.Select(m => m![..4]).Distinct().Count());
     }
+
+    [Fact]
+    public void EverySourceFile_FitsOnAScreenOrTwo_AtMost250Lines()
+    {
+        var long_ = Directory.GetFiles(Path.Combine(Root(), "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => (File: Path.GetRelativePath(Root(), f), Lines: File.ReadAllLines(f).Length)).Where(f => f.Lines > 250).ToList();
+        Assert.True(long_.Count == 0, "over 250 lines: " + string.Join(", ", long_.Select(f => $"{f.File} ({f.Lines})")));
+    }
 }
