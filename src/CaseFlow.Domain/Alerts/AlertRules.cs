@@ -51,11 +51,11 @@ public static class AlertRules
                 $"Arrival notification missed (due {d.Due:yyyy-MM-dd}); host party exposed to art. 518" + (fine is null ? "" : $": {fine.Mci} MCI"), d.Rule, fine));
         }
 
-        if (state.InCountry && e.PermittedUntil is { } until)
+        if (state.InCountry && e.PermittedUntil is { } until && e.BindingRule is { } binding)
         {
             if (e.OverstayDays == 0)
                 foreach (var lead in settings.StayEndingLeadDays)
-                    specs.Add(new(StayEnding, $"{lead}d", until, until.PlusDays(-lead), $"Last lawful day {until:yyyy-MM-dd}: {lead} day(s) left ({e.BindingRule})", e.BindingRule ?? ""));
+                    specs.Add(new(StayEnding, $"{lead}d", until, until.PlusDays(-lead), $"Last lawful day {until:yyyy-MM-dd}: {lead} day(s) left ({binding})", binding));
             var offence = until.PlusDays(1);
             var mci = catalogue.MciFor(offence.Year)?.Tenge;
             foreach (var tier in catalogue.Fines.Art517.Overstay)

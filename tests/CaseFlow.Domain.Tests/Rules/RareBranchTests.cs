@@ -129,3 +129,18 @@ public class RareBranchTests
         Assert.Equal(("7d", "Last lawful day 2024-01-30: 7 day(s) left (VF-30-ENTRY)", "VF-30-ENTRY", D("2024-01-30")), (spec.Level, spec.Message, spec.Rule, spec.Due));
     }
 }
+
+/// <summary>The one fine total every reader shows: MCI summed; tenge summed only when every fine's tenge is known.</summary>
+public class FineTotalTests
+{
+    private static FineExposure Fine(decimal mci, decimal? tenge) => new(518, FineParty.HostParty, "small", mci, tenge, "FINE518-1", new LocalDate(2024, 5, 7));
+
+    [Fact]
+    public void Sums_MciAlways_TengeOnlyWhenAllKnown()
+    {
+        Assert.Equal(new FineTotal(25m, 92_300m), FineTotal.Of([Fine(10m, 36_920m), Fine(15m, 55_380m)]));
+        Assert.Equal(new FineTotal(25m, null), FineTotal.Of([Fine(10m, 36_920m), Fine(15m, null)]));
+        Assert.Equal(new FineTotal(0m, 0m), FineTotal.Of([]));
+        Assert.Equal(new FineTotal(10m, 36_920m), FineTotal.Of(new[] { Fine(10m, 36_920m) }.Where(_ => true))); // a lazy sequence, read once
+    }
+}
