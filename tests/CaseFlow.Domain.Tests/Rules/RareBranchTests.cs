@@ -144,3 +144,33 @@ public class FineTotalTests
         Assert.Equal(new FineTotal(10m, 36_920m), FineTotal.Of(new[] { Fine(10m, 36_920m) }.Where(_ => true))); // a lazy sequence, read once
     }
 }
+
+/// <summary>One-day validities are valid input; a move on the as-of day is judged that day.</summary>
+public class OneDayTests
+{
+    private static readonly CaseId Id = CaseId.New();
+    private static readonly HostPartyId Host = new(Guid.NewGuid());
+    private static readonly LocalDate Today = new(2024, 6, 1);
+
+    private static CaseState InCountry(string nationality) => CaseState.Fold([
+        new CaseOpened(Id, new Person("A", "B", nationality, new LocalDate(1980, 1, 1), "P1"), Host, "u"), new Entered(Id, new LocalDate(2024, 5, 1), "ALA", "u"),
+        new Notified(Id, new LocalDate(2024, 5, 1), NotificationChannel.EQonaq, null, "u"),
+        new VisaIssued(Id, new LocalDate(2024, 4, 20), "C3", VisaEntries.Multiple, new LocalDate(2024, 4, 20), new LocalDate(2024, 12, 31), null, false, false, Host, "u")]);
+
+    [Fact]
+    public void OneDayVisa_TRP_AndCategoryChange_AreAccepted()
+    {
+        var day = new LocalDate(2024, 5, 20);
+        Assert.Null(CaseDecider.Decide(new IssueVisa(Id, day, "C3", VisaEntries.Single, day, day, null, false, false, Host, "u", Today), InCountry("JO"), RuleCatalogue.Default).Rejection);
+        Assert.Null(CaseDecider.Decide(new IssueResidencePermit(Id, day, day, day, "u", Today), InCountry("RU"), RuleCatalogue.Default).Rejection);
+        Assert.Null(CaseDecider.Decide(new ChangeCategory(Id, day, "B2", VisaEntries.Single, day, day, null, "u", Today), InCountry("JO"), RuleCatalogue.Default).Rejection);
+    }
+
+    [Fact]
+    public void AddressChangeOnTheAsOfDay_ItsNotificationIsDueFromThatDay()
+    {
+        var e = For("US").Enter("2025-02-03").Notify("2025-02-04").AddressChange("2025-02-10").EvaluateOn("2025-02-10");
+        var move = Assert.Single(e.Deadlines, d => d.Rule == "NOTIFY-ADDR");
+        Assert.Equal((D("2025-02-12"), DeadlineStatus.Open), (move.Due, move.Status));
+    }
+}
