@@ -136,6 +136,10 @@ public class RateLimitTests(RateLimitTests.LowLimitApp app) : IClassFixture<Rate
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++) statuses.Add((await anonymous.PostAsync("/api/evaluate?asOf=2024-01-01", body)).StatusCode);
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], statuses);
+        // Made-up keys buy nothing: they count against the same anonymous budget, already spent.
+        var forged = app.Client(null);
+        forged.DefaultRequestHeaders.Add("X-Api-Key", "cf_" + Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await forged.PostAsync("/api/evaluate?asOf=2024-01-01", body)).StatusCode);
     }
 }
 

@@ -20,8 +20,8 @@ public sealed class RateLimitSettings
 }
 
 /// <summary>
-/// ASP.NET Core's rate limiter: a fixed one-minute window per API key, or per client address for anonymous requests. Over the
-/// limit: 429 with Retry-After, as a ProblemDetails.
+/// ASP.NET Core's rate limiter: a fixed one-minute window per authenticated user, or per client address for everyone else (no key,
+/// or a key that does not authenticate). Over the limit: 429 with Retry-After, as a ProblemDetails.
 /// </summary>
 public static class RateLimits
 {
@@ -31,9 +31,10 @@ public static class RateLimits
         o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
         {
             var settings = http.RequestServices.GetRequiredService<IOptions<RateLimitSettings>>().Value;
-            var key = http.Request.Headers[UserStore.Header].ToString();
-            var (partition, limit) = key.Length > 0
-                ? ("key:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..16], settings.PerKeyPerMinute)
+            // A key counts only once it authenticated (UseApiKeys runs first): made-up keys share their client's anonymous budget,
+            // so sending a fresh key with each request buys no more requests.
+            var (partition, limit) = http.Principal() is { } principal
+                ? ("user:" + principal.UserId, settings.PerKeyPerMinute)
                 : ("ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"), settings.AnonymousPerMinute);
             return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
             {
