@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
-using NpgsqlTypes;
 using NodaTime;
 
 namespace CaseFlow.EventStore;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace CaseFlow.EventStore.Projections;
