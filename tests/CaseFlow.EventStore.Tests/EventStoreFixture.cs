@@ -19,4 +19,17 @@ public sealed class EventStoreFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await DataSource.DisposeAsync();
+
+    /// <summary>SQL as an insider with write access runs it: past the trigger that keeps events immutable to the application. Returns rows changed.</summary>
+    public async Task<int> InsiderSqlAsync(string sql, params object[] args)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var allow = new NpgsqlCommand("SET LOCAL caseflow.allow_event_rewrite = 'on'", connection, tx)) await allow.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        var changed = await command.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+        return changed;
+    }
 }

@@ -12,17 +12,7 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
 {
     private static readonly EventMetadata Actor = new("user-1", Guid.NewGuid(), null, "2026.11.21+test");
 
-    private async Task Tamper(string sql, Guid streamId, params object[] args)
-    {
-        await using var connection = await Fx.DataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using (var allow = new NpgsqlCommand("SET LOCAL caseflow.allow_event_rewrite = 'on'", connection, tx)) await allow.ExecuteNonQueryAsync();
-        await using var command = new NpgsqlCommand(sql, connection, tx);
-        command.Parameters.Add(new() { Value = streamId });
-        foreach (var a in args) command.Parameters.Add(new() { Value = a });
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        await tx.CommitAsync();
-    }
+    private async Task Tamper(string sql, Guid streamId, params object[] args) => Assert.Equal(1, await Fx.InsiderSqlAsync(sql, [streamId, .. args]));
 
     [Fact]
     public async Task ChainHash_CoversTheMetadata_AnAlteredActorBreaksIt()

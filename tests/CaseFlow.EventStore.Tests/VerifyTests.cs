@@ -21,16 +21,7 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
         return id;
     }
 
-    private async Task Sql(string sql, params object[] args)
-    {
-        await using var connection = await fx.DataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using (var allow = new NpgsqlCommand("SET LOCAL caseflow.allow_event_rewrite = 'on'", connection, tx)) await allow.ExecuteNonQueryAsync();
-        await using var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var a in args) command.Parameters.Add(new() { Value = a });
-        await command.ExecuteNonQueryAsync();
-        await tx.CommitAsync();
-    }
+    private Task<int> Sql(string sql, params object[] args) => fx.InsiderSqlAsync(sql, args);
 
     [Fact]
     public async Task ChainHash_IsSha256OfThePreviousHashAndTheDocumentedFields()
