@@ -209,6 +209,14 @@ public class BadInputAnswerTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal("must be a UUID", guid.GetProperty("errors").GetProperty("hostParty")[0].GetString());
         var number = await (await client.GetAsync("/api/cases?limit=ten")).JsonAsync();
         Assert.Equal("must be a whole number", number.GetProperty("errors").GetProperty("limit")[0].GetString());
+        var key = new HttpRequestMessage(HttpMethod.Get, "/api/cases");
+        key.Headers.TryAddWithoutValidation("Idempotency-Key", new string('k', 201));
+        var keyProblem = await (await client.SendAsync(key)).JsonAsync();
+        Assert.Equal("1 to 200 visible ASCII characters", keyProblem.GetProperty("errors").GetProperty("Idempotency-Key")[0].GetString());
+        var unauthorized = await (await app.Client(null).GetAsync("/api/cases")).JsonAsync();
+        Assert.Equal("Send a valid, unrevoked API key in the X-Api-Key header", unauthorized.GetProperty("detail").GetString());
+        var forbidden = await (await app.Client("ops").GetAsync("/api/cases")).JsonAsync();
+        Assert.Equal("The ops role may not do this; allowed: compliance, auditor", forbidden.GetProperty("detail").GetString());
         var kind = await (await client.GetAsync("/api/alerts?kind=everything")).JsonAsync();
         Assert.StartsWith("one of arrivalNotification, stayEnding, overstay", kind.GetProperty("errors").GetProperty("kind")[0].GetString(), StringComparison.Ordinal);
 

@@ -28,6 +28,8 @@ public class HeaderTests
     [InlineData("\"-1\"", -1L)]
     [InlineData("\"+3\"", -1L)]
     [InlineData("\"3", -1L)]
+    [InlineData("\"12", -1L)]
+    [InlineData("12\"", -1L)]
     [InlineData("3\"", -1L)]
     [InlineData("\"99999999999999999999\"", -1L)]
     public void IfMatch_OnlyAStrongTagOfAPositiveVersion(string? header, long? version) => Assert.Equal(version, ETags.IfMatch(With("If-Match", header)));
@@ -102,4 +104,42 @@ public class HeaderTests
         Assert.NotNull(InputRules.DateProblem(new NodaTime.LocalDate(1899, 12, 31)));
         Assert.NotNull(InputRules.DateProblem(new NodaTime.LocalDate(2101, 1, 1)));
     }
+
+    [Theory]
+    [InlineData("familyName", 100)]
+    [InlineData("givenNames", 100)]
+    [InlineData("nationality", 2)]
+    [InlineData("passportNumber", 20)]
+    [InlineData("borderPoint", 100)]
+    [InlineData("reference", 100)]
+    [InlineData("address", 300)]
+    [InlineData("reason", 500)]
+    [InlineData("category", 10)]
+    [InlineData("secret", 200)]
+    [InlineData("target", 2000)]
+    [InlineData("name", 200)]
+    [InlineData("bin", 12)]
+    [InlineData("channel", 20)]
+    [InlineData("mode", 20)]
+    [InlineData("size", 20)]
+    [InlineData("SIZE", 20)]
+    public void EachFieldsMaximum_AsDocumented(string field, int max)
+    {
+        Assert.Null(InputRules.StringProblem(field, new string('A', max)));
+        Assert.Equal($"at most {max} characters", InputRules.StringProblem(field, new string('A', max + 1)));
+    }
+
+    [Fact]
+    public void NestedRecordsAndLists_AreWalked_NamingThePath()
+    {
+        var errors = InputRules.Check(new Outer(new Inner(new string('x', 101)), [new Inner("ok"), new Inner("bad\u0000")], new NodaTime.LocalDate(1899, 1, 1)));
+        Assert.Equal(["at most 100 characters"], errors["inner.familyName"]);
+        Assert.Equal(["contains a control character (U+0000 at position 4)"], errors["items[1].familyName"]);
+        Assert.Equal(["must be between 1900-01-01 and 2100-12-31"], errors["date"]);
+        Assert.Equal(3, errors.Count);
+    }
+
+    public sealed record Inner(string FamilyName);
+
+    public sealed record Outer(Inner Inner, IReadOnlyList<Inner> Items, NodaTime.LocalDate Date);
 }
