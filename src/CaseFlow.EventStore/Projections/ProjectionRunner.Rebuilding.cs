@@ -11,11 +11,14 @@ public sealed partial class ProjectionRunner
         var shadowNames = projection.Tables.Select(t => t + ProjectionContext.ShadowSuffix).ToList();
         await using (var connection = await Db.OpenConnectionAsync(ct))
         {
-            // Shadows from the live tables' definitions (columns, defaults, constraints, indexes): the migrations stay the one source.
-            var create = string.Join("; ", projection.Tables.Select(t => $"DROP TABLE IF EXISTS {t}{ProjectionContext.ShadowSuffix}; " +
-                $"CREATE TABLE {t}{ProjectionContext.ShadowSuffix} (LIKE {t} INCLUDING ALL)"));
-            await using var prepare = new NpgsqlCommand(create, connection);
-            await prepare.ExecuteNonQueryAsync(ct);
+            // Shadows from the live tables' definitions (migration 0008's function): the migrations stay the one source of table shapes.
+            foreach (var table in projection.Tables)
+            {
+                await using var prepare = new NpgsqlCommand("SELECT caseflow_create_shadow($1, $2)", connection);
+                prepare.Parameters.Add(new() { Value = table });
+                prepare.Parameters.Add(new() { Value = table + ProjectionContext.ShadowSuffix });
+                await prepare.ExecuteNonQueryAsync(ct);
+            }
             await using var reset = new NpgsqlCommand("""
                 UPDATE projections SET state = 'rebuilding', rebuild_tx = '0', rebuild_seq = 0, rebuild_processed = 0,
                        rebuild_total = (SELECT count(*) FROM events), node = $2, updated_at = now()
