@@ -107,16 +107,7 @@ public class EventStoreTests(EventStoreFixture fx) : IClassFixture<EventStoreFix
         Assert.True((await fx.Store.VerifyAsync(id)).Intact);
 
         // A tamperer with SQL access rewrites the business date of version 2.
-        await using (var connection = await fx.DataSource.OpenConnectionAsync())
-        await using (var tx = await connection.BeginTransactionAsync())
-        {
-            await using (var allow = new NpgsqlCommand("SET LOCAL caseflow.allow_event_rewrite = 'on'", connection, tx))
-                await allow.ExecuteNonQueryAsync();
-            await using var tamper = new NpgsqlCommand("""UPDATE events SET data = jsonb_set(data, '{date}', '"2024-05-04"') WHERE stream_id = $1 AND version = 2""", connection, tx);
-            tamper.Parameters.Add(new() { Value = id });
-            Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
-            await tx.CommitAsync();
-        }
+        Assert.Equal(1, await fx.InsiderSqlAsync("""UPDATE events SET data = jsonb_set(data, '{date}', '"2024-05-04"') WHERE stream_id = $1 AND version = 2""", id));
         var result = await fx.Store.VerifyAsync(id);
         Assert.False(result.Intact);
         Assert.Equal(2, result.BrokenAtVersion);
