@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
-using CaseFlow.Api.Cases;
-using CaseFlow.Api.Imports;
+using CaseFlow.Core.Alerts;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Imports;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
+using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Spectre.Console;
 
@@ -25,7 +27,7 @@ internal static class ImportCommand
             if (!path.Exists) throw new CliInputException($"{path.FullName}: no such file");
             await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
             var catalogue = RuleCatalogue.Default;
-            var importer = new CaseImporter(new CaseRepository(new PostgresEventStore(dataSource), [new CaseStatusProjection(catalogue), new CaseFlow.Api.Alerts.AlertProjection()]), catalogue, dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<CaseImporter>.Instance);
+            var importer = new CaseImporter(new CaseRepository(new PostgresEventStore(dataSource), [new CaseStatusProjection(catalogue), new AlertProjection()]), catalogue, dataSource, NullLogger<CaseImporter>.Instance);
             var total = Math.Max(1, File.ReadLines(path.FullName).Count() - 1);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
             ImportReport report = null!;

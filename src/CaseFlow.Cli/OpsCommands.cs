@@ -1,10 +1,8 @@
 using System.CommandLine;
-using CaseFlow.Api.Projections;
+using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using CaseFlow.EventStore.Projections;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace CaseFlow.Cli;
@@ -19,8 +17,7 @@ internal static class OpsCommands
         {
             await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
             var store = new PostgresEventStore(dataSource);
-            await using var count = dataSource.CreateCommand("SELECT count(*) FROM streams");
-            var total = (long)(await count.ExecuteScalarAsync(ct))!;
+            var total = await store.StreamCountAsync(ct);
             IReadOnlyList<VerificationResult> broken = [];
             long checkedStreams = 0;
             await Console(stderr).Progress().StartAsync(async progress =>
@@ -42,9 +39,9 @@ internal static class OpsCommands
         list.SetAction(async (parse, ct) =>
         {
             await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
-            await Host(dataSource).EnsureTablesAsync(ct);
+            await Catalog(dataSource).EnsureAsync(ct);
             var table = new Table().AddColumns("name", "checkpoint", "head", "lag (events)", "lag (s)", "state", "node", "last error");
-            foreach (var p in await ProjectionStatus.ReadAsync(dataSource, ct))
+            foreach (var p in await ProjectionStatus.ReadAsync(new PostgresEventStore(dataSource), ct))
                 table.AddRow(p.Name, p.Checkpoint, p.HeadSequence.ToString(System.Globalization.CultureInfo.InvariantCulture), p.LagEvents.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     p.LagSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), p.State, Markup.Escape(p.Node ?? ""), Markup.Escape(p.LastError ?? ""));
             var console = Console(stdout);
@@ -61,9 +58,9 @@ internal static class OpsCommands
             command.SetAction(async (parse, ct) =>
             {
                 await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
-                await Host(dataSource).EnsureTablesAsync(ct);
+                await Catalog(dataSource).EnsureAsync(ct);
                 var projection = parse.GetRequiredValue(name);
-                if (!await ProjectionStatus.ControlAsync(dataSource, projection, action, ct)) throw new CliInputException($"no projection '{projection}'");
+                if (!await ProjectionTable.ControlAsync(dataSource, projection, action, ct)) throw new CliInputException($"no projection '{projection}'");
                 if (action == "rebuild") await RebuildAsync(dataSource, projection, stderr, ct);
                 await stdout.WriteLineAsync($"{projection}: {action} done");
                 return 0;
@@ -76,7 +73,7 @@ internal static class OpsCommands
     /// <summary>Runs the projection's runner here (it takes the lead unless a node holds it) and shows the rebuild's progress until it swaps.</summary>
     private static async Task RebuildAsync(Npgsql.NpgsqlDataSource dataSource, string name, TextWriter stderr, CancellationToken ct)
     {
-        var projection = Host(dataSource).Projections.Single(p => p.Name == name);
+        var projection = Catalog(dataSource).Projections.Single(p => p.Name == name);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var runner = new ProjectionRunner(new PostgresEventStore(dataSource), projection, new ProjectionOptions { BatchSize = 1000 }, $"cli:{Environment.MachineName}").RunAsync(stop.Token);
         await Console(stderr).Progress().StartAsync(async progress =>
@@ -84,7 +81,7 @@ internal static class OpsCommands
             var task = progress.AddTask($"rebuilding {name}", maxValue: 1);
             while (true)
             {
-                var info = (await ProjectionStatus.ReadAsync(dataSource, ct)).Single(p => p.Name == name);
+                var info = (await ProjectionStatus.ReadAsync(new PostgresEventStore(dataSource), ct)).Single(p => p.Name == name);
                 if (info.Rebuild is { } r) { task.MaxValue = Math.Max(1, r.Total); task.Value = r.Processed; }
                 if (info.Rebuild is null && info.State == "running") { task.Value = task.MaxValue; break; }
                 if (info.State == "failed") throw new CliInputException($"rebuild of {name} failed: {info.LastError}");
@@ -95,8 +92,7 @@ internal static class OpsCommands
         await runner;
     }
 
-    private static ProjectionHost Host(Npgsql.NpgsqlDataSource dataSource) =>
-        new(new PostgresEventStore(dataSource), RuleCatalogue.Default, Options.Create(new ProjectionSettings()), NullLogger<ProjectionHost>.Instance);
+    private static ProjectionCatalog Catalog(Npgsql.NpgsqlDataSource dataSource) => new(new PostgresEventStore(dataSource), RuleCatalogue.Default);
 
     private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.Users;
 using Spectre.Console;
 
 namespace CaseFlow.Cli;

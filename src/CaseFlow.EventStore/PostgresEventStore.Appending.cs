@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-using NodaTime;
 
 namespace CaseFlow.EventStore;
 

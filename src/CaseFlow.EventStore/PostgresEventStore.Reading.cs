@@ -1,11 +1,11 @@
 using System.Globalization;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-using NodaTime;
 
 namespace CaseFlow.EventStore;
 
-/// <summary>Reading a stream (whole, to a version, to a recorded instant), several streams, and the global log in (transaction, sequence) order.</summary>
+/// <summary>Reading a stream (whole, to a version, to a recorded instant) and several streams at once.</summary>
 public sealed partial class PostgresEventStore
 {
     /// <summary>The stream's current version, or null when it does not exist.</summary>
@@ -30,25 +30,6 @@ public sealed partial class PostgresEventStore
         command.Parameters.Add(new() { Value = streamId });
         command.Parameters.Add(new() { Value = (object?)toVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new() { Value = recordedAtOrBefore is { } at ? at.ToDateTimeUtc() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return await ReadAsync(command, ct);
-    }
-
-    /// <summary>
-    /// The next events of the global log after <paramref name="after"/>, in (transaction, sequence) order, at most <paramref name="max"/>.
-    /// Only events of transactions older than every transaction still running are returned, so an event that commits later can never
-    /// sort before a position already returned: a reader that checkpoints the last position never skips or repeats an event.
-    /// </summary>
-    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(GlobalPosition after, int max, CancellationToken ct = default)
-    {
-        await using var command = DataSource.CreateCommand($"""
-            SELECT {Columns} FROM events
-            WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) AND (tx, seq) > ($1::text::xid8, $2)
-            ORDER BY tx, seq
-            LIMIT $3
-            """);
-        command.Parameters.Add(new() { Value = after.Transaction.ToString(CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new() { Value = after.Sequence });
-        command.Parameters.Add(new() { Value = max });
         return await ReadAsync(command, ct);
     }
 

@@ -37,6 +37,13 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>Verifies every stream in id order, in batches; <paramref name="progress"/> gets the count checked so far. Returns the broken ones.</summary>
+    /// <summary>How many streams there are (what a whole-store verify will check).</summary>
+    public async Task<long> StreamCountAsync(CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand("SELECT count(*) FROM streams");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<(long Streams, IReadOnlyList<VerificationResult> Broken)> VerifyAllAsync(IProgress<long>? progress = null, CancellationToken ct = default)
     {
         var broken = new List<VerificationResult>();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 
 namespace CaseFlow.EventStore;
 
@@ -12,7 +12,7 @@ public delegate Task InlineProjection(NpgsqlConnection connection, NpgsqlTransac
 /// CaseFlow's event store on PostgreSQL. Guarantees (each proven by a test on real PostgreSQL, see docs/architecture.md):
 /// optimistic concurrency checked before a global sequence number is taken; events and inline projections in one
 /// transaction; a global log that never skips or repeats; a per-stream hash chain; reads to a version or a recorded instant.
-/// One file per job: <c>PostgresEventStore.Appending.cs</c>, <c>.Reading.cs</c> (streams and the global log), <c>.Verifying.cs</c>
+/// One file per job: <c>PostgresEventStore.Appending.cs</c>, <c>.Reading.cs</c> (streams), <c>.GlobalLog.cs</c> (following the log), <c>.Verifying.cs</c>
 /// (the hash chain); this file holds the row mapping they share.
 /// </summary>
 public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)

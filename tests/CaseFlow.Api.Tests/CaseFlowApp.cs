@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CaseFlow.Api.HostParties;
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Users;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
 using CaseFlow.TestSupport;

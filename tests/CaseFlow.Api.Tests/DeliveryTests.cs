@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using CaseFlow.Api.Alerts;
+using CaseFlow.Core.Alerts;
+using CaseFlow.Core.Delivery;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

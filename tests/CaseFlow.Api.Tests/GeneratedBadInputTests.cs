@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.Users;
 
 namespace CaseFlow.Api.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.Users;
 
 namespace CaseFlow.Api.Tests;
 

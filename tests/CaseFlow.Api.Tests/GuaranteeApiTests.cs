@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using CaseFlow.Api.Cases;
+using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;

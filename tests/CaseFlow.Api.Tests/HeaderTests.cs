@@ -1,4 +1,5 @@
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Core.Input;
 using Microsoft.AspNetCore.Http;
 
 namespace CaseFlow.Api.Tests;

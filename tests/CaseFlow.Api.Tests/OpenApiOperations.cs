@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.Users;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

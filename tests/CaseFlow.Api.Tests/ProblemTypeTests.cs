@@ -105,30 +105,3 @@ public partial class ProblemTypeTests(ProblemTypeTests.ThrowingApp app) : IClass
 }
 
 /// <summary>Conventions read from the sources (issue 10): every table comes from a numbered migration.</summary>
-public class SourceConventionTests
-{
-    private static string Root([System.Runtime.CompilerServices.CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
-
-    [Fact]
-    public void NoTableIsCreatedFromCSharp_OnlyByNumberedMigrations()
-    {
-        var offenders = Directory.GetFiles(Path.Combine(Root(), "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => Path.GetFileName(f) != "Migrator.cs") // the ledger of migrations (schema_migrations) is the one table a migration cannot create
-            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"CREATE\s+(UNLOGGED\s+)?TABLE", RegexOptions.IgnoreCase))
-            .Select(f => Path.GetRelativePath(Root(), f)).ToList();
-        Assert.True(offenders.Count == 0, "CREATE TABLE outside src/CaseFlow.EventStore/Sql/NNNN_*.sql: " + string.Join(", ", offenders));
-        var migrations = Directory.GetFiles(Path.Combine(Root(), "src", "CaseFlow.EventStore", "Sql"), "*.sql").Select(Path.GetFileName).Order().ToList();
-        Assert.All(migrations, m => Assert.Matches(@"^\d{4}_[a-z0-9_]+\.sql$", m));
-        Assert.Equal(migrations.Count, migrations.Select(m => m![..4]).Distinct().Count());
-    }
-
-    [Fact]
-    public void EverySourceFile_FitsOnAScreenOrTwo_AtMost250Lines()
-    {
-        var long_ = Directory.GetFiles(Path.Combine(Root(), "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Select(f => (File: Path.GetRelativePath(Root(), f), Lines: File.ReadAllLines(f).Length)).Where(f => f.Lines > 250).ToList();
-        Assert.True(long_.Count == 0, "over 250 lines: " + string.Join(", ", long_.Select(f => $"{f.File} ({f.Lines})")));
-    }
-}

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using CaseFlow.Api.HostParties;
-using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Cli;
+using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Users;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using CaseFlow.TestSupport;

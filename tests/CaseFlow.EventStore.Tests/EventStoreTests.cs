@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 
 namespace CaseFlow.EventStore.Tests;
 

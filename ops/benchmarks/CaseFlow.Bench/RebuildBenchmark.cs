@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CaseFlow.Api.Projections;
+using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using CaseFlow.EventStore.Projections;
@@ -24,8 +24,8 @@ internal static class RebuildBenchmark
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await Migrator.MigrateAsync(dataSource);
         var store = new PostgresEventStore(dataSource);
-        var host = new ProjectionHost(store, RuleCatalogue.Default, Options.Create(new ProjectionSettings()), NullLogger<ProjectionHost>.Instance);
-        await host.EnsureTablesAsync(CancellationToken.None);
+        var host = new ProjectionCatalog(store, RuleCatalogue.Default);
+        await host.EnsureAsync(CancellationToken.None);
 
         var watch = Stopwatch.StartNew();
         await GenerateAsync(dataSource, cases);
@@ -45,11 +45,11 @@ internal static class RebuildBenchmark
 
         foreach (var projection in host.Projections)
         {
-            await ProjectionStatus.ControlAsync(dataSource, projection.Name, "rebuild", CancellationToken.None);
+            await ProjectionTable.ControlAsync(dataSource, projection.Name, "rebuild", CancellationToken.None);
             using var stop = new CancellationTokenSource();
             watch.Restart();
             var runner = new ProjectionRunner(store, projection, new ProjectionOptions { BatchSize = 1000 }, "bench").RunAsync(stop.Token);
-            while ((await ProjectionStatus.ReadAsync(dataSource, CancellationToken.None)).Single(p => p.Name == projection.Name) is { Rebuild: not null } or { State: not "running" })
+            while ((await ProjectionStatus.ReadAsync(store, CancellationToken.None)).Single(p => p.Name == projection.Name) is { Rebuild: not null } or { State: not "running" })
                 await Task.Delay(100);
             var seconds = watch.Elapsed.TotalSeconds;
             await stop.CancelAsync();

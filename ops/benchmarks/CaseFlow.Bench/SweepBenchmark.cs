@@ -1,9 +1,11 @@
 using System.Diagnostics;
-using CaseFlow.Api.Alerts;
-using CaseFlow.Api.Cases;
-using CaseFlow.Api.Projections;
+using CaseFlow.Core.Alerts;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Delivery;
+using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
+using CaseFlow.EventStore.Projections;
 using CaseFlow.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -27,15 +29,15 @@ internal static class SweepBenchmark
         await Migrator.MigrateAsync(dataSource);
         var catalogue = RuleCatalogue.Default;
         var store = new PostgresEventStore(dataSource);
-        await new ProjectionHost(store, catalogue, Options.Create(new ProjectionSettings()), NullLogger<ProjectionHost>.Instance).EnsureTablesAsync(CancellationToken.None);
+        await new ProjectionCatalog(store, catalogue).EnsureAsync(CancellationToken.None);
 
         var clock = SystemClock.Instance;
-        var today = clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Almaty"]).Date;
+        var today = CaseFlow.Domain.Calendar.LegalTime.Today(clock);
         var watch = Stopwatch.StartNew();
         await GenerateAsync(dataSource, cases, today);
         Console.WriteLine($"Generated {cases:N0} open cases ({cases * 2:N0} events) with their deadlines in {watch.Elapsed.TotalSeconds:N1} s");
 
-        var repository = new CaseRepository(store, [new CaseStatusProjection(catalogue), new CaseFlow.Api.Alerts.AlertProjection()]);
+        var repository = new CaseRepository(store, [new CaseStatusProjection(catalogue), new AlertProjection()]);
         var sweeper = new AlertSweeper(dataSource, repository, catalogue, clock, Options.Create(new AlertOptions()), NullLogger<AlertSweeper>.Instance);
         watch.Restart();
         var full = await sweeper.SweepAsync(CancellationToken.None);

@@ -1,5 +1,8 @@
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Users;
 using CaseFlow.Domain.Cases;
 
 namespace CaseFlow.Api.Cases;

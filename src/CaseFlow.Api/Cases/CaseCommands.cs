@@ -1,7 +1,10 @@
 using System.Text.Json;
-using CaseFlow.Api.HostParties;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Idempotency;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Users;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
@@ -15,15 +18,15 @@ namespace CaseFlow.Api.Cases;
 /// The path every change to a case takes: If-Match (428/412), tenancy (404 for another host party's case), Idempotency-Key
 /// claimed in the append transaction, decide, append with the inline projection, respond with the new ETag. A refusal appends nothing.
 /// </summary>
-public sealed class CaseCommands(CaseRepository cases, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db)
+public sealed class CaseCommands(CaseRepository cases, CaseReader reader, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db)
 {
     public async Task<IResult> ChangeAsync(HttpContext http, Guid id, string body, Func<RequestContext, LoadedCase, CaseCommand> command, CancellationToken ct)
     {
         if (ETags.IfMatch(http.Request) is not { } expected) return Problems.PreconditionRequired();
         var principal = http.Principal()!;
         var context = RequestContext.From(http, clock);
-        var current = await cases.LoadAsync(new CaseId(id), ct: ct);
-        if (current is null || !principal.CanRead(current.HostPartyId)) return Problems.NotFound($"case {id}");
+        if (await reader.ReadAsync(id, principal, ct) is not { } readable) return Problems.NotFound($"case {id}");
+        var current = readable.Case;
         if (!principal.CanWrite(current.HostPartyId)) return Problems.Forbidden(principal);
 
         return await InTransactionAsync(http, body, async (connection, tx) =>
@@ -36,13 +39,13 @@ public sealed class CaseCommands(CaseRepository cases, RuleCatalogue catalogue, 
             {
                 updated = await cases.AppendAsync(connection, tx, current, current.Id, decision.Events, Metadata(context, principal), ct);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "case_status_person")
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == DuplicatePerson.Constraint)
             {
                 // A passport replacement to a number another case of the host party already has.
                 var replaced = CaseState.Fold(current.Events.Concat(decision.Events)).Person!;
-                return (null, await CaseStatusProjection.DuplicatePersonAsync(db, current.HostPartyId, replaced, ct));
+                return (null, await DuplicatePerson.ProblemAsync(db, current.HostPartyId, replaced, ct));
             }
-            var view = CaseView.From(updated, catalogue, context.Today, await HostPartyStore.SizeAsync(connection, tx, updated.HostPartyId, ct));
+            var view = CaseView.From(updated, catalogue, context.Today, readable.Size);
             return (new StoredResponse(StatusCodes.Status200OK, null, ETags.Format(updated.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
         }, ct);
     }
@@ -60,18 +63,18 @@ public sealed class CaseCommands(CaseRepository cases, RuleCatalogue catalogue, 
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (key is not null)
         {
-            switch (await Idempotency.ClaimAsync(connection, tx, principal.UserId, key, Idempotency.Hash(http.Request.Method, http.Request.Path, body), ct))
+            switch (await IdempotencyKeys.ClaimAsync(connection, tx, principal.UserId, key, Idempotency.Hash(http.Request.Method, http.Request.Path, body), ct))
             {
-                case Idempotency.Replay replay: return replay.Response.ToResult(http.Response);
-                case Idempotency.Mismatch: return Idempotency.MismatchProblem(key);
-                case Idempotency.Pending: return Idempotency.InProgressProblem();
+                case IdempotencyKeys.Replay replay: return replay.Response.ToResult(http.Response);
+                case IdempotencyKeys.Mismatch: return Idempotency.MismatchProblem(key);
+                case IdempotencyKeys.Pending: return Idempotency.InProgressProblem();
             }
         }
         try
         {
             var (response, problem) = await work(connection, tx);
             if (problem is not null) return problem;
-            if (key is not null) await Idempotency.StoreAsync(connection, tx, principal.UserId, key, response!, ct);
+            if (key is not null) await IdempotencyKeys.StoreAsync(connection, tx, principal.UserId, key, response!, ct);
             await tx.CommitAsync(ct);
             return response!.ToResultFirstTime(http.Response);
         }

@@ -13,6 +13,7 @@ using CaseFlow.Api.Cases.RecordingEntry;
 using CaseFlow.Api.Cases.RecordingExit;
 using CaseFlow.Api.Cases.RecordingNotification;
 using CaseFlow.Api.Cases.ReplacingPassport;
+using CaseFlow.Core.Cases;
 
 namespace CaseFlow.Api.Cases;
 

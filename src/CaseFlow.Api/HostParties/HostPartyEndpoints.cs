@@ -1,32 +1,22 @@
+using CaseFlow.Api.HostParties.CreatingHostParty;
+using CaseFlow.Api.HostParties.GettingDashboard;
+using CaseFlow.Api.HostParties.GettingOffences;
+using CaseFlow.Api.HostParties.ListingHostParties;
 using CaseFlow.Api.Infrastructure.Auth;
-using CaseFlow.Api.Infrastructure.Http;
-using CaseFlow.Domain.Rules;
+using CaseFlow.Core.Users;
 
 namespace CaseFlow.Api.HostParties;
 
-public sealed record HostPartyRequest(string Name, string Bin, HostPartySize Size);
-
-/// <summary><c>POST /api/host-parties</c> (admin) and <c>GET /api/host-parties</c> (admin: all; compliance and auditor: their own).</summary>
+/// <summary>Host parties under <c>/api/host-parties</c>, with each one's dashboard and offence register: one file per use case.</summary>
 public static class HostPartyEndpoints
 {
     public static void MapHostParties(this WebApplication app)
     {
-        var group = app.MapGroup("/api/host-parties").WithTags("Host parties");
-        group.MapPost("", async (HttpContext http, HostPartyStore store, CancellationToken ct) =>
-        {
-            var (request, problem) = await Body.ReadAsync<HostPartyRequest>(http.Request, ct);
-            if (problem is not null) return problem;
-            if (string.IsNullOrWhiteSpace(request!.Name)) return Problems.Validation("name", "required");
-            if (request.Bin.Length != 12 || !request.Bin.All(char.IsAsciiDigit)) return Problems.Validation("bin", "a BIN is 12 digits");
-            var party = await store.AddAsync(new HostParty(Guid.CreateVersion7(), request.Name.Trim(), request.Bin, request.Size), http.Principal()!.Actor, ct);
-            if (party is null) return Problems.Problem(StatusCodes.Status409Conflict, "host-party.duplicate-bin", "BIN already registered", $"a host party with BIN {request.Bin} exists");
-            return Results.Created($"/api/host-parties/{party.Id}", party);
-        }).RequireRoles(Role.Admin).WithName("CreateHostParty").Produces<HostParty>(StatusCodes.Status201Created);
-
-        group.MapGet("", async (HttpContext http, HostPartyStore store, CancellationToken ct) =>
-        {
-            var principal = http.Principal()!;
-            return Results.Ok(await store.ListAsync(principal.Role == Role.Admin ? null : principal.HostParties, ct));
-        }).RequireRoles(Role.Admin, Role.Compliance, Role.Auditor).WithName("ListHostParties").Produces<IReadOnlyList<HostParty>>();
+        var parties = app.MapGroup("/api/host-parties").WithTags("Host parties");
+        parties.MapCreateHostParty();
+        parties.MapListHostParties();
+        var party = app.MapGroup("/api/host-parties/{id:guid}").WithTags("Host parties").RequireRoles(Role.Compliance, Role.Auditor);
+        party.MapGetDashboard();
+        party.MapGetOffences();
     }
 }

@@ -4,7 +4,7 @@ using CaseFlow.Api.Cases;
 using CaseFlow.Api.Demo;
 using CaseFlow.Api.Health;
 using CaseFlow.Api.HostParties;
-using CaseFlow.Api.Imports;
+using CaseFlow.Api.Imports.ImportingCases;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Database;
 using CaseFlow.Api.Infrastructure.Http;
@@ -12,9 +12,20 @@ using CaseFlow.Api.Jobs;
 using CaseFlow.Api.Ops;
 using CaseFlow.Api.Projections;
 using CaseFlow.Api.Rules;
+using CaseFlow.Api.Subscriptions;
+using CaseFlow.Core.Alerts;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Delivery;
+using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Imports;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Jobs;
+using CaseFlow.Core.Projections;
+using CaseFlow.Core.Users;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
+using CaseFlow.EventStore.Projections;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
@@ -41,6 +52,7 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();
         builder.Services.AddSingleton<IInlineCaseProjection, AlertProjection>();
         builder.Services.AddSingleton<CaseRepository>();
+        builder.Services.AddSingleton<CaseReader>();
         builder.Services.AddSingleton<CaseCommands>();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<HostPartyStore>();
@@ -48,12 +60,13 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddOptions<ProjectionSettings>().Bind(builder.Configuration.GetSection("CaseFlow:Projections"));
-        builder.Services.AddSingleton<ProjectionHost>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionHost>());
+        builder.Services.AddSingleton<ProjectionCatalog>();
+        builder.Services.AddHostedService<ProjectionWorker>();
 
         builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Alerts"));
         builder.Services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Delivery"));
         builder.Services.AddSingleton<AlertSweeper>();
+        builder.Services.AddSingleton<AlertChange>();
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddSingleton<DigestService>();
         builder.Services.AddSingleton<RetentionService>();
@@ -97,9 +110,8 @@ public static class CaseFlowHost
         app.MapImports();
         app.MapAudit();
         app.MapOps();
-        app.MapDashboards();
         app.MapAlerts();
-        app.MapDeliveryOps();
+        app.MapSubscriptions();
         return app;
     }
 }

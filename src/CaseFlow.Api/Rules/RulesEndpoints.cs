@@ -1,5 +1,8 @@
 using System.Text.Json;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Api.Rules.Evaluating;
+using CaseFlow.Api.Rules.Planning;
+using CaseFlow.Core.Input;
 using CaseFlow.Domain.Rules;
 using NodaTime;
 using NodaTime.Text;
@@ -10,7 +13,7 @@ namespace CaseFlow.Api.Rules;
 /// The stateless rules engine over HTTP, with the CLI's input document as the body: <c>POST /api/evaluate?asOf=</c> and
 /// <c>POST /api/plan?entry=&amp;exit=</c>. Dates may also be given as top-level body members of the same names; the query wins.
 /// Anonymous, so bounded: at most <see cref="MaxEvents"/> events and <see cref="MaxBodyBytes"/> bytes, JSON only, rate-limited per
-/// client (RateLimits), and the engine's cost is linear in the events.
+/// client (RateLimits), and the engine's cost is linear in the events. This file holds the reading both share; one file per use case.
 /// </summary>
 public static class RulesEndpoints
 {
@@ -21,36 +24,11 @@ public static class RulesEndpoints
     public static void MapRules(this WebApplication app)
     {
         var rules = app.MapGroup("/api").WithTags("Rules");
-        rules.MapPost("evaluate", async (HttpContext http, RuleCatalogue catalogue, IClock clock, CancellationToken ct) =>
-        {
-            var (facts, document, problem) = await ReadAsync(http, catalogue, ct);
-            if (problem is not null) return problem;
-            var (asOf, dateProblem) = Date(http, document, "asOf", required: false);
-            if (dateProblem is not null) return dateProblem;
-            ct.ThrowIfCancellationRequested();
-            return Run(() => Results.Ok(RulesEngine.Evaluate(catalogue, facts!, asOf ?? RequestContext.TodayIn(clock))));
-        })
-        .WithName("Evaluate")
-        .Produces<Evaluation>()
-        .ProducesValidationProblem();
-
-        rules.MapPost("plan", async (HttpContext http, RuleCatalogue catalogue, CancellationToken ct) =>
-        {
-            var (facts, document, problem) = await ReadAsync(http, catalogue, ct);
-            if (problem is not null) return problem;
-            var (entry, entryProblem) = Date(http, document, "entry", required: true);
-            if (entryProblem is not null) return entryProblem;
-            var (exit, exitProblem) = Date(http, document, "exit", required: false);
-            if (exitProblem is not null) return exitProblem;
-            ct.ThrowIfCancellationRequested();
-            return Run(() => Results.Ok(RulesEngine.Plan(catalogue, facts!, entry!.Value, exit)));
-        })
-        .WithName("Plan")
-        .Produces<PlanResult>()
-        .ProducesValidationProblem();
+        rules.MapEvaluate();
+        rules.MapPlan();
     }
 
-    private static async Task<(CaseFacts? Facts, JsonElement Document, IResult? Problem)> ReadAsync(HttpContext http, RuleCatalogue catalogue, CancellationToken ct)
+    internal static async Task<(CaseFacts? Facts, JsonElement Document, IResult? Problem)> ReadAsync(HttpContext http, RuleCatalogue catalogue, CancellationToken ct)
     {
         if (!Body.IsMediaType(http.Request, "application/json")) return (null, default, Body.UnsupportedMediaType("application/json"));
         if (http.Request.ContentLength > MaxBodyBytes) return (null, default, TooLarge());
@@ -85,7 +63,7 @@ public static class RulesEndpoints
     private static IResult TooLarge() => Problems.Problem(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large",
         $"at most {MaxBodyBytes} bytes and {MaxEvents} events");
 
-    private static IResult Run(Func<IResult> evaluate)
+    internal static IResult Run(Func<IResult> evaluate)
     {
         try
         {
@@ -102,7 +80,7 @@ public static class RulesEndpoints
         }
     }
 
-    private static (LocalDate? Date, IResult? Problem) Date(HttpContext http, JsonElement document, string name, bool required)
+    internal static (LocalDate? Date, IResult? Problem) Date(HttpContext http, JsonElement document, string name, bool required)
     {
         string? text;
         try

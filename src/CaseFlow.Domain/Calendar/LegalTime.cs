@@ -8,7 +8,10 @@ namespace CaseFlow.Domain.Calendar;
 /// </summary>
 public static class LegalTime
 {
-    public static DateTimeZone Zone { get; } = DateTimeZoneProviders.Tzdb["Asia/Almaty"];
+    /// <summary>The IANA id of the legal time zone (schedulers outside NodaTime name it by this id).</summary>
+    public const string ZoneId = "Asia/Almaty";
+
+    public static DateTimeZone Zone { get; } = DateTimeZoneProviders.Tzdb[ZoneId];
 
     /// <summary>The legal date of <paramref name="instant"/>.</summary>
     public static LocalDate DateOf(Instant instant) => instant.InZone(Zone).Date;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace CaseFlow.EventStore.Projections;
@@ -78,20 +77,12 @@ public sealed partial class ProjectionRunner
         var skip = projection.Policy == PoisonPolicy.Skip;
         await using var connection = await Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var record = new NpgsqlCommand("INSERT INTO projection_errors (projection, event_id, event_seq, error, action) VALUES ($1, $2, $3, $4, $5)", connection, tx))
-        {
-            record.Parameters.Add(new() { Value = projection.Name });
-            record.Parameters.Add(new() { Value = e.EventId });
-            record.Parameters.Add(new() { Value = e.Sequence });
-            record.Parameters.Add(new() { Value = $"{error.GetType().Name}: {error.Message}" });
-            record.Parameters.Add(new() { Value = skip ? "skipped" : "paused" });
-            await record.ExecuteNonQueryAsync(ct);
-        }
+        await ProjectionTable.RecordPoisonAsync(connection, tx, projection.Name, e, $"{error.GetType().Name}: {error.Message}", skip ? "skipped" : "paused", ct);
         var message = $"event {e.EventId} (seq {e.Sequence}, {e.Type}): {error.GetType().Name}: {error.Message}";
         if (skip)
             await AdvanceAsync(connection, tx, from, e.Position, 0, shadow, ct, message); // skipped: not counted as processed
         else
-            await SetAsync(connection, tx, "state = 'failed', last_error = $2", message, ct);
+            await ProjectionTable.FailAsync(connection, tx, projection.Name, message, ct);
         await tx.CommitAsync(ct);
         return skip;
     }
@@ -99,21 +90,7 @@ public sealed partial class ProjectionRunner
     private async Task AdvanceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, GlobalPosition from, GlobalPosition to, int count, bool shadow, CancellationToken ct,
         string? error = null)
     {
-        var (txColumn, seqColumn, counter) = shadow ? ("rebuild_tx", "rebuild_seq", "rebuild_processed") : ("position_tx", "position_seq", "processed");
-        await using var command = new NpgsqlCommand($"""
-            UPDATE projections SET {txColumn} = $4::text::xid8, {seqColumn} = $5, {counter} = COALESCE({counter}, 0) + $6, node = $7, heartbeat_at = now(),
-                                   updated_at = now(), last_error = COALESCE($8, last_error)
-            WHERE name = $1 AND {txColumn} = $2::text::xid8 AND {seqColumn} = $3
-            """, connection, tx);
-        command.Parameters.Add(new() { Value = projection.Name });
-        command.Parameters.Add(new() { Value = from.Transaction.ToString(CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new() { Value = from.Sequence });
-        command.Parameters.Add(new() { Value = to.Transaction.ToString(CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new() { Value = to.Sequence });
-        command.Parameters.Add(new() { Value = (long)count });
-        command.Parameters.Add(new() { Value = node });
-        command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        if (await command.ExecuteNonQueryAsync(ct) != 1) throw new CheckpointMovedException();
+        if (!await ProjectionTable.AdvanceAsync(connection, tx, projection.Name, from, to, count, shadow, node, error, ct)) throw new CheckpointMovedException();
     }
 
     private sealed class CheckpointMovedException : Exception;

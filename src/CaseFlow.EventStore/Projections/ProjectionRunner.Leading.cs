@@ -40,10 +40,8 @@ public sealed partial class ProjectionRunner
     {
         try
         {
-            await using var command = Db.CreateCommand("UPDATE projections SET last_error = $2, updated_at = now() WHERE name = $1");
-            command.Parameters.Add(new() { Value = projection.Name });
-            command.Parameters.Add(new() { Value = $"{e.GetType().Name}: {e.Message}" });
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await using var connection = await Db.OpenConnectionAsync(CancellationToken.None);
+            await ProjectionTable.RecordLastErrorAsync(connection, projection.Name, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
         }
         catch (NpgsqlException)
         {

@@ -19,14 +19,7 @@ public sealed partial class ProjectionRunner
                 prepare.Parameters.Add(new() { Value = table + ProjectionContext.ShadowSuffix });
                 await prepare.ExecuteNonQueryAsync(ct);
             }
-            await using var reset = new NpgsqlCommand("""
-                UPDATE projections SET state = 'rebuilding', rebuild_tx = '0', rebuild_seq = 0, rebuild_processed = 0,
-                       rebuild_total = (SELECT count(*) FROM events), node = $2, updated_at = now()
-                WHERE name = $1
-                """, connection);
-            reset.Parameters.Add(new() { Value = projection.Name });
-            reset.Parameters.Add(new() { Value = node });
-            await reset.ExecuteNonQueryAsync(ct);
+            await ProjectionTable.StartRebuildAsync(connection, projection.Name, node, await store.CountAsync(ct), ct);
         }
 
         var position = GlobalPosition.Start;
@@ -36,11 +29,10 @@ public sealed partial class ProjectionRunner
             if (control.CancelRequested)
             {
                 await using var connection = await Db.OpenConnectionAsync(ct);
-                await using var cancel = new NpgsqlCommand(
-                    $"{string.Join("; ", shadowNames.Select(t => $"DROP TABLE IF EXISTS {t}"))}; " +
-                    "UPDATE projections SET state = 'running', rebuild_requested = false, cancel_requested = false, rebuild_tx = NULL, rebuild_seq = NULL WHERE name = $1", connection);
-                cancel.Parameters.Add(new() { Value = projection.Name });
-                await cancel.ExecuteNonQueryAsync(ct);
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await using (var drop = new NpgsqlCommand(string.Join("; ", shadowNames.Select(t => $"DROP TABLE IF EXISTS {t}")), connection, tx)) await drop.ExecuteNonQueryAsync(ct);
+                await ProjectionTable.AbandonRebuildAsync(connection, tx, projection.Name, ct);
+                await tx.CommitAsync(ct);
                 return;
             }
             var (consumed, reached) = await StepAsync(position, shadow: true, ct);
@@ -60,13 +52,7 @@ public sealed partial class ProjectionRunner
             var swap = string.Join("; ", projection.Tables.Select(t => $"DROP TABLE IF EXISTS {t}; ALTER TABLE {t}{ProjectionContext.ShadowSuffix} RENAME TO {t}"));
             await using (var command = new NpgsqlCommand(swap, connection, tx)) await command.ExecuteNonQueryAsync(ct);
             await RenameShadowIndexesAsync(connection, tx, ct);
-            await using var checkpoint = new NpgsqlCommand("""
-                UPDATE projections SET position_tx = rebuild_tx, position_seq = rebuild_seq, processed = rebuild_processed, state = 'running',
-                       rebuild_requested = false, cancel_requested = false, last_error = NULL, updated_at = now()
-                WHERE name = $1
-                """, connection, tx);
-            checkpoint.Parameters.Add(new() { Value = projection.Name });
-            await checkpoint.ExecuteNonQueryAsync(ct);
+            await ProjectionTable.CompleteRebuildAsync(connection, tx, projection.Name, ct);
             await tx.CommitAsync(ct);
         }
     }

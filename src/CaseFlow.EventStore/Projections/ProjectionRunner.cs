@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace CaseFlow.EventStore.Projections;
@@ -28,7 +27,7 @@ public sealed record ProjectionOptions
 /// serving, then swap them in one transaction.
 /// One file per job: <c>ProjectionRunner.Leading.cs</c> (the advisory lock, the loop, waiting, surviving errors),
 /// <c>.Batches.cs</c> (a batch and its checkpoint, retries, poison events), <c>.Rebuilding.cs</c> (shadow tables and the swap);
-/// this file holds the checkpoint row they share.
+/// the checkpoint row they share is <see cref="ProjectionTable"/>'s.
 /// </summary>
 public sealed partial class ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionOptions options, string node)
 {
@@ -50,35 +49,14 @@ public sealed partial class ProjectionRunner(PostgresEventStore store, IProjecti
             if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
                 throw new InvalidOperationException($"projection {projection.Name}: table {table} does not exist; create it in a numbered migration (Sql/NNNN_*.sql)");
         }
-        await using var row = new NpgsqlCommand("INSERT INTO projections (name) VALUES ($1) ON CONFLICT DO NOTHING", connection);
-        row.Parameters.Add(new() { Value = projection.Name });
-        await row.ExecuteNonQueryAsync(ct);
+        await ProjectionTable.EnsureRowAsync(connection, projection.Name, ct);
     }
 
-    private sealed record Control(GlobalPosition Position, string State, bool RebuildRequested, bool CancelRequested);
-
-    private async Task<Control> ControlAsync(CancellationToken ct)
-    {
-        await using var command = Db.CreateCommand("SELECT position_tx::text, position_seq, state, rebuild_requested, cancel_requested FROM projections WHERE name = $1");
-        command.Parameters.Add(new() { Value = projection.Name });
-        await using var row = await command.ExecuteReaderAsync(ct);
-        await row.ReadAsync(ct);
-        return new Control(new GlobalPosition(ulong.Parse(row.GetString(0), CultureInfo.InvariantCulture), row.GetInt64(1)), row.GetString(2), row.GetBoolean(3), row.GetBoolean(4));
-    }
+    private Task<ProjectionRow> ControlAsync(CancellationToken ct) => ProjectionTable.ReadAsync(Db, projection.Name, ct);
 
     private async Task Heartbeat(CancellationToken ct)
     {
         await using var connection = await Db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await SetAsync(connection, tx, "node = $2, heartbeat_at = now()", node, ct);
-        await tx.CommitAsync(ct);
-    }
-
-    private async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string assignments, string value, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"UPDATE projections SET {assignments}, updated_at = now() WHERE name = $1", connection, tx);
-        command.Parameters.Add(new() { Value = projection.Name });
-        command.Parameters.Add(new() { Value = value });
-        await command.ExecuteNonQueryAsync(ct);
+        await ProjectionTable.HeartbeatAsync(connection, null, projection.Name, node, ct);
     }
 }

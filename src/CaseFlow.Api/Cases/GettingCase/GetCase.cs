@@ -1,9 +1,10 @@
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
-using CaseFlow.Domain.Cases;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Users;
 using CaseFlow.Domain.Rules;
 using NodaTime;
-using Npgsql;
 
 namespace CaseFlow.Api.Cases.GettingCase;
 
@@ -11,14 +12,11 @@ namespace CaseFlow.Api.Cases.GettingCase;
 public static class GetCaseEndpoint
 {
     public static void MapGetCase(this RouteGroupBuilder cases) => cases.MapGet("{id:guid}", async (
-        Guid id, HttpContext http, NpgsqlDataSource db, CaseRepository repository, RuleCatalogue catalogue, IClock clock, CancellationToken ct) =>
+        Guid id, HttpContext http, CaseReader reader, RuleCatalogue catalogue, IClock clock, CancellationToken ct) =>
     {
-        var loaded = await repository.LoadAsync(new CaseId(id), ct: ct);
-        if (loaded is null || !http.Principal()!.CanRead(loaded.HostPartyId)) return Problems.NotFound($"case {id}");
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var size = await HostParties.HostPartyStore.SizeAsync(connection, null, loaded.HostPartyId, ct);
-        ETags.Set(http.Response, loaded.Version);
-        return Results.Ok(CaseView.From(loaded, catalogue, RequestContext.TodayIn(clock), size));
+        if (await reader.ReadAsync(id, http.Principal()!, ct) is not { } readable) return Problems.NotFound($"case {id}");
+        ETags.Set(http.Response, readable.Case.Version);
+        return Results.Ok(CaseView.From(readable.Case, catalogue, RequestContext.TodayIn(clock), readable.Size));
     })
     .RequireRoles(Role.Compliance, Role.Auditor)
     .WithName("GetCase")

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
-using CaseFlow.Domain.Cases;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Users;
 using CaseFlow.EventStore;
 using NodaTime;
 
@@ -13,12 +15,10 @@ public sealed record EventView(long Sequence, Guid EventId, long Version, string
 public static class GetCaseEventsEndpoint
 {
     public static void MapGetCaseEvents(this RouteGroupBuilder cases) => cases.MapGet("{id:guid}/events", async (
-        Guid id, HttpContext http, PostgresEventStore store, CancellationToken ct) =>
+        Guid id, HttpContext http, CaseReader reader, CancellationToken ct) =>
     {
-        var events = await store.ReadStreamAsync(id, ct: ct);
-        // Tenancy as everywhere else: the host party of the folded case.
-        if (events.Count == 0 || !http.Principal()!.CanRead(CaseState.Fold(events.Select(e => (CaseEvent)CaseRepository.Types.FromRecorded(e))).HostPartyId!.Value.Value))
-            return Problems.NotFound($"case {id}");
+        if (await reader.ReadAsync(id, http.Principal()!, ct) is not { } readable) return Problems.NotFound($"case {id}");
+        var events = readable.Recorded;
         ETags.Set(http.Response, events[^1].Version);
         return Results.Ok(events.Select(e => new EventView(e.Sequence, e.EventId, e.Version, e.Type, e.Data, e.Metadata, e.RecordedAt, Convert.ToHexStringLower(e.Hash))));
     })

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using NodaTime;

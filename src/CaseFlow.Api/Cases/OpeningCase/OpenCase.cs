@@ -2,6 +2,11 @@ using System.Text.Json;
 using CaseFlow.Api.HostParties;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Idempotency;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Users;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
@@ -48,10 +53,10 @@ public static class OpenCaseEndpoint
                 var view = CaseView.From(opened, catalogue, context.Today, await HostPartyStore.SizeAsync(connection, tx, request.HostPartyId, ct));
                 return (new StoredResponse(StatusCodes.Status201Created, $"/api/cases/{id}", ETags.Format(opened.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "case_status_person")
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == DuplicatePerson.Constraint)
             {
                 await tx.RollbackAsync("open", ct);
-                return (null, await CaseStatusProjection.DuplicatePersonAsync(db, request.HostPartyId, person, ct));
+                return (null, await DuplicatePerson.ProblemAsync(db, request.HostPartyId, person, ct));
             }
         }, ct);
     })

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Cases;
 using NodaTime;
 

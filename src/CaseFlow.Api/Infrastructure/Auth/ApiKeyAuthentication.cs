@@ -1,4 +1,6 @@
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Users;
 
 namespace CaseFlow.Api.Infrastructure.Auth;
 

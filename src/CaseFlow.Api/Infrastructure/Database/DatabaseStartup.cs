@@ -1,4 +1,5 @@
 using CaseFlow.Api.Demo;
+using CaseFlow.Core.Projections;
 using CaseFlow.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -21,7 +22,7 @@ public sealed class DatabaseState
 /// until the schema is current, and requests get 503 with Retry-After.
 /// </summary>
 internal sealed class DatabaseStartup(NpgsqlDataSource dataSource, DatabaseState state, IOptions<CaseFlowOptions> options, IServiceProvider services,
-    CaseFlow.Api.Projections.ProjectionHost projections, ILogger<DatabaseStartup> log)
+    ProjectionCatalog projections, ILogger<DatabaseStartup> log)
     : IHostedService
 {
     private readonly CancellationTokenSource stopping = new();
@@ -65,7 +66,7 @@ internal sealed class DatabaseStartup(NpgsqlDataSource dataSource, DatabaseState
     {
         var applied = await Migrator.MigrateAsync(dataSource, ct);
         log.LogInformation("Database migrated ({Applied} migrations applied now)", applied.Count);
-        await projections.EnsureTablesAsync(ct);
+        await projections.EnsureAsync(ct);
         state.MarkMigrated();
         if (options.Value.LoadDemoData)
             await DemoData.LoadIfEmptyAsync(services, ct);

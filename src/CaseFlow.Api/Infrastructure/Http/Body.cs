@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CaseFlow.Core.Input;
 using CaseFlow.Domain.Json;
 
 namespace CaseFlow.Api.Infrastructure.Http;

@@ -1,5 +1,7 @@
 using System.Text;
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.Idempotency;
+using CaseFlow.Core.Users;
 using Npgsql;
 
 namespace CaseFlow.Api.Infrastructure.Http;
@@ -36,10 +38,10 @@ public static class IdempotentPosts
 
         switch (await ClaimAsync(db, principal.UserId, key, hash, http.RequestAborted))
         {
-            case Idempotency.Replay replay:
+            case IdempotencyKeys.Replay replay:
                 await replay.Response.ToResult(http.Response).ExecuteAsync(http);
                 return;
-            case Idempotency.Mismatch:
+            case IdempotencyKeys.Mismatch:
                 await Idempotency.MismatchProblem(key).ExecuteAsync(http);
                 return;
             case InProgress:
@@ -71,21 +73,18 @@ public static class IdempotentPosts
         }
     });
 
-    private sealed record InProgress : Idempotency.Claim;
+    private sealed record InProgress : IdempotencyKeys.Claim;
 
-    private static async Task<Idempotency.Claim> ClaimAsync(NpgsqlDataSource db, Guid userId, string key, byte[] hash, CancellationToken ct)
+    private static async Task<IdempotencyKeys.Claim> ClaimAsync(NpgsqlDataSource db, Guid userId, string key, byte[] hash, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var claim = await Idempotency.ClaimAsync(connection, tx, userId, key, hash, ct);
-        if (claim is Idempotency.Pending pending)
+        var claim = await IdempotencyKeys.ClaimAsync(connection, tx, userId, key, hash, ct);
+        if (claim is IdempotencyKeys.Pending pending)
         {
             if (pending.Since > DateTime.UtcNow - AbandonedAfter) return new InProgress();
-            await using var retake = new NpgsqlCommand("UPDATE idempotency_keys SET created_at = now() WHERE user_id = $1 AND key = $2", connection, tx);
-            retake.Parameters.Add(new() { Value = userId });
-            retake.Parameters.Add(new() { Value = key });
-            await retake.ExecuteNonQueryAsync(ct);
-            claim = new Idempotency.Claimed();
+            await IdempotencyKeys.RetakeAsync(connection, tx, userId, key, ct);
+            claim = new IdempotencyKeys.Claimed();
         }
         await tx.CommitAsync(ct);
         return claim;
@@ -95,15 +94,12 @@ public static class IdempotentPosts
     {
         await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
-        await Idempotency.StoreAsync(connection, tx, userId, key, response, CancellationToken.None);
+        await IdempotencyKeys.StoreAsync(connection, tx, userId, key, response, CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
     }
 
     private static async Task ReleaseAsync(NpgsqlDataSource db, Guid userId, string key)
     {
-        await using var command = db.CreateCommand("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL");
-        command.Parameters.Add(new() { Value = userId });
-        command.Parameters.Add(new() { Value = key });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        await IdempotencyKeys.ReleaseAsync(db, userId, key, CancellationToken.None);
     }
 }

@@ -45,7 +45,7 @@ public static class Problems
             ? "If-Match must be the strong ETag of the case's current version (e.g. \"3\"); weak tags, lists and * never match"
             : $"If-Match named version {expected} but the case is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: read it again");
 
-    public static IResult Forbidden(CaseFlow.Api.Infrastructure.Auth.Principal principal) => Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role",
+    public static IResult Forbidden(CaseFlow.Core.Users.Principal principal) => Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role",
         $"The {principal.Role.ToString().ToLowerInvariant()} role may read but not change this case");
 
     public static IResult Problem(int status, string code, string title, string detail) =>

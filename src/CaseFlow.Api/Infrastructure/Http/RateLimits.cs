@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.Users;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 

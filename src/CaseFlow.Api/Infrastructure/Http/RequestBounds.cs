@@ -1,3 +1,4 @@
+using CaseFlow.Core.Input;
 namespace CaseFlow.Api.Infrastructure.Http;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Input;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CaseFlow.Api.Infrastructure.Http;

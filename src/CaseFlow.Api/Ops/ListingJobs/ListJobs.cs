@@ -1,0 +1,34 @@
+using CaseFlow.Api.Jobs;
+using CaseFlow.Core.Jobs;
+using Npgsql;
+using Quartz;
+
+namespace CaseFlow.Api.Ops.ListingJobs;
+
+public sealed record JobView(string Name, DateTimeOffset? LastFire, DateTimeOffset? NextFire, string? LastOutcome, string? LastError, string? LastNode, long Misfires);
+
+/// <summary><c>GET /api/ops/jobs</c>: each scheduled job's last and next firing, its last outcome and node, and its misfires.</summary>
+public static class ListJobsEndpoint
+{
+    public static void MapListJobs(this RouteGroupBuilder ops) => ops.MapGet("jobs", async (IServiceProvider services, NpgsqlDataSource db, CancellationToken ct) =>
+    {
+        IScheduler? scheduler = null;
+        if (services.GetService<ISchedulerFactory>() is { } factory) scheduler = await factory.GetScheduler(ct);
+        var list = new List<JobView>();
+        foreach (var name in CaseFlowJobs.Names)
+        {
+            DateTimeOffset? next = null, previous = null;
+            if (scheduler is not null)
+                foreach (var trigger in await scheduler.GetTriggersOfJob(new JobKey(name), ct))
+                {
+                    next = trigger.NextFireTimeUtc;
+                    previous = trigger.PreviousFireTimeUtc;
+                }
+            var run = await JobRunLog.LastRunAsync(db, name, ct);
+            list.Add(new JobView(name, previous ?? run.LastFire, next, run.Outcome, run.Error, run.Node, run.Misfires));
+        }
+        return Results.Ok(list);
+    })
+    .WithName("ListJobs")
+    .Produces<IReadOnlyList<JobView>>();
+}

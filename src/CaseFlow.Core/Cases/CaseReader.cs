@@ -1,0 +1,50 @@
+using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Users;
+using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Rules;
+using CaseFlow.EventStore;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Core.Cases;
+
+/// <summary>A case a reader may see: its recorded events (with metadata and hashes), the folded case and its host party's size.</summary>
+public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedCase Case, HostPartySize? Size)
+{
+    /// <summary>The rules applied to the case as of <paramref name="asOf"/> with the host party's size.</summary>
+    public Evaluation Evaluate(RuleCatalogue catalogue, LocalDate asOf) => Case.Evaluate(catalogue, Size, asOf);
+}
+
+/// <summary>
+/// The one readable-case path: load the stream, judge tenancy by the folded case's host party (a case the reader may not see is
+/// as absent as one that does not exist: no existence leak), read the host party's size, and evaluate as of a date. Every view of a
+/// case (the case, its history, state at a date, export, verify, timeline, alerts) starts here.
+/// </summary>
+public sealed class CaseReader(PostgresEventStore store, NpgsqlDataSource db)
+{
+    /// <summary>The case as known now, or null when it does not exist or <paramref name="reader"/> may not read it.</summary>
+    public Task<ReadableCase?> ReadAsync(Guid id, Principal reader, CancellationToken ct) => ReadAsync(id, reader, null, ct);
+
+    /// <summary>
+    /// The case as known at <paramref name="knownAt"/> (only events recorded by then); tenancy is judged on the case as known now, so a
+    /// case moved between host parties is never shown to the wrong one. Null when absent, not readable, or nothing was known then.
+    /// </summary>
+    public async Task<ReadableCase?> ReadAsync(Guid id, Principal reader, Instant? knownAt, CancellationToken ct)
+    {
+        var current = await store.ReadStreamAsync(id, ct: ct);
+        if (current.Count == 0) return null;
+        var now = LoadedCase.From(id, current);
+        if (!reader.CanRead(now.HostPartyId)) return null;
+        var recorded = knownAt is { } at ? await store.ReadStreamAsync(id, recordedAtOrBefore: at, ct: ct) : current;
+        if (recorded.Count == 0) return null;
+        var loaded = knownAt is null ? now : LoadedCase.From(id, recorded);
+        return new ReadableCase(recorded, loaded, await HostPartyStore.SizeAsync(db, loaded.HostPartyId, ct));
+    }
+
+    /// <summary>Whether the case exists and <paramref name="reader"/> may read it.</summary>
+    public async Task<bool> CanReadAsync(Guid id, Principal reader, CancellationToken ct)
+    {
+        var recorded = await store.ReadStreamAsync(id, ct: ct);
+        return recorded.Count > 0 && reader.CanRead(LoadedCase.From(id, recorded).HostPartyId);
+    }
+}

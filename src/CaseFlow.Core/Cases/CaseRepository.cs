@@ -1,0 +1,90 @@
+using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Json;
+using CaseFlow.Domain.Rules;
+using CaseFlow.EventStore;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Core.Cases;
+
+/// <summary>A case loaded from its stream: the events, the folded state and the stream version (the ETag).</summary>
+public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, CaseState State, long Version)
+{
+    public Guid HostPartyId => State.HostPartyId!.Value.Value;
+
+    /// <summary>The latest business date the case's events carry (the read models judge as of it, never the clock); null before any.</summary>
+    public LocalDate? LatestBusinessDate => Events.Select(CaseEvents.DateOf).OfType<LocalDate>().Cast<LocalDate?>().Max();
+
+    /// <summary>The rules applied to the case as of <paramref name="asOf"/>: the one way a case is evaluated (host size sets the art. 518 tier).</summary>
+    public Evaluation Evaluate(RuleCatalogue catalogue, HostPartySize? size, LocalDate asOf) =>
+        RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(Events, size), asOf);
+
+    /// <summary>The case folded from its recorded events (at least one).</summary>
+    public static LoadedCase From(Guid id, IReadOnlyList<RecordedEvent> recorded)
+    {
+        var events = recorded.Select(r => (CaseEvent)CaseRepository.Types.FromRecorded(r)).ToList();
+        return new LoadedCase(new CaseId(id), events, CaseState.Fold(events), recorded[^1].Version);
+    }
+}
+
+/// <summary>
+/// A read model written in the transaction that appends a case's events (style rule: events and inline projections commit together).
+/// Registered with the repository; the repository does not know what they are.
+/// </summary>
+public interface IInlineCaseProjection
+{
+    /// <summary>The stream type whose appends it follows (<see cref="CaseRepository.StreamType"/> for case read models).</summary>
+    string StreamType { get; }
+
+    /// <param name="updated">The case after the append.</param>
+    /// <param name="decided">The events just appended.</param>
+    Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase updated, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct);
+}
+
+/// <summary>Loads cases from the event store and appends decided events with the registered inline projections in the same transaction.</summary>
+public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInlineCaseProjection> inline)
+{
+    private readonly IReadOnlyList<IInlineCaseProjection> inline = [.. inline.Where(p => p.StreamType == StreamType)];
+
+    public const string StreamType = "case";
+
+    public static EventTypeMap Types { get; } = CreateTypes();
+
+    private static EventTypeMap CreateTypes()
+    {
+        var map = new EventTypeMap(CaseFlowJson.Options);
+        foreach (var (type, name) in CaseEventTypes.Names) map.Register(type, name);
+        return map;
+    }
+
+    public PostgresEventStore Store => store;
+
+    /// <summary>The case, or null when no such stream exists. <paramref name="recordedAtOrBefore"/> reads what was known then.</summary>
+    public async Task<LoadedCase?> LoadAsync(CaseId id, Instant? recordedAtOrBefore = null, CancellationToken ct = default)
+    {
+        var recorded = await store.ReadStreamAsync(id.Value, recordedAtOrBefore: recordedAtOrBefore, ct: ct);
+        return recorded.Count == 0 ? null : LoadedCase.From(id.Value, recorded);
+    }
+
+    /// <summary>Appends in its own transaction. Throws <see cref="ConcurrencyException"/> when another writer came first.</summary>
+    public async Task<LoadedCase> AppendAsync(LoadedCase? current, CaseId id, IReadOnlyList<CaseEvent> decided, EventMetadata metadata, CancellationToken ct)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var updated = await AppendAsync(connection, tx, current, id, decided, metadata, ct);
+        await tx.CommitAsync(ct);
+        return updated;
+    }
+
+    /// <summary>Appends at the loaded version inside the caller's transaction, with the registered inline projections.</summary>
+    public async Task<LoadedCase> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase? current, CaseId id, IReadOnlyList<CaseEvent> decided,
+        EventMetadata metadata, CancellationToken ct)
+    {
+        var events = (current?.Events ?? []).Concat(decided).ToList();
+        var updated = new LoadedCase(id, events, CaseState.Fold(events), (current?.Version ?? 0) + decided.Count);
+        var appended = await PostgresEventStore.AppendAsync(connection, tx, id.Value, StreamType, updated.HostPartyId.ToString(), current?.Version ?? 0,
+            [.. decided.Select(e => Types.ToNew(e, Guid.CreateVersion7()))], metadata, ct);
+        foreach (var projection in inline) await projection.ApplyAsync(connection, tx, updated, decided, appended[^1].RecordedAt, ct);
+        return updated;
+    }
+}

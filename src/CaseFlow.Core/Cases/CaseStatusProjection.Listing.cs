@@ -1,0 +1,108 @@
+using CaseFlow.Domain.Rules;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CaseFlow.Core.Cases;
+
+/// <summary>A case in a list: the passport number masked, no birth date.</summary>
+public sealed record CaseSummary(Guid Id, Guid HostPartyId, long Version, string FamilyName, string GivenNames, string Nationality, string Passport, string Status,
+    bool InCountry, string? Basis, LocalDate? LastEntry, LocalDate? LastExit, string NotificationStatus, LocalDate? PermittedUntil, NextDeadlineSummary? NextDeadline,
+    FineTotal FineExposure);
+
+public sealed record NextDeadlineSummary(string Kind, LocalDate Due);
+
+/// <param name="Search">Folded name text or a passport number (see <see cref="SearchText"/>).</param>
+/// <param name="After">The keyset cursor: the last row's sort date and id.</param>
+public sealed record CaseListQuery(IReadOnlyCollection<Guid> HostParties, string? Status, string? Nationality, LocalDate? DeadlineBefore, string? Search,
+    (DateOnly Due, Guid Id)? After, int Limit, LocalDate Today);
+
+/// <summary>Reading the case_status table: lists, search, the person's case, the cases in the country, names.</summary>
+public sealed partial class CaseStatusProjection
+{
+    /// <summary>
+    /// Up to <see cref="CaseListQuery.Limit"/> cases sorted by next deadline (none last) then id, each with its sort date (the cursor).
+    /// The stored status is as of the case's last event; a stay that has run past its last lawful day is overstaying today.
+    /// </summary>
+    public static async Task<IReadOnlyList<(CaseSummary Summary, DateOnly SortDue)>> ListAsync(NpgsqlDataSource db, CaseListQuery q, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            WITH listed AS (
+                SELECT *, CASE WHEN status = 'inCountry' AND permitted_until < $10 THEN 'overstaying' ELSE status END AS status_today FROM case_status)
+            SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, status_today, in_country, basis, last_entry, last_exit,
+                   notification_status, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
+                   COALESCE(next_deadline_due, 'infinity'::date) AS sort_due
+            FROM listed
+            WHERE host_party_id = ANY($1)
+              AND ($2::text IS NULL OR status_today = $2)
+              AND ($3::text IS NULL OR nationality = $3)
+              AND ($4::date IS NULL OR next_deadline_due <= $4)
+              AND ($5::text IS NULL OR $6 = ANY(passport_hashes) OR strpos(search_name, $5) > 0
+                   OR strpos(search_name, $11) > 0)
+              AND ($7::date IS NULL OR (COALESCE(next_deadline_due, 'infinity'::date), case_id) > ($7, $8))
+            ORDER BY COALESCE(next_deadline_due, 'infinity'::date), case_id
+            LIMIT $9
+            """);
+        void Add(object? value, NpgsqlDbType type) => command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
+        Add(q.HostParties.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        Add(q.Status, NpgsqlDbType.Text);
+        Add(q.Nationality?.ToUpperInvariant(), NpgsqlDbType.Text);
+        Add(q.DeadlineBefore?.ToDateOnly(), NpgsqlDbType.Date);
+        // Names match as folded text (accents and case ignored; % and _ are plain characters), in either order of the name parts.
+        var folded = string.IsNullOrWhiteSpace(q.Search) ? null : SearchText.Fold(q.Search);
+        Add(folded, NpgsqlDbType.Text);
+        Add(string.IsNullOrWhiteSpace(q.Search) ? null : PassportHash(q.Search), NpgsqlDbType.Bytea);
+        Add(q.After?.Due, NpgsqlDbType.Date);
+        Add(q.After?.Id, NpgsqlDbType.Uuid);
+        Add(q.Limit, NpgsqlDbType.Integer);
+        Add(q.Today.ToDateOnly(), NpgsqlDbType.Date);
+        Add(folded is null ? null : Reversed(folded), NpgsqlDbType.Text);
+
+        var items = new List<(CaseSummary Summary, DateOnly SortDue)>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct))
+        {
+            items.Add((new CaseSummary(row.GetGuid(0), row.GetGuid(1), row.GetInt64(2), row.GetString(3), row.GetString(4), row.GetString(5),
+                row.IsDBNull(6) ? "****" : row.GetString(6), row.GetString(7), row.GetBoolean(8), row.IsDBNull(9) ? null : row.GetString(9), Date(row, 10), Date(row, 11),
+                row.GetString(12), Date(row, 13), row.IsDBNull(14) ? null : new NextDeadlineSummary(row.GetString(14), Date(row, 15)!.Value),
+                new FineTotal(row.GetDecimal(16), row.IsDBNull(17) ? null : row.GetDecimal(17))), row.GetFieldValue<DateOnly>(18)));
+        }
+        return items;
+    }
+
+    /// <summary>The case the host party already has for this person (nationality and current passport number), or null.</summary>
+    public static async Task<Guid?> FindPersonAsync(NpgsqlDataSource db, Guid hostPartyId, string nationality, string passportNumber, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT case_id FROM case_status WHERE host_party_id = $1 AND nationality = $2 AND passport_hash = $3");
+        command.Parameters.Add(new() { Value = hostPartyId });
+        command.Parameters.Add(new() { Value = nationality });
+        command.Parameters.Add(new() { Value = PassportHash(passportNumber) });
+        return await command.ExecuteScalarAsync(ct) as Guid?;
+    }
+
+    /// <summary>Every case whose person is in the country (the sweep's candidates beside open deadlines and alerts).</summary>
+    public static async Task<IReadOnlyList<Guid>> InCountryAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT case_id FROM case_status WHERE in_country");
+        var ids = new List<Guid>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
+        return ids;
+    }
+
+    /// <summary>"family name, given names" of each case (the digest names people, never passports).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT case_id, family_name, given_names FROM case_status WHERE case_id = ANY($1)");
+        command.Parameters.Add(new() { Value = caseIds.ToArray() });
+        var names = new Dictionary<Guid, string>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) names[row.GetGuid(0)] = $"{row.GetString(1)}, {row.GetString(2)}";
+        return names;
+    }
+
+    /// <summary>"lena schmidt" for a search of "Lena Schmidt" when the stored name is "schmidt lena": the last word first.</summary>
+    private static string Reversed(string folded) => folded.LastIndexOf(' ') is var at and > 0 ? $"{folded[(at + 1)..]} {folded[..at]}" : folded;
+
+    private static LocalDate? Date(NpgsqlDataReader row, int i) => row.IsDBNull(i) ? null : LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(i));
+}

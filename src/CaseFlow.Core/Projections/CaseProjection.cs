@@ -1,0 +1,75 @@
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.HostParties;
+using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Rules;
+using CaseFlow.EventStore;
+using CaseFlow.EventStore.Projections;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CaseFlow.Core.Projections;
+
+/// <summary>A column of a projection table: its name and PostgreSQL type (rows are written with binary COPY).</summary>
+public sealed record Column(string Name, NpgsqlDbType Type);
+
+/// <summary>A projection that writes one table (made by a numbered migration) with these columns; a test holds them to the migration.</summary>
+public interface ITableProjection
+{
+    string Table { get; }
+
+    IReadOnlyList<Column> Columns { get; }
+}
+
+/// <summary>
+/// Base of the projections that need a whole case: for each case touched by a batch, its events up to the latest version in the
+/// batch are folded and evaluated as of the case's latest business date (never the clock), and the case's rows are replaced.
+/// Reading only committed earlier versions of the same streams keeps incremental runs and rebuilds identical. A batch costs three
+/// round trips whatever its size: read the streams, delete the cases' rows, COPY the new rows.
+/// </summary>
+public abstract class CaseProjection(RuleCatalogue catalogue) : IProjection, ITableProjection
+{
+    public abstract string Name { get; }
+    public virtual PoisonPolicy Policy => PoisonPolicy.Skip;
+    public IReadOnlyList<string> Tables => [Table];
+    public abstract string Table { get; }
+    public abstract IReadOnlyList<Column> Columns { get; }
+    /// <summary>The case's rows, in <see cref="Columns"/> order; the first column is the case id.</summary>
+    protected abstract IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation);
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
+    {
+        var caseEvents = batch.Where(e => CaseRepository.Types.Knows(e.Type)).ToList();
+        if (caseEvents.Count == 0) return;
+        var upTo = caseEvents.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.Max(e => e.Version));
+        var history = await PostgresEventStore.ReadStreamsAsync(context.Connection, context.Transaction, upTo.Keys, ct);
+        var cases = history.GroupBy(e => e.StreamId).Select(stream => LoadedCase.From(stream.Key, [.. stream.Where(e => e.Version <= upTo[stream.Key])])).ToList();
+        var sizes = await HostPartyStore.SizesAsync(context.Connection, context.Transaction, cases.Select(c => c.HostPartyId), ct);
+        var rows = new List<object?[]>();
+        foreach (var c in cases)
+            rows.AddRange(Rows(c, c.LatestBusinessDate is { } latest ? c.Evaluate(catalogue, sizes.GetValueOrDefault(c.HostPartyId), latest) : null));
+        await using (var delete = new NpgsqlCommand($"DELETE FROM {context.Table(Table)} WHERE case_id = ANY($1)", context.Connection, context.Transaction))
+        {
+            delete.Parameters.Add(new() { Value = upTo.Keys.ToArray() });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await CopyAsync(context, context.Table(Table), Columns, rows, ct);
+    }
+
+    public static async Task CopyAsync(ProjectionContext context, string table, IReadOnlyList<Column> columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await using var copy = await context.Connection.BeginBinaryImportAsync(
+            $"COPY {table} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(ct);
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (row[i] is null) await copy.WriteNullAsync(ct);
+                else await copy.WriteAsync(row[i], columns[i].Type, ct);
+            }
+        }
+        await copy.CompleteAsync(ct);
+    }
+}

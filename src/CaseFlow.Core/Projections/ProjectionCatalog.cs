@@ -1,0 +1,20 @@
+using CaseFlow.Domain.Rules;
+using CaseFlow.EventStore;
+using CaseFlow.EventStore.Projections;
+
+namespace CaseFlow.Core.Projections;
+
+/// <summary>CaseFlow's async projections (each a table made by a numbered migration), as every host runs, lists and rebuilds them.</summary>
+public sealed class ProjectionCatalog(PostgresEventStore store, RuleCatalogue catalogue)
+{
+    public IReadOnlyList<IProjection> Projections { get; } =
+        [new DeadlinesProjection(catalogue), new DashboardProjection(catalogue), new OffenceRegisterProjection(catalogue), new TimelineProjection()];
+
+    public IProjection? Find(string name) => Projections.SingleOrDefault(p => p.Name == name);
+
+    /// <summary>Checks each projection's tables exist and gives it its checkpoint row.</summary>
+    public async Task EnsureAsync(CancellationToken ct)
+    {
+        foreach (var projection in Projections) await ProjectionRunner.EnsureAsync(store.DataSource, projection, ct);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using CaseFlow.Core.Cases;
+using CaseFlow.Domain.Cases;
+using CaseFlow.EventStore.Projections;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CaseFlow.Core.Projections;
+
+/// <summary>The auditor's case timeline: each event in plain words, with who recorded it, when, and its business date.</summary>
+/// <summary>One line of a case's timeline.</summary>
+public sealed record TimelineEntry(long Version, Instant RecordedAt, string Actor, LocalDate? BusinessDate, string Type, string Text);
+
+public sealed class TimelineProjection : IProjection, ITableProjection
+{
+    public const string TableName = "case_timeline";
+
+    public string Table => TableName;
+
+    public string Name => "timeline";
+    public PoisonPolicy Policy => PoisonPolicy.Skip;
+    public IReadOnlyList<string> Tables => [Table];
+
+    public IReadOnlyList<Column> Columns { get; } =
+    [
+        new("case_id", NpgsqlDbType.Uuid), new("version", NpgsqlDbType.Bigint), new("seq", NpgsqlDbType.Bigint), new("recorded_at", NpgsqlDbType.TimestampTz),
+        new("actor", NpgsqlDbType.Text), new("business_date", NpgsqlDbType.Date), new("type", NpgsqlDbType.Text), new("text", NpgsqlDbType.Text),
+    ];
+
+    /// <summary>One COPY per batch: each event is applied exactly once (the checkpoint commits with the rows).</summary>
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
+    {
+        var rows = batch.Where(e => CaseRepository.Types.Knows(e.Type)).Select(recorded =>
+        {
+            var e = (CaseEvent)CaseRepository.Types.FromRecorded(recorded);
+            return new object?[]
+            {
+                recorded.StreamId, recorded.Version, recorded.Sequence, recorded.RecordedAt.ToDateTimeUtc(), recorded.Metadata.Actor,
+                CaseEvents.DateOf(e)?.ToDateOnly(), recorded.Type, Describe(e),
+            };
+        }).ToList();
+        return CaseProjection.CopyAsync(context, context.Table(Table), Columns, rows, ct);
+    }
+
+    /// <summary>The case's timeline in version order.</summary>
+    public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync(NpgsqlDataSource db, Guid caseId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT version, recorded_at, actor, business_date, type, text FROM case_timeline WHERE case_id = $1 ORDER BY version");
+        command.Parameters.Add(new() { Value = caseId });
+        var rows = new List<TimelineEntry>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct))
+            rows.Add(new TimelineEntry(row.GetInt64(0), Instant.FromDateTimeUtc(DateTime.SpecifyKind(row.GetDateTime(1), DateTimeKind.Utc)), row.GetString(2),
+                row.IsDBNull(3) ? null : LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(3)), row.GetString(4), row.GetString(5)));
+        return rows;
+    }
+
+    /// <summary>An event in plain words (personal data kept to the name; passport numbers masked).</summary>
+    public static string Describe(CaseEvent e) => e switch
+    {
+        CaseOpened o => $"Case opened for {o.Person.GivenNames} {o.Person.FamilyName} ({o.Person.Nationality}, passport {CaseStatusProjection.Mask(o.Person.PassportNumber)})",
+        Entered x => $"Entered Kazakhstan on {D(x.Date)} at {x.BorderPoint}",
+        Notified n => $"Migration service notified on {D(n.Date)} via {n.Channel}{(n.Reference is null ? "" : $" (reference {n.Reference})")}",
+        AddressChanged a => $"Moved to a new address on {D(a.Date)}: {a.Address}",
+        VisaIssued v => $"{(v.EVisa ? "e-Visa" : "Visa")} {v.Category} ({v.Entries.ToString().ToLowerInvariant()} entry) issued {(v.InCountry ? "in Kazakhstan" : "")} valid {D(v.ValidFrom)} to {D(v.ValidTo)}"
+                        + (v.StayPerEntryDays is { } s ? $", {s} days per entry" : ""),
+        VisaExtended x => $"Visa extended on {D(x.Date)} from {D(x.PreviousValidTo)} to {D(x.ValidTo)}",
+        CategoryChanged c => $"Visa category changed on {D(c.Date)} from {c.From ?? "visa-free"} to {c.To} ({c.MatrixRule}), valid {D(c.ValidFrom)} to {D(c.ValidTo)}",
+        VisaCancelled c => $"Visa {c.Category} cancelled on {D(c.Date)}; exit visa until {D(c.ExitVisaUntil)} ({c.ExitRule})",
+        ResidencePermitIssued p => $"Temporary residence permit issued on {D(p.Date)}, valid {D(p.ValidFrom)} to {D(p.ValidTo)}",
+        PassportReplaced p => $"Passport replaced on {D(p.Date)} (new passport {CaseStatusProjection.Mask(p.PassportNumber)})"
+                              + (p.EVisaInvalidated ? "; the e-Visa is no longer valid" : "") + (p.IinUpdateRequired ? "; the IIN record must be updated" : ""),
+        Exited x => $"Left Kazakhstan on {D(x.Date)}",
+        CaseClosed c => $"Case closed on {D(c.Date)}: {c.Reason}",
+        AlertRaised a => $"Alert raised on {D(a.RaisedOn)}: {a.Message}",
+        AlertAcknowledged a => $"Alert {a.AlertId} acknowledged on {D(a.Date)}",
+        AlertResolved a => $"Alert {a.AlertId} resolved on {D(a.Date)}{(a.Automatic ? " automatically" : "")}: {a.Reason}",
+        _ => e.GetType().Name,
+    };
+
+    private static string D(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using NodaTime;
+
+namespace CaseFlow.EventStore;
+
+/// <summary>Following the global log: the events after a position in (transaction, sequence) order, and how far a reader lags behind.</summary>
+public sealed partial class PostgresEventStore
+{
+    /// <summary>
+    /// The next events of the global log after <paramref name="after"/>, in (transaction, sequence) order, at most <paramref name="max"/>.
+    /// Only events of transactions older than every transaction still running are returned, so an event that commits later can never
+    /// sort before a position already returned: a reader that checkpoints the last position never skips or repeats an event.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(GlobalPosition after, int max, CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand($"""
+            SELECT {Columns} FROM events
+            WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) AND (tx, seq) > ($1::text::xid8, $2)
+            ORDER BY tx, seq
+            LIMIT $3
+            """);
+        command.Parameters.Add(new() { Value = after.Transaction.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = after.Sequence });
+        command.Parameters.Add(new() { Value = max });
+        return await ReadAsync(command, ct);
+    }
+
+    /// <summary>How many events there are in all (a rebuild's total).</summary>
+    public async Task<long> CountAsync(CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand("SELECT count(*) FROM events");
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// The log's head (highest sequence), and for a reader at <paramref name="after"/>: the events it has yet to read and the age of
+    /// the oldest of them (zero when none).
+    /// </summary>
+    public async Task<(long Head, long Behind, Duration Age)> LagAsync(GlobalPosition after, CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand("""
+            SELECT (SELECT coalesce(max(seq), 0) FROM events), count(*), coalesce(extract(epoch FROM now() - min(recorded_at)), 0)::float8
+            FROM events WHERE (tx, seq) > ($1::text::xid8, $2)
+            """);
+        command.Parameters.Add(new() { Value = after.Transaction.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new() { Value = after.Sequence });
+        await using var row = await command.ExecuteReaderAsync(ct);
+        await row.ReadAsync(ct);
+        return (row.GetInt64(0), row.GetInt64(1), Duration.FromSeconds(row.GetDouble(2)));
+    }
+}
