@@ -31,7 +31,7 @@ public sealed record CaseView(
 {
     public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySize? size)
     {
-        var evaluation = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(c.Events, size), today);
+        var evaluation = c.Evaluate(catalogue, size, today);
         var status = CaseStatusProjection.StatusOf(c.State, evaluation);
         var next = CaseStatusProjection.NextDeadline(evaluation, c.State.InCountry);
         // Lawful days left including today: 1 on the last lawful day, 0 once overstaying.
