@@ -73,12 +73,19 @@ public class ProjectionTableTests(EventStoreFixture fixture) : ProjectionTestBas
         await Fx.InsiderSqlAsync("UPDATE projections SET state = 'failed', last_error = 'boom', rebuild_requested = false, cancel_requested = true WHERE name = 't_control'");
         Assert.True(await Do("rebuild"));
         Assert.Equal(("running", true, false), await Row());
-        await Fx.InsiderSqlAsync("UPDATE projections SET state = 'failed' WHERE name = 't_control'");
+        await Fx.InsiderSqlAsync("UPDATE projections SET state = 'failed', last_error = 'boom' WHERE name = 't_control'");
+        Assert.Equal("boom", (await ProjectionTable.ReadAsync(Fx.DataSource, "t_control", CancellationToken.None)).LastError);
         Assert.True(await Do("resume"));
         Assert.Null((await ProjectionTable.ReadAsync(Fx.DataSource, "t_control", CancellationToken.None)).LastError);
 
         Assert.False(await ProjectionTable.ControlAsync(Fx.DataSource, "no_such_projection", "pause", CancellationToken.None));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Do("explode"));
+        var unknown = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Do("explode"));
+        Assert.Contains("rebuild, cancel-rebuild, pause or resume", unknown.Message, StringComparison.Ordinal);
+
+        // A rebuild under way (whether or not its request flag is still set) shows its progress.
+        await Fx.InsiderSqlAsync("UPDATE projections SET state = 'rebuilding', rebuild_requested = false, rebuild_processed = 5, rebuild_total = 9 WHERE name = 't_control'");
+        var rebuilding = (await ProjectionStatus.ReadAsync(Fx.Store, CancellationToken.None)).Single(p => p.Name == "t_control");
+        Assert.Equal(new RebuildProgress(5, 9), rebuilding.Rebuild);
     }
 
 }
