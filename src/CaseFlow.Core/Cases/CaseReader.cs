@@ -13,6 +13,16 @@ public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedC
 {
     /// <summary>The rules applied to the case as of <paramref name="asOf"/> with the host party's size.</summary>
     public Evaluation Evaluate(RuleCatalogue catalogue, LocalDate asOf) => Case.Evaluate(catalogue, Size, asOf);
+
+    /// <summary>
+    /// The case as known at <paramref name="knownAt"/>: only the events recorded by then ("what did we know then"); null when none
+    /// was. Tenancy was judged on the case as known now, so a reader never sees a case through an older view of it.
+    /// </summary>
+    public ReadableCase? KnownAt(Instant knownAt)
+    {
+        var known = Recorded.Where(e => e.RecordedAt <= knownAt).ToList();
+        return known.Count == 0 ? null : this with { Recorded = known, Case = LoadedCase.From(Case.Id.Value, known) };
+    }
 }
 
 /// <summary>
@@ -23,21 +33,12 @@ public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedC
 public sealed class CaseReader(PostgresEventStore store, NpgsqlDataSource db)
 {
     /// <summary>The case as known now, or null when it does not exist or <paramref name="reader"/> may not read it.</summary>
-    public Task<ReadableCase?> ReadAsync(Guid id, Principal reader, CancellationToken ct) => ReadAsync(id, reader, null, ct);
-
-    /// <summary>
-    /// The case as known at <paramref name="knownAt"/> (only events recorded by then); tenancy is judged on the case as known now, so a
-    /// case moved between host parties is never shown to the wrong one. Null when absent, not readable, or nothing was known then.
-    /// </summary>
-    public async Task<ReadableCase?> ReadAsync(Guid id, Principal reader, Instant? knownAt, CancellationToken ct)
+    public async Task<ReadableCase?> ReadAsync(Guid id, Principal reader, CancellationToken ct)
     {
-        var current = await store.ReadStreamAsync(id, ct: ct);
-        if (current.Count == 0) return null;
-        var now = LoadedCase.From(id, current);
-        if (!reader.CanRead(now.HostPartyId)) return null;
-        var recorded = knownAt is { } at ? await store.ReadStreamAsync(id, recordedAtOrBefore: at, ct: ct) : current;
+        var recorded = await store.ReadStreamAsync(id, ct: ct);
         if (recorded.Count == 0) return null;
-        var loaded = knownAt is null ? now : LoadedCase.From(id, recorded);
+        var loaded = LoadedCase.From(id, recorded);
+        if (!reader.CanRead(loaded.HostPartyId)) return null;
         return new ReadableCase(recorded, loaded, await HostPartyStore.SizeAsync(db, loaded.HostPartyId, ct));
     }
 

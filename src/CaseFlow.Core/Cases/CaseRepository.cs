@@ -59,10 +59,10 @@ public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInline
 
     public PostgresEventStore Store => store;
 
-    /// <summary>The case, or null when no such stream exists. <paramref name="recordedAtOrBefore"/> reads what was known then.</summary>
-    public async Task<LoadedCase?> LoadAsync(CaseId id, Instant? recordedAtOrBefore = null, CancellationToken ct = default)
+    /// <summary>The case, or null when no such stream exists (the writer's load: tenancy is the caller's, see <see cref="CaseReader"/>).</summary>
+    public async Task<LoadedCase?> LoadAsync(CaseId id, CancellationToken ct = default)
     {
-        var recorded = await store.ReadStreamAsync(id.Value, recordedAtOrBefore: recordedAtOrBefore, ct: ct);
+        var recorded = await store.ReadStreamAsync(id.Value, ct: ct);
         return recorded.Count == 0 ? null : LoadedCase.From(id.Value, recorded);
     }
 

@@ -139,7 +139,7 @@ public static class Outbox
         }
     }
 
-    /// <summary>A host party's subscriptions (never their secrets), or every digest subscription when <paramref name="hostParty"/> is null.</summary>
+    /// <summary>Subscriptions (never their secrets), oldest first: of one host party and/or one mode (each, digest); null means any.</summary>
     public static async Task<IReadOnlyList<Subscription>> SubscriptionsAsync(NpgsqlDataSource db, Guid? hostParty, string? mode, CancellationToken ct)
     {
         await using var command = db.CreateCommand("""

@@ -38,9 +38,8 @@ public static class GetCaseStateAtEndpoint
                 return Problems.Validation("asOfDate", $"a date from {InputRules.MinDate:yyyy-MM-dd} to {InputRules.MaxDate:yyyy-MM-dd} in the form YYYY-MM-DD");
             date = parsed.Value;
         }
-        var principal = http.Principal()!;
-        if (!await reader.CanReadAsync(id, principal, ct)) return Problems.NotFound($"case {id}");
-        if (await reader.ReadAsync(id, principal, known, ct) is not { } readable) return Problems.NotFound($"case {id} as known at {knownAt}");
+        if (await reader.ReadAsync(id, http.Principal()!, ct) is not { } current) return Problems.NotFound($"case {id}");
+        if ((known is { } at ? current.KnownAt(at) : current) is not { } readable) return Problems.NotFound($"case {id} as known at {knownAt}");
         var judged = date ?? LegalTime.DateOf(known ?? clock.GetCurrentInstant());
         var state = CaseState.Fold(readable.Case.Events.Where(e => CaseEvents.DateOf(e) is not { } d || d <= judged));
         return Results.Ok(new CaseStateAt(id, judged, known, readable.Case.Version, state, readable.Evaluate(catalogue, judged)));
