@@ -18,8 +18,13 @@ public static class IdempotencyKeys
     public sealed record Replay(StoredResponse Response) : Claim;
     public sealed record Mismatch : Claim;
 
-    /// <summary>The key is claimed by a request that has not finished (seen only outside an append transaction).</summary>
-    public sealed record Pending(DateTime Since) : Claim;
+    /// <summary>
+    /// The key is claimed by a request that has not finished (seen only outside an append transaction); <paramref name="Abandoned"/>
+    /// when the claim is older than <see cref="AbandonedAfter"/> by the database's clock (its node died mid-request).
+    /// </summary>
+    public sealed record Pending(bool Abandoned) : Claim;
+
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
 
     public static async Task<Claim> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid userId, string key, byte[] requestHash, CancellationToken ct)
     {
@@ -30,9 +35,10 @@ public static class IdempotencyKeys
             insert.Parameters.Add(new() { Value = requestHash });
             if (await insert.ExecuteNonQueryAsync(ct) == 1) return new Claimed();
         }
-        await using var read = new NpgsqlCommand("SELECT request_hash, status, location, etag, body, created_at FROM idempotency_keys WHERE user_id = $1 AND key = $2", connection, tx);
+        await using var read = new NpgsqlCommand("SELECT request_hash, status, location, etag, body, created_at < now() - $3 FROM idempotency_keys WHERE user_id = $1 AND key = $2", connection, tx);
         read.Parameters.Add(new() { Value = userId });
         read.Parameters.Add(new() { Value = key });
+        read.Parameters.Add(new() { Value = AbandonedAfter, NpgsqlDbType = NpgsqlDbType.Interval });
         await using var row = await read.ExecuteReaderAsync(ct);
         // The conflicting claim was given back in between (a refused request): claim again.
         if (!await row.ReadAsync(ct))
@@ -41,7 +47,7 @@ public static class IdempotencyKeys
             return await ClaimAsync(connection, tx, userId, key, requestHash, ct);
         }
         if (!((byte[])row[0]).AsSpan().SequenceEqual(requestHash)) return new Mismatch();
-        if (row.IsDBNull(1)) return new Pending(row.GetDateTime(5));
+        if (row.IsDBNull(1)) return new Pending(row.GetBoolean(5));
         return new Replay(new StoredResponse(row.GetInt32(1), row.IsDBNull(2) ? null : row.GetString(2), row.IsDBNull(3) ? null : row.GetString(3), row.GetString(4)));
     }
 

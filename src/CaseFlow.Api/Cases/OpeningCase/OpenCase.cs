@@ -43,14 +43,14 @@ public static class OpenCaseEndpoint
 
         return await commands.InTransactionAsync(http, body, async (connection, tx) =>
         {
-            if (await HostPartyStore.SizeAsync(connection, tx, request.HostPartyId, ct) is null)
+            if (await HostPartyStore.SizeAsync(connection, tx, request.HostPartyId, ct) is not { } size)
                 return (null, Problems.Validation("hostPartyId", $"no host party {request.HostPartyId}"));
             // The unique index on (host party, nationality, passport) decides duplicates.
             try
             {
                 await tx.SaveAsync("open", ct);
                 var opened = await repository.AppendAsync(connection, tx, null, id, decision.Events, commands.Metadata(context, principal), ct);
-                var view = CaseView.From(opened, catalogue, context.Today, await HostPartyStore.SizeAsync(connection, tx, request.HostPartyId, ct));
+                var view = CaseView.From(opened, catalogue, context.Today, size);
                 return (new StoredResponse(StatusCodes.Status201Created, $"/api/cases/{id}", ETags.Format(opened.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == DuplicatePerson.Constraint)

@@ -14,12 +14,10 @@ public sealed class TransactionalIdempotency;
 /// through one transaction we can join, so the key is claimed in a short transaction of its own before the request runs: a repeat
 /// with the same body replays the stored response, with another body is 422, while the first is still running is 409. A request
 /// that is refused (4xx) or fails (5xx) gives its key back, so a retry decides again. A claim left by a node that died mid-request
-/// is taken over after <see cref="AbandonedAfter"/>.
+/// is taken over after <see cref="IdempotencyKeys.AbandonedAfter"/> (judged by the database's clock, the one that stamped the claim).
 /// </summary>
 public static class IdempotentPosts
 {
-    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
-
     public static IApplicationBuilder UseIdempotentPosts(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var key = Idempotency.KeyOf(http.Request);
@@ -82,7 +80,7 @@ public static class IdempotentPosts
         var claim = await IdempotencyKeys.ClaimAsync(connection, tx, userId, key, hash, ct);
         if (claim is IdempotencyKeys.Pending pending)
         {
-            if (pending.Since > DateTime.UtcNow - AbandonedAfter) return new InProgress();
+            if (!pending.Abandoned) return new InProgress();
             await IdempotencyKeys.RetakeAsync(connection, tx, userId, key, ct);
             claim = new IdempotencyKeys.Claimed();
         }
