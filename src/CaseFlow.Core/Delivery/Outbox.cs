@@ -6,7 +6,7 @@ namespace CaseFlow.Core.Delivery;
 
 public sealed record Subscription(Guid Id, Guid HostPartyId, string Channel, string Target, string Mode);
 
-public sealed record DeliveryRow(Guid Id, Guid SubscriptionId, Guid? AlertId, string Kind, string Channel, string Target, string? Secret, string Payload, int Attempts);
+public sealed record DeliveryRow(Guid Id, Guid SubscriptionId, string Kind, string Channel, string Target, string? Secret, string Payload, int Attempts);
 
 public sealed record DeliveryView(Guid Id, Guid SubscriptionId, Guid? AlertId, string Kind, string State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
@@ -52,7 +52,7 @@ public static class Outbox
     public static async Task<IReadOnlyList<DeliveryRow>> LockDueAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Instant now, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT d.id, d.subscription_id, d.alert_id, d.kind, s.channel, s.target, s.secret, d.payload, d.attempts
+            SELECT d.id, d.subscription_id, d.kind, s.channel, s.target, s.secret, d.payload, d.attempts
             FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
             WHERE d.state IN ('pending', 'failed') AND d.next_attempt_at <= $1
             ORDER BY d.next_attempt_at, d.created_at
@@ -63,8 +63,8 @@ public static class Outbox
         var rows = new List<DeliveryRow>();
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct))
-            rows.Add(new DeliveryRow(row.GetGuid(0), row.GetGuid(1), row.IsDBNull(2) ? null : row.GetGuid(2), row.GetString(3), row.GetString(4), row.GetString(5),
-                row.IsDBNull(6) ? null : row.GetString(6), row.GetString(7), row.GetInt32(8)));
+            rows.Add(new DeliveryRow(row.GetGuid(0), row.GetGuid(1), row.GetString(2), row.GetString(3), row.GetString(4),
+                row.IsDBNull(5) ? null : row.GetString(5), row.GetString(6), row.GetInt32(7)));
         return rows;
     }
 
