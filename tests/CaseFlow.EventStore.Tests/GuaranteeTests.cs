@@ -49,6 +49,7 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
         var projection = await Counting("p_cas");
         await ProjectionRunner.EnsureAsync(Fx.DataSource, projection, CancellationToken.None);
         await WriteAsync(5, 4);
+        await LogShowsEverythingAsync();
         // Both believe they lead (a lock lost in a network partition) and step from the same position at once.
         var gate = new TaskCompletionSource();
         var arrived = 0;
@@ -102,6 +103,7 @@ public class RetryTests(EventStoreFixture fixture) : ProjectionTestBase(fixture)
         var projection = await Counting("p_flaky");
         await ProjectionRunner.EnsureAsync(Fx.DataSource, projection, CancellationToken.None);
         await WriteAsync(4, 2);
+        await LogShowsEverythingAsync();
         var sizes = new List<int>();
         var failures = 2;
         projection.OnBatch = _ => failures-- > 0 ? throw new TimeoutException("the database blinked") : Task.CompletedTask;

@@ -89,6 +89,17 @@ public abstract class ProjectionTestBase(EventStoreFixture fx)
         }
     }
 
+    /// <summary>
+    /// Waits until a reader of the global log sees every event written. The log holds back events behind the oldest transaction still
+    /// running anywhere in the cluster (docs/architecture.md), and other test classes share the cluster: a test that steps a runner
+    /// once right after writing would otherwise race them.
+    /// </summary>
+    protected async Task LogShowsEverythingAsync()
+    {
+        var total = await TotalEvents();
+        await Until(async () => (await Fx.Store.ReadAllAsync(GlobalPosition.Start, int.MaxValue)).Count == total);
+    }
+
     protected Task<string> Checksum(string table) =>
         Scalar<string>($"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY stream_id), '')) FROM {table} t");
 

@@ -26,6 +26,7 @@ public class ProjectionTableTests(EventStoreFixture fixture) : ProjectionTestBas
         Assert.Equal(0, before.Processed);
 
         // Two events are read: the lag is the rest, counted from the checkpoint, and the checkpoint is shown as tx:seq.
+        await LogShowsEverythingAsync();
         var runner = new ProjectionRunner(Fx.Store, projection, Fast with { BatchSize = 2 }, "node-t");
         var (consumed, reached) = await runner.StepAsync(GlobalPosition.Start, shadow: false, CancellationToken.None);
         Assert.Equal(2, consumed);
@@ -103,6 +104,7 @@ public class ProjectionErrorTests(EventStoreFixture fixture) : ProjectionTestBas
         await Fx.Store.AppendAsync(second, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Poison.v1", "{}")], Meta);
         var projection = await Counting("t_errors");
         await ProjectionRunner.EnsureAsync(Fx.DataSource, projection, CancellationToken.None);
+        await LogShowsEverythingAsync();
         var runner = new ProjectionRunner(Fx.Store, projection, Fast with { MaxAttempts = 1 }, "node-e");
         var position = GlobalPosition.Start;
         while (true)
