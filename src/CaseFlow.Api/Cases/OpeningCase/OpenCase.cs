@@ -45,17 +45,15 @@ public static class OpenCaseEndpoint
         {
             if (await HostPartyStore.SizeAsync(connection, tx, request.HostPartyId, ct) is not { } size)
                 return (null, Problems.Validation("hostPartyId", $"no host party {request.HostPartyId}"));
-            // The unique index on (host party, nationality, passport) decides duplicates.
+            // The unique index on (host party, nationality, passport) decides duplicates; a refusal rolls the whole transaction back.
             try
             {
-                await tx.SaveAsync("open", ct);
                 var opened = await repository.AppendAsync(connection, tx, null, id, decision.Events, commands.Metadata(context, principal), ct);
                 var view = CaseView.From(opened, catalogue, context.Today, size);
                 return (new StoredResponse(StatusCodes.Status201Created, $"/api/cases/{id}", ETags.Format(opened.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == DuplicatePerson.Constraint)
             {
-                await tx.RollbackAsync("open", ct);
                 return (null, await DuplicatePerson.ProblemAsync(db, request.HostPartyId, person, ct));
             }
         }, ct);
