@@ -34,7 +34,40 @@ public static class AlertRules
         [ArrivalNotification, StayEnding, Overstay, ExtensionWindow, LimitNearlyReached, ResidencePermitRequired, ExitVisaExpiring, PassportReplacedEVisa, RepeatHostOffence];
 
     /// <summary>Every alert level whose raise date has come (on or before <paramref name="today"/>), for conditions still unmet today.</summary>
-    public static IReadOnlyList<AlertSpec> Due(RuleCatalogue catalogue, CaseState state, Evaluation e, LocalDate today, AlertSettings settings)
+    public static IReadOnlyList<AlertSpec> Due(RuleCatalogue catalogue, CaseState state, Evaluation e, LocalDate today, AlertSettings settings) =>
+        [.. All(catalogue, state, e, today, settings).Where(s => s.RaiseOn <= today)];
+
+    /// <summary>
+    /// The days from <paramref name="asOf"/> on when the case's alerts can change although no event is recorded: each level's raise day,
+    /// the day after each due date (a condition can clear or turn into an offence), each deadline's day and the day after, the first day
+    /// of overstay, the days a stay limit can come within 10 days of its maximum, and the next 1 January (calendar-year limits restart).
+    /// The deadlines projection keeps them (<c>alert_dates</c>), so the daily sweep reads only the cases whose day has come. A superset
+    /// is harmless (a case swept for nothing); a missing day would be a missed alert, which <c>AlertDatesTests</c> hunts day by day.
+    /// </summary>
+    /// <param name="evaluateAt">The case evaluated on a later day (to follow a rolling window whose old days drop out as new ones come).</param>
+    public static IReadOnlyList<LocalDate> Dates(RuleCatalogue catalogue, CaseState state, Evaluation e, LocalDate asOf, AlertSettings settings, Func<LocalDate, Evaluation> evaluateAt)
+    {
+        if (state.Closed) return [];
+        var dates = new SortedSet<LocalDate>();
+        foreach (var s in All(catalogue, state, e, asOf, settings))
+        {
+            dates.Add(s.RaiseOn);
+            dates.Add(s.Due.PlusDays(1));
+        }
+        foreach (var d in e.Deadlines)
+        {
+            dates.Add(d.Due);
+            dates.Add(d.Due.PlusDays(1));
+        }
+        if (e.PermittedUntil is { } until) dates.Add(until.PlusDays(1));
+        foreach (var l in e.Limits.Where(l => l.Kind is LimitKind.Rolling or LimitKind.CalendarYear && l.Max - l.Used > 10))
+            foreach (var day in NearingLimit(l, e.PermittedUntil, asOf, evaluateAt)) dates.Add(day);
+        dates.Add(new LocalDate(asOf.Year + 1, 1, 1));
+        return [.. dates.Where(d => d >= asOf)];
+    }
+
+    /// <summary>Every level of every condition unmet on <paramref name="today"/>, each with the day it is raised (past or future).</summary>
+    public static IReadOnlyList<AlertSpec> All(RuleCatalogue catalogue, CaseState state, Evaluation e, LocalDate today, AlertSettings settings)
     {
         var specs = new List<AlertSpec>();
         if (state.Closed) return specs;
@@ -97,7 +130,7 @@ public static class AlertRules
             specs.Add(new(RepeatHostOffence, "repeat", f.OffenceDate, f.OffenceDate,
                 $"Repeat host-party offence within 12 months: art. 518 {f.Mci} MCI and a 1-year ban on invitations ({f.Rule}, 000 §1)", f.Rule, f));
 
-        return [.. specs.Where(s => s.RaiseOn <= today)];
+        return specs;
     }
 
     /// <summary>
@@ -114,6 +147,24 @@ public static class AlertRules
     {
         var active = due.Select(s => (s.Kind, s.Due)).ToHashSet();
         return [.. state.AlertsById.Values.Where(a => a.Status != AlertStatus.Resolved && a.Kind != RepeatHostOffence && !active.Contains((a.Kind, a.Due)))];
+    }
+
+    /// <summary>
+    /// The days a limit can first come within 10 days of its maximum. At most one day is used per day, so it cannot happen before
+    /// <c>asOf + (max - used - 10)</c>; when a rolling window drops old days meanwhile it has not happened yet on that day, and the next
+    /// earliest day is computed from the usage there, until it has happened or the stay ends first (bounded: each step moves on by the
+    /// remaining gap, at least one day).
+    /// </summary>
+    private static IEnumerable<LocalDate> NearingLimit(LimitUsage limit, LocalDate? until, LocalDate asOf, Func<LocalDate, Evaluation> evaluateAt)
+    {
+        var day = asOf.PlusDays(limit.Max - limit.Used - 10);
+        for (var step = 0; step < 32 && (until is null || day <= until); step++)
+        {
+            yield return day;
+            var later = evaluateAt(day).Limits.FirstOrDefault(l => l.Rule == limit.Rule);
+            if (later is null || later.Max - later.Used <= 10) yield break;
+            day = day.PlusDays(later.Max - later.Used - 10);
+        }
     }
 
     private static LocalDate PreviousWorkingDay(Calendar.WorkingDayCalendar cal, LocalDate date) => cal.WorkingDaysBefore(date, 1);
