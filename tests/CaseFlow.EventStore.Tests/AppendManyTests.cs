@@ -1,0 +1,98 @@
+using Npgsql;
+
+namespace CaseFlow.EventStore.Tests;
+
+/// <summary>
+/// The multi-stream append the sweep uses for many cases' alerts (issue 11): every guarantee of a single append (version checked before
+/// a sequence number is drawn, chain intact, all or nothing), in round trips that do not grow with the number of streams.
+/// </summary>
+public class AppendManyTests(EventStoreFixture fixture) : IClassFixture<EventStoreFixture>
+{
+    private static readonly EventMetadata Actor = new("system:test", Guid.NewGuid(), null, "test");
+    private PostgresEventStore Store => fixture.Store;
+
+    private static NewEvent Event(string type, string data = """{"n":1}""") => new(Guid.CreateVersion7(), type, data);
+
+    private async Task<long> MaxSeqAsync()
+    {
+        await using var command = Store.DataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM events");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task NewAndExistingStreams_AppendTogether_VersionsFollowOn_ChainsVerify()
+    {
+        var existing = Guid.CreateVersion7();
+        await Store.AppendAsync(existing, "alerts", "h1", 0, [Event("A.v1")], Actor);
+        var fresh = Guid.CreateVersion7();
+        await using var connection = await Store.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var recorded = await PostgresEventStore.AppendManyAsync(connection, tx,
+            [new StreamAppend(existing, "alerts", "h1", 1, [Event("B.v1"), Event("C.v1")]), new StreamAppend(fresh, "alerts", "h2", 0, [Event("A.v1", """{"n":2}""")])], Actor);
+        await tx.CommitAsync();
+
+        Assert.Equal([2L, 3L], recorded[existing].Select(e => e.Version));
+        Assert.Equal([1L], recorded[fresh].Select(e => e.Version));
+        Assert.Equal(["A.v1", "B.v1", "C.v1"], (await Store.ReadStreamAsync(existing)).Select(e => e.Type));
+        Assert.Equal(2, (await Store.ReadStreamAsync(fresh))[0].Data.GetProperty("n").GetInt32());
+        Assert.True((await Store.VerifyAsync(existing)).Intact);
+        Assert.True((await Store.VerifyAsync(fresh)).Intact);
+        // The stream rows moved: a single append at the new versions goes on.
+        await Store.AppendAsync(existing, "alerts", "h1", 3, [Event("D.v1")], Actor);
+        await Store.AppendAsync(fresh, "alerts", "h2", 1, [Event("B.v1")], Actor);
+        Assert.True((await Store.VerifyAsync(existing)).Intact);
+        Assert.True((await Store.VerifyAsync(fresh)).Intact);
+    }
+
+    [Fact]
+    public async Task OneStaleStream_RefusesTheWhole_WritesNothing_TakesNoSequence()
+    {
+        var moved = Guid.CreateVersion7();
+        var untouched = Guid.CreateVersion7();
+        await Store.AppendAsync(moved, "alerts", "h", 0, [Event("A.v1"), Event("B.v1")], Actor);
+        await Store.AppendAsync(untouched, "alerts", "h", 0, [Event("A.v1")], Actor);
+        var taken = Guid.CreateVersion7();
+        await Store.AppendAsync(taken, "alerts", "h", 0, [Event("A.v1")], Actor);
+        var before = await MaxSeqAsync();
+
+        foreach (var stale in new[] { new StreamAppend(moved, "alerts", "h", 1, [Event("C.v1")]), new StreamAppend(taken, "alerts", "h", 0, [Event("C.v1")]) })
+        {
+            await using var connection = await Store.DataSource.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            var error = await Assert.ThrowsAsync<ConcurrencyException>(() => PostgresEventStore.AppendManyAsync(connection, tx,
+                [new StreamAppend(untouched, "alerts", "h", 1, [Event("C.v1")]), stale, new StreamAppend(Guid.CreateVersion7(), "alerts", "h", 0, [Event("C.v1")])], Actor));
+            Assert.Equal(stale.StreamId, error.StreamId);
+            await tx.RollbackAsync();
+        }
+
+        Assert.Single(await Store.ReadStreamAsync(untouched));
+        Assert.Equal(2, (await Store.ReadStreamAsync(moved)).Count);
+        await Store.AppendAsync(untouched, "alerts", "h", 1, [Event("C.v1")], Actor);
+        Assert.Equal(before + 1, (await Store.ReadStreamAsync(untouched))[^1].Sequence); // no sequence number was drawn by the refused appends
+    }
+
+    [Fact]
+    public async Task TwoMultiStreamAppends_OverTheSameStreams_OneWins_NoDeadlock()
+    {
+        var ids = Enumerable.Range(0, 40).Select(_ => Guid.CreateVersion7()).ToList();
+        foreach (var id in ids) await Store.AppendAsync(id, "alerts", "h", 0, [Event("A.v1")], Actor);
+        async Task<bool> Attempt(IEnumerable<Guid> order)
+        {
+            await using var connection = await Store.DataSource.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            try
+            {
+                await PostgresEventStore.AppendManyAsync(connection, tx, [.. order.Select(id => new StreamAppend(id, "alerts", "h", 1, [Event("B.v1")]))], Actor);
+                await tx.CommitAsync();
+                return true;
+            }
+            catch (ConcurrencyException)
+            {
+                return false;
+            }
+        }
+        var results = await Task.WhenAll(Attempt(ids), Attempt(Enumerable.Reverse(ids)), Attempt(ids.OrderBy(_ => Random.Shared.Next())));
+        Assert.Equal(1, results.Count(r => r));
+        Assert.All(ids, id => Assert.Equal(2, Store.ReadStreamAsync(id).GetAwaiter().GetResult().Count));
+    }
+}
