@@ -64,13 +64,16 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         // Recording the notification (late) clears the condition: the next tick resolves the open alerts automatically.
         On("2024-05-08");
         var client = app.Client();
-        var version = (await client.GetAsync(c)).Headers.ETag!.Tag;
-        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = "2024-05-08", channel = "eQonaq" }, version)).StatusCode);
+        // Three alerts were raised on their own stream: the ETag the user read after recording the entry is still the case's ("2").
+        Assert.Equal("\"2\"", (await client.GetAsync(c)).Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = "2024-05-08", channel = "eQonaq" }, "\"2\"")).StatusCode);
         await Sweep();
         Assert.All((await AlertsOf(c)).Where(a => a.Kind == "arrivalNotification"), a => Assert.Equal("resolved", a.State));
 
-        var inbox = await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&state=resolved")).JsonAsync();
-        Assert.Contains(inbox.EnumerateArray(), a => a.GetProperty("caseId").GetString() == c.Split('/')[^1]);
+        var inbox = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&state=resolved&caseId={c.Split('/')[^1]}")).JsonAsync()).GetProperty("items");
+        Assert.Equal(3, inbox.GetArrayLength());
+        Assert.All(inbox.EnumerateArray(), a => Assert.Equal(("Alert, DE", "system:deadline-sweep"),
+            (a.GetProperty("personName").GetString(), a.GetProperty("resolvedByName").GetString())));
     }
 
     [Fact]
@@ -88,12 +91,24 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             overstay.Select(a => (a.RaisedOn, a.Level, a.Mci ?? -1)).ToList());
 
         var client = app.Client();
-        var inbox = await (await client.GetAsync("/api/alerts?kind=overstay&state=open")).JsonAsync();
-        var id = inbox.EnumerateArray().First(a => a.GetProperty("caseId").GetString() == c.Split('/')[^1]).GetProperty("id").GetString();
-        var acked = await (await client.PostAsync($"/api/alerts/{id}/acknowledge", null)).JsonAsync();
+        var inbox = (await (await client.GetAsync($"/api/alerts?kind=overstay&state=open&caseId={c.Split('/')[^1]}&sort=due")).JsonAsync()).GetProperty("items");
+        var first = inbox.EnumerateArray().First();
+        var id = first.GetProperty("id").GetString();
+        var etag = first.GetProperty("eTag").GetString()!;
+        // If-Match on the alert: a stale tag is 412 and changes nothing; the current one acknowledges and moves the alert's tag only.
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await client.PostJsonAsync($"/api/alerts/{id}/acknowledge", new { }, "\"99\"")).StatusCode);
+        var acknowledging = await client.PostJsonAsync($"/api/alerts/{id}/acknowledge", new { }, etag);
+        Assert.Equal(HttpStatusCode.OK, acknowledging.StatusCode);
+        Assert.NotEqual(etag, acknowledging.Headers.ETag!.Tag);
+        var acked = await acknowledging.JsonAsync();
         Assert.Equal("acknowledged", acked.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await client.PostJsonAsync($"/api/alerts/{id}/resolve", new { reason = "late" }, etag)).StatusCode);
         var resolved = await (await client.PostJsonAsync($"/api/alerts/{id}/resolve", new { reason = "fine paid at the border" })).JsonAsync();
         Assert.Equal(("resolved", "fine paid at the border"), (resolved.GetProperty("state").GetString(), resolved.GetProperty("resolution").GetString()));
+        var listed = (await (await client.GetAsync($"/api/alerts?caseId={c.Split('/')[^1]}&state=resolved&kind=overstay")).JsonAsync()).GetProperty("items")
+            .EnumerateArray().Single(a => a.GetProperty("id").GetString() == id);
+        Assert.Equal(("Officer A", "Officer A"), (listed.GetProperty("acknowledgedByName").GetString(), listed.GetProperty("resolvedByName").GetString()));
+        Assert.NotEqual(JsonValueKind.Null, listed.GetProperty("acknowledgedAt").ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").PostAsync($"/api/alerts/{id}/acknowledge", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("auditor").PostAsync($"/api/alerts/{id}/acknowledge", null)).StatusCode);
     }

@@ -67,6 +67,9 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         Keys["admin"] = (await users.AddAsync("Admin", Role.Admin, [])).ApiKey;
     }
 
+    /// <summary>The key webhook secrets are sealed with in this app (tests open sealed values with it).</summary>
+    public string SecretsKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private static string Bin() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
@@ -80,6 +83,9 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests send many requests from one client; the limiter itself is tested with low limits in RateLimitTests.
         builder.UseSetting("CaseFlow:RateLimits:AnonymousPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("CaseFlow:RateLimits:PerKeyPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // A secrets key of the test's own (never a file in the working directory); webhook receivers listen on loopback.
+        builder.UseSetting("CaseFlow:Secrets:Key", SecretsKey);
+        builder.UseSetting("CaseFlow:Delivery:AllowedNetworks:0", "127.0.0.1");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IClock>(Clock)));
     }
 

@@ -29,8 +29,11 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         return c;
     }
 
+    /// <summary>A node sending one delivery at a time per target (so a receiver's first failures fall on one delivery), its circuit breaker out of the way.</summary>
     private WebApplicationFactory<Program> Node(int maxAttempts, int smtpPort = 25) => app.WithWebHostBuilder(b => b
         .UseSetting("CaseFlow:Delivery:MaxAttempts", maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .UseSetting("CaseFlow:Delivery:PerTarget", "1")
+        .UseSetting("CaseFlow:Delivery:BreakAfter", "1000")
         .UseSetting("CaseFlow:Delivery:QuickRetries", "2")
         .UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010")
         .UseSetting("CaseFlow:Delivery:Backoff", "00:00:30")
@@ -46,9 +49,9 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     [Fact]
     public async Task Webhook_FailingFirst3Calls_ReceivesEachAlertExactlyOnceByDeliveryId_Signed()
     {
-        await using var receiver = new WebhookReceiver("s3cret") { FailFirst = 3 };
+        await using var receiver = new WebhookReceiver("s3cret-s3cret-s3cret") { FailFirst = 3 };
         var subscription = await (await app.Client().PostJsonAsync($"/api/host-parties/{app.HostA}/subscriptions",
-            new { channel = "webhook", target = receiver.Url, mode = "each", secret = "s3cret" })).JsonAsync();
+            new { channel = "webhook", target = receiver.Url, mode = "each", secret = "s3cret-s3cret-s3cret" })).JsonAsync();
         var sub = Guid.Parse(subscription.GetProperty("id").GetString()!);
         await MissedNotificationCaseAsync(app.HostA, "compliance");
         await using var node = Node(maxAttempts: 6);
@@ -75,9 +78,9 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     [Fact]
     public async Task Webhook_NeverRecovering_EndsDead_OpsRedelivers()
     {
-        await using var receiver = new WebhookReceiver("k") { FailAlways = true };
+        await using var receiver = new WebhookReceiver("k-secret-k-secret-k") { FailAlways = true };
         var subscription = await (await app.Client("complianceB").PostJsonAsync($"/api/host-parties/{app.HostB}/subscriptions",
-            new { channel = "webhook", target = receiver.Url, mode = "each", secret = "k" })).JsonAsync();
+            new { channel = "webhook", target = receiver.Url, mode = "each", secret = "k-secret-k-secret-k" })).JsonAsync();
         var sub = Guid.Parse(subscription.GetProperty("id").GetString()!);
         await MissedNotificationCaseAsync(app.HostB, "complianceB");
         await using var node = Node(maxAttempts: 3);

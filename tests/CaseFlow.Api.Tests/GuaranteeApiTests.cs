@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using CaseFlow.Api.Cases;
+using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
@@ -69,18 +70,23 @@ public class GuaranteeApiTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var alertId = Guid.NewGuid();
         var today = new LocalDate(2024, 6, 1);
         var decided = new List<CaseEvent> { new Entered(id, today, "NQZ", "test") };
-        decided.AddRange(CaseDecider.Decide(new RaiseAlert(id, alertId, "arrivalNotification", "due", today, "due today", "NOTIFY-3WD", null, null, null, null, "sweep", today),
-            CaseState.Fold(current.Events.Concat(decided)), catalogue).Events);
+        var withEntry = CaseState.Fold(current.Events.Concat(decided));
+        var raised = CaseDecider.Decide(new RaiseAlert(id, alertId, "arrivalNotification", "due", today, "due today", "NOTIFY-3WD", null, null, null, null, "sweep", today),
+            withEntry, catalogue).Events;
         var eventsBefore = await Scalar("SELECT count(*) FROM events");
 
         await using (var connection = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
         await using (var tx = await connection.BeginTransactionAsync())
         {
-            await repository.AppendAsync(connection, tx, current, id, decided, new EventMetadata("test", Guid.NewGuid()), CancellationToken.None);
+            var updated = await repository.AppendAsync(connection, tx, current, id, decided, new EventMetadata("test", Guid.NewGuid()), CancellationToken.None);
+            // The alert goes to the case's alert stream (issue 11), in the same caller's transaction here.
+            await AlertRepository.AppendManyAsync(connection, tx, [new AlertAppend(new CaseAlerts(updated, updated.State, 0), raised)], new EventMetadata("sweep", Guid.NewGuid()),
+                CancellationToken.None);
             // Inside the caller's transaction: the status row, the alert and its outbox row are there with the events.
             Assert.Equal(1, await Scalar("SELECT count(*) FROM case_status WHERE case_id = $1 AND in_country", connection, tx, id.Value));
             Assert.Equal(1, await Scalar("SELECT count(*) FROM alerts WHERE id = $1", connection, tx, alertId));
-            Assert.Equal(await Scalar("SELECT count(*) FROM subscriptions WHERE host_party_id = $1 AND mode = 'each'", connection, tx, app.HostA),
+            Assert.Equal(1, await Scalar("SELECT count(*) FROM events WHERE stream_id = $1", connection, tx, AlertRepository.StreamFor(id)));
+            Assert.Equal(await Scalar("SELECT count(*) FROM subscriptions WHERE host_party_id = $1 AND mode = 'each' AND deleted_at IS NULL", connection, tx, app.HostA),
                 await Scalar("SELECT count(*) FROM deliveries WHERE alert_id = $1", connection, tx, alertId));
             await tx.RollbackAsync();
         }

@@ -20,7 +20,7 @@ public class OutboxAndReaderTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     {
         Subscription Sub(Guid host, string mode) => new(Guid.CreateVersion7(), host, "webhook", $"http://127.0.0.1:9/{mode}", mode);
         var (aEach, aDigest, bEach) = (Sub(app.HostA, "each"), Sub(app.HostA, "digest"), Sub(app.HostB, "each"));
-        foreach (var s in new[] { aEach, aDigest, bEach }) Assert.True(await Outbox.SubscribeAsync(Db, s, null, CancellationToken.None));
+        foreach (var s in new[] { aEach, aDigest, bEach }) Assert.True(await Outbox.SubscribeAsync(Db, s, null, "user:test", CancellationToken.None));
 
         Assert.Equal([aEach.Id, aDigest.Id], (await Outbox.SubscriptionsAsync(Db, app.HostA, null, CancellationToken.None)).Select(s => s.Id));
         Assert.Equal([aDigest.Id], (await Outbox.SubscriptionsAsync(Db, null, "digest", CancellationToken.None)).Select(s => s.Id));
@@ -34,16 +34,14 @@ public class OutboxAndReaderTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         // One attempt fails (its error kept, rescheduled), the other is delivered.
         var now = Instant.FromUtc(2024, 6, 1, 7, 0);
-        await using (var connection = await Db.OpenConnectionAsync())
-        await using (var tx = await connection.BeginTransactionAsync())
-        {
-            var due = await Outbox.LockDueAsync(connection, tx, now, CancellationToken.None);
-            Assert.Equal(2, due.Count);
-            Assert.All(due, d => Assert.Equal(("digest", "webhook", aDigest.Id), (d.Kind, d.Channel, d.SubscriptionId)));
-            await Outbox.MarkAsync(connection, tx, due[0].Id, "failed", 1, "HttpRequestException: refused", now + Duration.FromMinutes(1), now, CancellationToken.None);
-            await Outbox.MarkAsync(connection, tx, due[1].Id, "delivered", 1, null, now, now, CancellationToken.None);
-            await tx.CommitAsync();
-        }
+        var due = await Outbox.ClaimAsync(Db, "node-1", now, now + Duration.FromMinutes(2), 10, 5, [], CancellationToken.None);
+        Assert.Equal(2, due.Count);
+        Assert.All(due, d => Assert.Equal(("digest", "webhook", aDigest.Id, app.HostA), (d.Kind, d.Channel, d.SubscriptionId, d.HostPartyId)));
+        // Leased: another node finds nothing until the lease ends; an outcome recorded without the lease's token counts for nothing.
+        Assert.Empty(await Outbox.ClaimAsync(Db, "node-2", now + Duration.FromSeconds(119), now + Duration.FromMinutes(3), 10, 5, [], CancellationToken.None));
+        Assert.False(await Outbox.CompleteAsync(Db, due[0].Id, Guid.NewGuid(), "delivered", 1, null, now, now, CancellationToken.None));
+        Assert.True(await Outbox.CompleteAsync(Db, due[0].Id, due[0].LeaseToken, "failed", 1, "HttpRequestException: refused", now + Duration.FromMinutes(1), now, CancellationToken.None));
+        Assert.True(await Outbox.CompleteAsync(Db, due[1].Id, due[1].LeaseToken, "delivered", 1, null, now, now, CancellationToken.None));
         var failed = Assert.Single(await Outbox.ListAsync(Db, "failed", CancellationToken.None));
         Assert.Equal(("digest", (Guid?)null, "HttpRequestException: refused", (DateTimeOffset?)null, 1), (failed.Kind, failed.AlertId, failed.LastError, failed.DeliveredAt, failed.Attempts));
         Assert.Equal(new DateTimeOffset(2024, 6, 1, 7, 1, 0, TimeSpan.Zero), failed.NextAttemptAt);

@@ -22,6 +22,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public string Secret { get; }
     public ConcurrentDictionary<string, string> Received { get; } = new();
     public ConcurrentBag<string> BadSignatures { get; } = [];
+    public ConcurrentBag<string> Signatures { get; } = [];
     public int Calls => calls;
     public string Url { get; }
 
@@ -39,11 +40,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
             if (FailAlways || n <= FailFirst) return Results.StatusCode(503);
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
-            // The receiver checks the signature as a customer would, with its own HMAC (not CaseFlow's signer), by its literal header names.
+            // The receiver checks the signature as a customer would (docs/api/README.md, "Webhooks"), with its own HMAC (not CaseFlow's
+            // signer), by its literal header names: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">.
             var signature = request.Headers["X-CaseFlow-Signature"].ToString();
-            var expected = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
-                System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(body)));
-            if (signature != expected) BadSignatures.Add(signature);
+            var parts = signature.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+            var expected = parts.TryGetValue("t", out var t) ? Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes($"{t}.{body}"))) : null;
+            if (expected is null || !parts.TryGetValue("v1", out var v1) || v1 != expected) BadSignatures.Add(signature);
+            Signatures.Add(signature);
             Received.TryAdd(request.Headers["X-CaseFlow-Delivery"].ToString(), body);
             return Results.Ok();
         });

@@ -21,7 +21,9 @@ using CaseFlow.Core.Imports;
 using CaseFlow.Core.Input;
 using CaseFlow.Core.Jobs;
 using CaseFlow.Core.Projections;
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Users;
+using CaseFlow.Domain.Alerts;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
@@ -48,10 +50,10 @@ public static class CaseFlowHost
         builder.Services.AddSingleton(_ => RuleCatalogue.Default);
         builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        // Inline projections, in the append transaction, in this order: the status row, then the alerts table and its outbox.
+        // The inline projection of a case's own stream: the status row. Alerts are on streams of their own (AlertRepository).
         builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();
-        builder.Services.AddSingleton<IInlineCaseProjection, AlertProjection>();
         builder.Services.AddSingleton<CaseRepository>();
+        builder.Services.AddSingleton<AlertRepository>();
         builder.Services.AddSingleton<CaseReader>();
         builder.Services.AddSingleton<CaseCommands>();
         builder.Services.AddSingleton<UserStore>();
@@ -60,7 +62,8 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddOptions<ProjectionSettings>().Bind(builder.Configuration.GetSection("CaseFlow:Projections"));
-        builder.Services.AddSingleton<ProjectionCatalog>();
+        builder.Services.AddSingleton(sp => new ProjectionCatalog(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<RuleCatalogue>(),
+            new AlertSettings(sp.GetRequiredService<IOptions<AlertOptions>>().Value.StayEndingLeadDays)));
         builder.Services.AddHostedService<ProjectionWorker>();
 
         builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Alerts"));
@@ -70,7 +73,12 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddSingleton<DigestService>();
         builder.Services.AddSingleton<RetentionService>();
-        builder.Services.AddHttpClient("webhooks");
+        builder.Services.AddOptions<SecretOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Secrets"));
+        builder.Services.AddSingleton<SecretBox>();
+        builder.Services.AddSingleton(sp => new WebhookTargets(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowedNetworks));
+        // No redirects, every connection's address checked (WebhookTargets); Polly times each try, so the client itself never gives up first.
+        builder.Services.AddHttpClient("webhooks", c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<WebhookTargets>().Handler());
         var time = new ClockTimeProvider();
         builder.Services.AddSingleton(time);
         var jobs = builder.Configuration.GetSection("CaseFlow:Jobs").Get<JobSettings>() ?? new JobSettings();

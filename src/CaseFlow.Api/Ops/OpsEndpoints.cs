@@ -4,6 +4,7 @@ using CaseFlow.Api.Ops.ListingDeliveries;
 using CaseFlow.Api.Ops.ListingJobs;
 using CaseFlow.Api.Ops.ListingProjectionErrors;
 using CaseFlow.Api.Ops.ListingProjections;
+using CaseFlow.Api.Ops.ListingSweepFailures;
 using CaseFlow.Api.Ops.Redelivering;
 using CaseFlow.Core.Users;
 
@@ -21,5 +22,6 @@ public static class OpsEndpoints
         ops.MapListDeliveries();
         ops.MapRedeliver();
         ops.MapListJobs();
+        ops.MapListSweepFailures();
     }
 }

@@ -1,4 +1,11 @@
+using CaseFlow.Api.Subscriptions.ChangingTarget;
+using CaseFlow.Api.Subscriptions.DeletingSubscription;
+using CaseFlow.Api.Subscriptions.GettingSubscription;
+using CaseFlow.Api.Subscriptions.ListingDeliveries;
 using CaseFlow.Api.Subscriptions.ListingSubscriptions;
+using CaseFlow.Api.Subscriptions.PausingSubscription;
+using CaseFlow.Api.Subscriptions.ResumingSubscription;
+using CaseFlow.Api.Subscriptions.RotatingSecret;
 using CaseFlow.Api.Subscriptions.Subscribing;
 
 namespace CaseFlow.Api.Subscriptions;
@@ -8,8 +15,15 @@ public static class SubscriptionEndpoints
 {
     public static void MapSubscriptions(this WebApplication app)
     {
-        var subscriptions = app.MapGroup("/api/host-parties/{hostParty:guid}/subscriptions").WithTags("Alerts");
+        var subscriptions = app.MapGroup("/api/host-parties/{hostParty:guid}/subscriptions").WithTags("Subscriptions");
         subscriptions.MapSubscribe();
         subscriptions.MapListSubscriptions();
+        subscriptions.MapGetSubscription();
+        subscriptions.MapPauseSubscription();
+        subscriptions.MapResumeSubscription();
+        subscriptions.MapChangeSubscriptionTarget();
+        subscriptions.MapRotateSubscriptionSecret();
+        subscriptions.MapDeleteSubscription();
+        subscriptions.MapListSubscriptionDeliveries();
     }
 }

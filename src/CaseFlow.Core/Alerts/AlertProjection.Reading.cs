@@ -5,64 +5,87 @@ using NpgsqlTypes;
 namespace CaseFlow.Core.Alerts;
 
 public sealed record AlertView(Guid Id, Guid CaseId, Guid HostPartyId, string Kind, string Level, LocalDate Due, LocalDate RaisedOn, string Message, string Rule,
-    int? FineArticle, decimal? FineMci, decimal? FineTenge, string State, string? AcknowledgedBy, string? ResolvedBy, string? Resolution);
+    int? FineArticle, decimal? FineMci, decimal? FineTenge, string State, string? AcknowledgedBy, string? ResolvedBy, string? Resolution,
+    Instant RaisedAt, Instant? AcknowledgedAt, Instant? ResolvedAt, int Version);
 
-/// <summary>Reading the alerts table: the inbox, one alert, the cases with open alerts, a host party's open alerts.</summary>
+/// <summary>What the inbox asks for: host parties, optional filters (null = any), a sort key and a page.</summary>
+public sealed record AlertQuery(IReadOnlyCollection<Guid> HostParties, string? Kind, string? State, string? Level, Guid? CaseId, string Sort, int Page, int PageSize);
+
+/// <summary>Reading the alerts table: the inbox, one alert, a host party's open alerts.</summary>
 public sealed partial class AlertProjection
 {
     private const string ViewColumns =
-        "id, case_id, host_party_id, kind, level, due, raised_on, message, rule, fine_article, fine_mci, fine_tenge, state, acknowledged_by, resolved_by, resolution";
+        "id, case_id, host_party_id, kind, level, due, raised_on, message, rule, fine_article, fine_mci, fine_tenge, state, acknowledged_by, resolved_by, resolution, " +
+        "raised_at, acknowledged_at, resolved_at, version";
 
-    /// <summary>The inbox: alerts of the host parties, optionally of one kind and state ("open": not resolved), newest first, at most 500.</summary>
-    public static async Task<IReadOnlyList<AlertView>> ListAsync(NpgsqlDataSource db, IReadOnlyCollection<Guid> hostParties, string? kind, string? state, CancellationToken ct)
+    /// <summary>The inbox's sort keys (a leading '-' reverses one), each made total by the alert id.</summary>
+    public static IReadOnlyDictionary<string, string> Sorts { get; } = new Dictionary<string, string>
     {
-        await using var command = db.CreateCommand($"""
-            SELECT {ViewColumns}
-            FROM alerts WHERE host_party_id = ANY($1) AND ($2::text IS NULL OR kind = $2)
-              AND ($3::text IS NULL OR state = $3 OR ($3 = 'open' AND state <> 'resolved'))
-            ORDER BY raised_on DESC, due, kind LIMIT 500
-            """);
-        command.Parameters.Add(new() { Value = hostParties.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        command.Parameters.Add(new() { Value = (object?)kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = (object?)state ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        return await ReadAsync(command, ct);
+        ["due"] = "due, id", ["-due"] = "due DESC, id",
+        ["raisedAt"] = "raised_at, id", ["-raisedAt"] = "raised_at DESC, id",
+        ["fine"] = "fine_mci NULLS FIRST, id", ["-fine"] = "fine_mci DESC NULLS LAST, id",
+        ["kind"] = "kind, due, id", ["level"] = "level, due, id",
+    };
+
+    public static IReadOnlyList<string> States { get; } = ["raised", "acknowledged", "resolved", "open"];
+
+    /// <summary>A page of the inbox and the number of alerts the filters match ("open": not resolved).</summary>
+    public static async Task<(IReadOnlyList<AlertView> Items, long Total)> ListAsync(NpgsqlDataSource db, AlertQuery q, CancellationToken ct)
+    {
+        const string Where = """
+            host_party_id = ANY($1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR state = $3 OR ($3 = 'open' AND state <> 'resolved'))
+              AND ($4::text IS NULL OR level = $4) AND ($5::uuid IS NULL OR case_id = $5)
+            """;
+        await using var batch = db.CreateBatch();
+        var page = new NpgsqlBatchCommand($"SELECT {ViewColumns} FROM alerts WHERE {Where} ORDER BY {Sorts[q.Sort]} LIMIT $6 OFFSET $7");
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM alerts WHERE {Where}");
+        foreach (var command in new[] { page, count })
+        {
+            command.Parameters.Add(new() { Value = q.HostParties.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            command.Parameters.Add(new() { Value = (object?)q.Kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = (object?)q.State ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = (object?)q.Level ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new() { Value = (object?)q.CaseId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            batch.BatchCommands.Add(command);
+        }
+        page.Parameters.Add(new() { Value = q.PageSize });
+        page.Parameters.Add(new() { Value = (q.Page - 1) * q.PageSize });
+        await using var row = await batch.ExecuteReaderAsync(ct);
+        var items = await ReadAsync(row, ct);
+        await row.NextResultAsync(ct);
+        await row.ReadAsync(ct);
+        return (items, row.GetInt64(0));
     }
 
     public static async Task<AlertView?> FindAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"SELECT {ViewColumns} FROM alerts WHERE id = $1");
         command.Parameters.Add(new() { Value = id });
-        return (await ReadAsync(command, ct)).SingleOrDefault();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        return (await ReadAsync(row, ct)).SingleOrDefault();
     }
 
     /// <summary>A host party's open alerts by due date (the daily digest).</summary>
     public static async Task<IReadOnlyList<AlertView>> OpenAsync(NpgsqlDataSource db, Guid hostParty, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"SELECT {ViewColumns} FROM alerts WHERE host_party_id = $1 AND state <> 'resolved' ORDER BY due, kind");
+        await using var command = db.CreateCommand($"SELECT {ViewColumns} FROM alerts WHERE host_party_id = $1 AND state <> 'resolved' ORDER BY due, kind, id");
         command.Parameters.Add(new() { Value = hostParty });
-        return await ReadAsync(command, ct);
-    }
-
-    /// <summary>Every case with an alert not yet resolved (the sweep may have to resolve it).</summary>
-    public static async Task<IReadOnlyList<Guid>> CasesWithOpenAlertsAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT DISTINCT case_id FROM alerts WHERE state <> 'resolved'");
-        var ids = new List<Guid>();
         await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
-        return ids;
+        return await ReadAsync(row, ct);
     }
 
-    private static async Task<IReadOnlyList<AlertView>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    private static async Task<IReadOnlyList<AlertView>> ReadAsync(NpgsqlDataReader row, CancellationToken ct)
     {
         var list = new List<AlertView>();
-        await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct))
             list.Add(new AlertView(
                 row.GetGuid(0), row.GetGuid(1), row.GetGuid(2), row.GetString(3), row.GetString(4), LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(5)),
                 LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(6)), row.GetString(7), row.GetString(8), row.IsDBNull(9) ? null : row.GetInt32(9),
                 row.IsDBNull(10) ? null : row.GetDecimal(10), row.IsDBNull(11) ? null : row.GetDecimal(11), row.GetString(12),
-                row.IsDBNull(13) ? null : row.GetString(13), row.IsDBNull(14) ? null : row.GetString(14), row.IsDBNull(15) ? null : row.GetString(15)));
+                row.IsDBNull(13) ? null : row.GetString(13), row.IsDBNull(14) ? null : row.GetString(14), row.IsDBNull(15) ? null : row.GetString(15),
+                At(row.GetDateTime(16)), row.IsDBNull(17) ? null : At(row.GetDateTime(17)), row.IsDBNull(18) ? null : At(row.GetDateTime(18)), row.GetInt32(19)));
         return list;
     }
+
+    private static Instant At(DateTime value) => Instant.FromDateTimeUtc(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

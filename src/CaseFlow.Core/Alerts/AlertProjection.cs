@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CaseFlow.Core.Cases;
 using CaseFlow.Core.Delivery;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Json;
@@ -15,70 +14,62 @@ public sealed record AlertPayload(Guid AlertId, Guid CaseId, Guid HostPartyId, s
 
 /// <summary>
 /// The inline alerts table (the compliance inbox; this class and its partial <c>.Reading.cs</c> own it) and the transactional outbox:
-/// in the transaction that appends an AlertRaised, one delivery per "each" subscription of the host party is written (<see cref="Outbox"/>), with a
-/// delivery id derived from subscription and alert, so the alert and its deliveries commit together or not at all and are never written twice.
+/// in the transaction that appends alert events (one case's, or a sweep chunk's many), the inbox rows are written and one delivery per
+/// "each" subscription of the host party is enqueued (<see cref="Outbox"/>) with a delivery id derived from subscription and alert, so
+/// an alert and its deliveries commit together or not at all and are never written twice. A fixed number of statements whatever the
+/// number of alerts: one insert of the raised, one of their deliveries, one update per kind of change. Each change of an alert
+/// moves its <c>version</c> (the alert's ETag), and only its own.
 /// </summary>
-public sealed partial class AlertProjection : IInlineCaseProjection
+public sealed partial class AlertProjection
 {
-    public string StreamType => CaseRepository.StreamType;
-
-    Task IInlineCaseProjection.ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase updated, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct) =>
-        ApplyAsync(connection, tx, updated, decided, recordedAt, ct);
-
-    public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase c, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct)
+    public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<AlertAppend> appends, Instant recordedAt, CancellationToken ct)
     {
-        foreach (var e in decided)
+        var raised = appends.SelectMany(a => a.Events.OfType<AlertRaised>().Select(e => (a.Current.Case.HostPartyId, Event: e))).ToList();
+        var acknowledged = appends.SelectMany(a => a.Events.OfType<AlertAcknowledged>()).ToList();
+        var resolved = appends.SelectMany(a => a.Events.OfType<AlertResolved>()).ToList();
+        await using var batch = new NpgsqlBatch(connection, tx);
+        if (raised.Count > 0)
         {
-            switch (e)
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, fine_article, fine_mci, fine_tenge, state, updated_at)
+                SELECT u.id, u.case_id, u.host, u.kind, u.level, u.due, u.raised_on, $13, u.message, u.rule, u.article, u.mci, u.tenge, 'raised', $13
+                FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::date[], $7::date[], $8::text[], $9::text[], $10::int[], $11::numeric[], $12::numeric[])
+                     AS u(id, case_id, host, kind, level, due, raised_on, message, rule, article, mci, tenge)
+                """,
+                raised.Select(r => r.Event.AlertId).ToArray(), raised.Select(r => r.Event.CaseId.Value).ToArray(), raised.Select(r => r.HostPartyId).ToArray(),
+                raised.Select(r => r.Event.Kind).ToArray(), raised.Select(r => r.Event.Level).ToArray(), raised.Select(r => r.Event.Due.ToDateOnly()).ToArray(),
+                raised.Select(r => r.Event.RaisedOn.ToDateOnly()).ToArray(), raised.Select(r => r.Event.Message).ToArray(), raised.Select(r => r.Event.Rule).ToArray(),
+                raised.Select(r => r.Event.FineArticle).ToArray(), raised.Select(r => r.Event.FineMci).ToArray(), raised.Select(r => r.Event.FineTenge).ToArray(),
+                recordedAt.ToDateTimeUtc()));
+            batch.BatchCommands.Add(Outbox.EnqueueAlerts(raised.Select(r => r.HostPartyId).ToArray(), raised.Select(r => r.Event.AlertId).ToArray(),
+                [.. raised.Select(r => Payload(r.HostPartyId, r.Event))]));
+        }
+        if (acknowledged.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                UPDATE alerts a SET state = 'acknowledged', acknowledged_by = u.actor, acknowledged_at = $3, version = a.version + 1, updated_at = $3
+                FROM unnest($1::uuid[], $2::text[]) AS u(id, actor) WHERE a.id = u.id
+                """, acknowledged.Select(e => e.AlertId).ToArray(), acknowledged.Select(e => e.RecordedBy).ToArray(), recordedAt.ToDateTimeUtc()));
+        if (resolved.Count > 0)
+            batch.BatchCommands.Add(Command("""
+                UPDATE alerts a SET state = 'resolved', resolved_by = u.actor, resolution = u.reason, resolved_at = $4, version = a.version + 1, updated_at = $4
+                FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, actor, reason) WHERE a.id = u.id
+                """, resolved.Select(e => e.AlertId).ToArray(), resolved.Select(e => e.RecordedBy).ToArray(), resolved.Select(e => e.Reason).ToArray(), recordedAt.ToDateTimeUtc()));
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Payload(Guid hostParty, AlertRaised a) =>
+        JsonSerializer.Serialize(new AlertPayload(a.AlertId, a.CaseId.Value, hostParty, a.Kind, a.Level, a.Due, a.RaisedOn, a.Message, a.Rule, a.FineArticle, a.FineMci, a.FineTenge),
+            CaseFlowJson.Options);
+
+    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+            command.Parameters.Add(value switch
             {
-                case AlertRaised a:
-                    await RaiseAsync(connection, tx, c, a, recordedAt, ct);
-                    break;
-                case AlertAcknowledged a:
-                    await UpdateAsync(connection, tx, a.AlertId, "state = 'acknowledged', acknowledged_by = $2", a.RecordedBy, recordedAt, ct);
-                    break;
-                case AlertResolved a:
-                    await UpdateAsync(connection, tx, a.AlertId, "state = 'resolved', resolved_by = $2, resolution = $4", a.RecordedBy, recordedAt, ct, a.Reason);
-                    break;
-            }
-        }
-    }
-
-    private static async Task RaiseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase c, AlertRaised a, Instant recordedAt, CancellationToken ct)
-    {
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, fine_article, fine_mci, fine_tenge, state, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'raised', $8)
-            """, connection, tx))
-        {
-            void Add(object? value, NpgsqlDbType type) => insert.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
-            Add(a.AlertId, NpgsqlDbType.Uuid);
-            Add(c.Id.Value, NpgsqlDbType.Uuid);
-            Add(c.HostPartyId, NpgsqlDbType.Uuid);
-            Add(a.Kind, NpgsqlDbType.Text);
-            Add(a.Level, NpgsqlDbType.Text);
-            Add(a.Due.ToDateOnly(), NpgsqlDbType.Date);
-            Add(a.RaisedOn.ToDateOnly(), NpgsqlDbType.Date);
-            Add(recordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz);
-            Add(a.Message, NpgsqlDbType.Text);
-            Add(a.Rule, NpgsqlDbType.Text);
-            Add(a.FineArticle, NpgsqlDbType.Integer);
-            Add(a.FineMci, NpgsqlDbType.Numeric);
-            Add(a.FineTenge, NpgsqlDbType.Numeric);
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-        var payload = JsonSerializer.Serialize(new AlertPayload(a.AlertId, c.Id.Value, c.HostPartyId, a.Kind, a.Level, a.Due, a.RaisedOn, a.Message, a.Rule,
-            a.FineArticle, a.FineMci, a.FineTenge), CaseFlowJson.Options);
-        await Outbox.EnqueueAlertAsync(connection, tx, c.HostPartyId, a.AlertId, payload, ct);
-    }
-
-    private static async Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string assignments, string actor, Instant at, CancellationToken ct, string? reason = null)
-    {
-        await using var update = new NpgsqlCommand($"UPDATE alerts SET {assignments}, updated_at = $3 WHERE id = $1", connection, tx);
-        update.Parameters.Add(new() { Value = id });
-        update.Parameters.Add(new() { Value = actor });
-        update.Parameters.Add(new() { Value = at.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        if (reason is not null) update.Parameters.Add(new() { Value = reason });
-        await update.ExecuteNonQueryAsync(ct);
+                DateTime t => new NpgsqlParameter { Value = t, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                _ => new NpgsqlParameter { Value = value ?? DBNull.Value },
+            });
+        return command;
     }
 }

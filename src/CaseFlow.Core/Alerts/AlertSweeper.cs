@@ -1,13 +1,11 @@
-using System.Globalization;
-using CaseFlow.Core.Cases;
 using CaseFlow.Core.HostParties;
-using CaseFlow.Core.Input;
 using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Alerts;
 using CaseFlow.Domain.Calendar;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
+using CaseFlow.EventStore.Projections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -21,23 +19,32 @@ public sealed class AlertOptions
     public int[] StayEndingLeadDays { get; set; } = [7, 3, 1];
 
     /// <summary>Chunks of cases swept at once.</summary>
-    public int Parallelism { get; set; } = 4;
+    public int Parallelism { get; set; } = 2;
+
+    /// <summary>Cases per chunk: read in one round trip, their alerts appended in one transaction.</summary>
+    public int ChunkSize { get; set; } = 1000;
 }
 
-public sealed record SweepResult(bool Full, int CasesChecked, int AlertsRaised, int AlertsResolved);
+public sealed record SweepResult(bool Full, int CasesChecked, int AlertsRaised, int AlertsResolved, int CasesFailed = 0);
 
 /// <summary>
-/// The deadline sweep. Deadlines are data: the first tick of each Asia/Almaty day sweeps every case with an open deadline, an open
-/// alert or a person in the country (the deadlines projection, the alerts table, the inline status; each asked of its owner); later ticks only the cases whose streams changed since the last tick
-/// (followed on the global log). For each case it evaluates the rules as of today, raises the alerts whose day has come (ids are
-/// deterministic, so a repeat or a second node raises nothing new; the stream version and the alerts primary key make sure of it) and
-/// resolves open alerts whose condition cleared. The checkpoint moves only when a tick finished: a node killed mid-sweep loses nothing,
-/// the next tick redoes its work.
+/// The deadline sweep, driven by due dates. The first tick of each Asia/Almaty day reads only the cases whose alert date has come
+/// (<c>alert_dates</c>, kept by the deadlines projection, after the last day swept and up to today); every tick adds the cases whose
+/// streams changed since the last one (followed on the global log, from the deadlines projection's checkpoint when that is behind, so
+/// what the projection has not read yet is never missed) and the cases that failed before. For each case it evaluates the rules as of
+/// today, raises the alerts whose day has come and resolves those whose condition cleared, on the case's alert stream
+/// (<see cref="AlertRepository"/>): a chunk of cases is read in one round trip and its alerts appended in one transaction; when another
+/// writer came first, the chunk's cases are appended one by one (ids are deterministic, so nothing is raised twice). A case that cannot
+/// be evaluated or appended is recorded in <c>sweep_failures</c> (case, error, attempts) and skipped; the rest go on and the checkpoint
+/// moves. A node killed mid-tick loses nothing: the checkpoint moves only when a tick finished, and the next tick redoes its work.
 /// </summary>
-public sealed class AlertSweeper(NpgsqlDataSource db, CaseRepository cases, RuleCatalogue catalogue, IClock clock, IOptions<AlertOptions> options, ILogger<AlertSweeper> log)
+public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore store, RuleCatalogue catalogue, IClock clock, IOptions<AlertOptions> options,
+    ILogger<AlertSweeper> log)
 {
     public const string Actor = "system:deadline-sweep";
-    private const int Chunk = 500;
+
+    /// <summary>Evaluation of one case, for tests that plant a poison case; null in production.</summary>
+    public Action<CaseId>? BeforeEvaluate { get; set; }
 
     public async Task<SweepResult> SweepAsync(CancellationToken ct)
     {
@@ -47,113 +54,142 @@ public sealed class AlertSweeper(NpgsqlDataSource db, CaseRepository cases, Rule
         var full = lastFull != today;
 
         // The log position is read before the candidates, so a change committed during the sweep is seen by the next tick.
-        var (changed, reached) = await ChangedSinceAsync(position, ct);
-        var candidates = full ? (await OpenCasesAsync(ct)).Union(changed).ToList() : changed.ToList();
+        var from = position;
+        if (full && await DeadlinesCoveredAsync(ct) is var covered && covered.CompareTo(from) < 0) from = covered;
+        var (changed, reached) = await ChangedSinceAsync(from, ct);
+        var candidates = changed.Union(await FailedCasesAsync(ct));
+        if (full) candidates = candidates.Union(await DeadlinesProjection.CasesDueAsync(db, lastFull, today, ct));
+        var ids = candidates.ToList();
 
-        // Chunks in parallel: the work is round-trip bound, and each case is appended under its own stream version.
-        int raised = 0, resolved = 0;
-        await Parallel.ForEachAsync(candidates.Chunk(Chunk), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct }, async (chunk, token) =>
-        {
-            var (r, s) = await SweepChunkAsync(chunk, today, settings, token);
-            Interlocked.Add(ref raised, r);
-            Interlocked.Add(ref resolved, s);
-        });
-        await SaveStateAsync(full ? today : lastFull, reached, ct);
-        if (raised + resolved > 0) log.LogInformation("Sweep {Kind} {Today}: {Cases} cases, {Raised} alerts raised, {Resolved} resolved", full ? "full" : "tick", today, candidates.Count, raised, resolved);
-        return new SweepResult(full, candidates.Count, raised, resolved);
-    }
-
-    private async Task<(int Raised, int Resolved)> SweepChunkAsync(Guid[] ids, LocalDate today, AlertSettings settings, CancellationToken ct)
-    {
-        int raised = 0, resolved = 0;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var history = await PostgresEventStore.ReadStreamsAsync(connection, null, ids, ct);
-        var streams = history.GroupBy(e => e.StreamId).Where(s => CaseRepository.Types.Knows(s.First().Type)).Select(s => LoadedCase.From(s.Key, [.. s])).ToList();
-        var sizes = await HostPartyStore.SizesAsync(connection, null, streams.Select(c => c.HostPartyId), ct);
-        foreach (var loaded in streams)
-        {
-            var (r, s) = await SweepCaseAsync(loaded, sizes.GetValueOrDefault(loaded.HostPartyId), today, settings, ct);
-            raised += r;
-            resolved += s;
-        }
-        return (raised, resolved);
-    }
-
-    /// <summary>Raises and resolves the case's alerts as of <paramref name="today"/>; reloads and retries when another writer appended first.</summary>
-    private async Task<(int Raised, int Resolved)> SweepCaseAsync(LoadedCase loaded, HostPartySize? size, LocalDate today, AlertSettings settings, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var evaluation = loaded.Evaluate(catalogue, size, today);
-            var due = AlertRules.Due(catalogue, loaded.State, evaluation, today, settings);
-            var commands = new List<CaseCommand>();
-            foreach (var spec in AlertRules.ToRaise(due, loaded.Id, loaded.State, today, settings))
-                commands.Add(new RaiseAlert(loaded.Id, AlertIds.For(loaded.Id, spec.Kind, spec.Due, spec.Level), spec.Kind, spec.Level, spec.Due, spec.Message, spec.Rule,
-                    spec.Fine?.Article, spec.Fine?.Mci, spec.Fine?.Tenge, spec.Fine?.Rule, Actor, today));
-            foreach (var cleared in AlertRules.Cleared(due, loaded.State))
-                commands.Add(new ResolveAlert(loaded.Id, cleared.Id, "condition no longer holds", true, Actor, today));
-            if (commands.Count == 0) return (0, 0);
-
-            var state = loaded.State;
-            var decided = new List<CaseEvent>();
-            foreach (var command in commands)
+        int raised = 0, resolved = 0, failed = 0;
+        await Parallel.ForEachAsync(ids.Chunk(options.Value.ChunkSize), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (chunk, token) =>
             {
-                var decision = CaseDecider.Decide(command, state, catalogue);
-                decided.AddRange(decision.Events);
-                state = decision.Events.Aggregate(state, CaseState.Evolve);
-            }
-            if (decided.Count == 0) return (0, 0);
+                var (r, s, f) = await SweepChunkAsync(chunk, today, settings, token);
+                Interlocked.Add(ref raised, r);
+                Interlocked.Add(ref resolved, s);
+                Interlocked.Add(ref failed, f);
+            });
+        await SaveStateAsync(full ? today : lastFull, reached, ct);
+        if (raised + resolved + failed > 0)
+            log.LogInformation("Sweep {Kind} {Today}: {Cases} cases, {Raised} alerts raised, {Resolved} resolved, {Failed} cases failed", full ? "full" : "tick", today, ids.Count,
+                raised, resolved, failed);
+        return new SweepResult(full, ids.Count, raised, resolved, failed);
+    }
+
+    private async Task<(int Raised, int Resolved, int Failed)> SweepChunkAsync(Guid[] ids, LocalDate today, AlertSettings settings, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var cases = await AlertRepository.LoadManyAsync(connection, ids, ct);
+        var sizes = await HostPartyStore.SizesAsync(connection, null, cases.Select(c => c.Case.HostPartyId), ct);
+        var failures = new Dictionary<Guid, string>();
+        var appends = new List<AlertAppend>();
+        foreach (var c in cases)
+        {
             try
             {
-                await cases.AppendAsync(loaded, loaded.Id, decided, new EventMetadata(Actor, Guid.CreateVersion7(), null, catalogue.Version), ct);
-                return (decided.Count(e => e is AlertRaised), decided.Count(e => e is AlertResolved));
+                var events = Decide(c, sizes.GetValueOrDefault(c.Case.HostPartyId), today, settings);
+                if (events.Count > 0) appends.Add(new AlertAppend(c, events));
             }
-            catch (Exception e) when (attempt < 3 && e is ConcurrencyException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                loaded = await cases.LoadAsync(loaded.Id, ct: ct) ?? throw new InvalidOperationException($"case {loaded.Id} vanished");
+                failures[c.Case.Id.Value] = $"{e.GetType().Name}: {e.Message}";
             }
         }
+
+        var metadata = new EventMetadata(Actor, Guid.CreateVersion7(), null, catalogue.Version);
+        try
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await AlertRepository.AppendManyAsync(connection, tx, appends, metadata, ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is ConcurrencyException or PostgresException)
+        {
+            // Another writer (a user acknowledging, another node sweeping) came first, or one case's append is refused: one by one.
+            appends = await AppendOneByOneAsync(appends, today, settings, sizes, failures, metadata, ct);
+        }
+        await RecordOutcomesAsync(ids.Except(failures.Keys).ToArray(), failures, ct);
+        return (appends.Sum(a => a.Events.Count(e => e is AlertRaised)), appends.Sum(a => a.Events.Count(e => e is AlertResolved)), failures.Count);
+    }
+
+    private async Task<List<AlertAppend>> AppendOneByOneAsync(List<AlertAppend> appends, LocalDate today, AlertSettings settings, IReadOnlyDictionary<Guid, HostPartySize?> sizes,
+        Dictionary<Guid, string> failures, EventMetadata metadata, CancellationToken ct)
+    {
+        var done = new List<AlertAppend>();
+        var repository = new AlertRepository(store);
+        foreach (var first in appends)
+        {
+            var append = first;
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    if (append.Events.Count > 0) await repository.AppendAsync(append, metadata, ct);
+                    done.Add(append);
+                    break;
+                }
+                catch (Exception e) when (e is ConcurrencyException or PostgresException && attempt < 3)
+                {
+                    var reloaded = await repository.LoadAsync(append.Current.Case.Id, ct);
+                    if (reloaded is null) break;
+                    append = new AlertAppend(reloaded, Decide(reloaded, sizes.GetValueOrDefault(reloaded.Case.HostPartyId), today, settings));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures[append.Current.Case.Id.Value] = $"{e.GetType().Name}: {e.Message}";
+                    break;
+                }
+            }
+        }
+        return done;
+    }
+
+    /// <summary>The alert events a case calls for today: the latest level of each condition not yet raised, and the open alerts whose condition cleared.</summary>
+    private IReadOnlyList<CaseEvent> Decide(CaseAlerts c, HostPartySize? size, LocalDate today, AlertSettings settings)
+    {
+        BeforeEvaluate?.Invoke(c.Case.Id);
+        var evaluation = c.Case.Evaluate(catalogue, size, today);
+        var due = AlertRules.Due(catalogue, c.State, evaluation, today, settings);
+        var commands = new List<CaseCommand>();
+        foreach (var spec in AlertRules.ToRaise(due, c.Case.Id, c.State, today, settings))
+            commands.Add(new RaiseAlert(c.Case.Id, AlertIds.For(c.Case.Id, spec.Kind, spec.Due, spec.Level), spec.Kind, spec.Level, spec.Due, spec.Message, spec.Rule,
+                spec.Fine?.Article, spec.Fine?.Mci, spec.Fine?.Tenge, spec.Fine?.Rule, Actor, today));
+        foreach (var cleared in AlertRules.Cleared(due, c.State))
+            commands.Add(new ResolveAlert(c.Case.Id, cleared.Id, "condition no longer holds", true, Actor, today));
+        var state = c.State;
+        var decided = new List<CaseEvent>();
+        foreach (var command in commands)
+        {
+            var decision = CaseDecider.Decide(command, state, catalogue);
+            decided.AddRange(decision.Events);
+            state = decision.Events.Aggregate(state, CaseState.Evolve);
+        }
+        return decided;
     }
 
     /// <summary>
-    /// Cases with an open deadline, an open alert or a person in the country. The deadlines projection is async; the inline status
-    /// (in the country) is added so a projection lag never hides a case.
+    /// How far the alert dates are complete: the deadlines projection's checkpoint, or the start of the log while it rebuilds (its live
+    /// table is then not yet filled) or has never run.
     /// </summary>
-    private async Task<HashSet<Guid>> OpenCasesAsync(CancellationToken ct) =>
-    [
-        .. await DeadlinesProjection.CasesAsync(db, ct), .. await AlertProjection.CasesWithOpenAlertsAsync(db, ct), .. await CaseStatusProjection.InCountryAsync(db, ct),
-    ];
+    private async Task<GlobalPosition> DeadlinesCoveredAsync(CancellationToken ct)
+    {
+        var row = (await ProjectionTable.ReadAllAsync(db, ct)).SingleOrDefault(p => p.Name == "deadlines");
+        return row is null || row.RebuildRequested || row.State == "rebuilding" ? GlobalPosition.Start : row.Position;
+    }
 
     private async Task<(HashSet<Guid> Changed, GlobalPosition Reached)> ChangedSinceAsync(GlobalPosition from, CancellationToken ct)
     {
         var changed = new HashSet<Guid>();
-        var store = cases.Store;
         var position = from;
         while (true)
         {
             var batch = await store.ReadAllAsync(position, 5000, ct);
             if (batch.Count == 0) break;
-            foreach (var e in batch.Where(e => e.Metadata.Actor != Actor && CaseRepository.Types.Knows(e.Type))) changed.Add(e.StreamId);
+            foreach (var e in batch.Where(e => e.Metadata.Actor != Actor && Cases.CaseRepository.Types.Knows(e.Type) && !AlertRepository.IsAlertEvent(e.Type)))
+                changed.Add(e.StreamId);
             position = batch[^1].Position;
         }
         return (changed, position);
-    }
-
-    private async Task<(LocalDate? LastFull, GlobalPosition Position)> StateAsync(CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT last_full_date, position_tx::text, position_seq FROM sweep_state WHERE id = 1");
-        await using var row = await command.ExecuteReaderAsync(ct);
-        await row.ReadAsync(ct);
-        return (row.IsDBNull(0) ? null : LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(0)),
-            new GlobalPosition(ulong.Parse(row.GetString(1), CultureInfo.InvariantCulture), row.GetInt64(2)));
-    }
-
-    private async Task SaveStateAsync(LocalDate? lastFull, GlobalPosition position, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("UPDATE sweep_state SET last_full_date = $1, position_tx = $2::text::xid8, position_seq = $3 WHERE id = 1");
-        command.Parameters.Add(new() { Value = (object?)lastFull?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Date });
-        command.Parameters.Add(new() { Value = position.Transaction.ToString(CultureInfo.InvariantCulture) });
-        command.Parameters.Add(new() { Value = position.Sequence });
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -80,16 +80,6 @@ public sealed partial class CaseStatusProjection
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
-    /// <summary>Every case whose person is in the country (the sweep's candidates beside open deadlines and alerts).</summary>
-    public static async Task<IReadOnlyList<Guid>> InCountryAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT case_id FROM case_status WHERE in_country");
-        var ids = new List<Guid>();
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
-        return ids;
-    }
-
     /// <summary>"family name, given names" of each case (the digest names people, never passports).</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
     {

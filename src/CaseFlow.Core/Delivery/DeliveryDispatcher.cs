@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CaseFlow.Core.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -27,7 +31,26 @@ public sealed class DeliveryOptions
 
     public TimeSpan QuickRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>One try's time limit (connect, send, answer).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a claimed delivery is this node's; longer than an attempt can take (tries × timeout + retry delays), so only a dead node's lease expires.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Deliveries in flight on this node at once, over all targets.</summary>
+    public int MaxInFlight { get; set; } = 32;
+
+    /// <summary>Deliveries in flight to one target (scheme, host and port) at once: a slow target holds at most this many.</summary>
+    public int PerTarget { get; set; } = 2;
+
+    /// <summary>A target's circuit opens after this many failed tries in a row ... </summary>
+    public int BreakAfter { get; set; } = 5;
+
+    /// <summary>... and stays open this long: its deliveries wait (no attempt is counted) instead of piling timeouts onto it.</summary>
+    public TimeSpan BreakFor { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Networks webhooks may reach although they are internal (e.g. <c>127.0.0.1</c> for local development); see <see cref="WebhookTargets"/>.</summary>
+    public string[] AllowedNetworks { get; set; } = [];
 
     public string SmtpHost { get; set; } = "127.0.0.1";
 
@@ -37,18 +60,85 @@ public sealed class DeliveryOptions
 }
 
 /// <summary>
-/// Sends what the outbox holds. Each due delivery (pending, or failed and due again) is locked (FOR UPDATE SKIP LOCKED, so several
-/// nodes share the work), sent through a Polly pipeline (timeout, quick retries with exponential backoff and jitter) and marked
-/// delivered; a failed attempt is rescheduled with exponential backoff and jitter, and after <see cref="DeliveryOptions.MaxAttempts"/>
-/// it is dead. Webhooks carry the delivery id (receivers de-duplicate on it: a crash between sending and marking can resend) and an
-/// HMAC-SHA256 signature of the body with the subscription's secret.
+/// Sends what the outbox holds, and never inside a transaction. Due deliveries are claimed under a lease (<see cref="Outbox.ClaimAsync"/>:
+/// one short statement, fair across host parties), sent concurrently (at most <see cref="DeliveryOptions.PerTarget"/> per target, each
+/// try under a timeout, each target behind its own circuit breaker), and each outcome is recorded by its own short statement that
+/// holds only while the lease does. While slow targets are still answering, the loop keeps claiming for the others, so one slow or dead
+/// receiver delays nobody else's deliveries and holds back no projection. A node that dies holding leases loses nothing: once a lease
+/// expires any node claims the delivery again. Delivery is therefore at least once, with duplicates only when a node died (or its lease
+/// ran out) after sending and before recording; every copy carries the same delivery id, on which receivers de-duplicate. Webhooks are
+/// signed over a timestamp and the body (<c>X-CaseFlow-Signature: t=&lt;unix seconds&gt;,v1=&lt;HMAC-SHA256 hex of "t.body"&gt;</c>).
 /// </summary>
-public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory http, IClock clock, IOptions<DeliveryOptions> options, ILogger<DeliveryDispatcher> log)
+public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory http, IClock clock, SecretBox secrets, IOptions<DeliveryOptions> options,
+    ILogger<DeliveryDispatcher> log)
 {
     public const string DeliveryHeader = "X-CaseFlow-Delivery";
     public const string SignatureHeader = "X-CaseFlow-Signature";
 
-    private readonly ResiliencePipeline pipeline = new ResiliencePipelineBuilder()
+    private readonly string node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..^24];
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> pipelines = new();
+    private readonly ConcurrentDictionary<string, int> inFlightByTarget = new();
+    private readonly ConcurrentDictionary<Guid, string> targetOfSubscription = new();
+
+    /// <summary>Sends every due delivery and returns how many were delivered, once nothing is due and nothing is in flight.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var inFlight = new List<Task<bool>>();
+        var delivered = 0;
+        while (true)
+        {
+            if (inFlight.Count < o.MaxInFlight)
+            {
+                var now = clock.GetCurrentInstant();
+                var busy = targetOfSubscription.Where(s => inFlightByTarget.GetValueOrDefault(s.Value) >= o.PerTarget).Select(s => s.Key).ToList();
+                var claimed = await Outbox.ClaimAsync(db, node, now, now + Duration.FromTimeSpan(o.Lease), o.MaxInFlight - inFlight.Count, o.PerTarget, busy, ct);
+                inFlight.AddRange(claimed.Select(d => SendAndRecordAsync(d, ct)));
+            }
+            if (inFlight.Count == 0) return delivered;
+            var first = await Task.WhenAny(Task.WhenAny(inFlight), Task.Delay(TimeSpan.FromMilliseconds(250), ct));
+            foreach (var done in inFlight.Where(t => t.IsCompleted).ToList())
+            {
+                inFlight.Remove(done);
+                if (await done) delivered++;
+            }
+            _ = first;
+        }
+    }
+
+    private async Task<bool> SendAndRecordAsync(DeliveryRow d, CancellationToken ct)
+    {
+        var target = TargetKey(d);
+        targetOfSubscription[d.SubscriptionId] = target;
+        inFlightByTarget.AddOrUpdate(target, 1, (_, n) => n + 1);
+        try
+        {
+            string? error = null;
+            var breakerOpen = false;
+            try
+            {
+                await Pipeline(target).ExecuteAsync(async token => await SendAsync(d, token), ct);
+            }
+            catch (BrokenCircuitException e)
+            {
+                (error, breakerOpen) = ($"{e.GetType().Name}: {e.Message}", true);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                error = $"{e.GetType().Name}: {e.Message}";
+            }
+            var recorded = await RecordAsync(d, error, breakerOpen, ct);
+            if (!recorded) log.LogWarning("Delivery {Delivery}: the lease ran out before the outcome was recorded; another node owns it now", d.Id);
+            else if (error is not null) log.LogWarning("Delivery {Delivery} attempt {Attempt} failed: {Error}", d.Id, d.Attempts + 1, error);
+            return recorded && error is null;
+        }
+        finally
+        {
+            inFlightByTarget.AddOrUpdate(target, 0, (_, n) => n - 1);
+        }
+    }
+
+    private ResiliencePipeline Pipeline(string target) => pipelines.GetOrAdd(target, _ => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<SmtpException>().Handle<IOException>(),
@@ -57,46 +147,31 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
         })
-        .AddTimeout(options.Value.Timeout)
-        .Build();
-
-    /// <summary>Sends every due delivery; returns how many were delivered.</summary>
-    public async Task<int> DispatchDueAsync(CancellationToken ct)
-    {
-        var delivered = 0;
-        while (true)
+        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var due = await Outbox.LockDueAsync(connection, tx, clock.GetCurrentInstant(), ct);
-            if (due.Count == 0) return delivered;
-            foreach (var d in due)
-            {
-                string? error = null;
-                try
-                {
-                    await pipeline.ExecuteAsync(async token => await SendAsync(d, token), ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    error = $"{e.GetType().Name}: {e.Message}";
-                }
-                await MarkAsync(connection, tx, d, error, ct);
-                if (error is null) delivered++;
-                else log.LogWarning("Delivery {Delivery} attempt {Attempt} failed: {Error}", d.Id, d.Attempts + 1, error);
-            }
-            await tx.CommitAsync(ct);
-        }
-    }
+            ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>().Handle<SmtpException>().Handle<IOException>(),
+            FailureRatio = 1.0,
+            MinimumThroughput = Math.Max(2, options.Value.BreakAfter),
+            SamplingDuration = TimeSpan.FromMinutes(5),
+            BreakDuration = options.Value.BreakFor,
+        })
+        .AddTimeout(options.Value.Timeout)
+        .Build());
+
+    /// <summary>Scheme, host and port of a webhook (one SMTP server for e-mail): what concurrency limits and circuit breakers are kept per.</summary>
+    private string TargetKey(DeliveryRow d) =>
+        d.Channel == "webhook" && Uri.TryCreate(d.Target, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Host}:{uri.Port}" : $"smtp://{options.Value.SmtpHost}:{options.Value.SmtpPort}";
 
     private async ValueTask SendAsync(DeliveryRow d, CancellationToken ct)
     {
         if (d.Channel == "webhook")
         {
+            if (WebhookTargets.Problem(d.Target) is { } problem) throw new InvalidOperationException($"webhook target is not {problem}");
             using var request = new HttpRequestMessage(HttpMethod.Post, d.Target) { Content = new StringContent(d.Payload, Encoding.UTF8, "application/json") };
             request.Headers.Add(DeliveryHeader, d.Id.ToString());
-            if (d.Secret is not null) request.Headers.Add(SignatureHeader, "sha256=" + Sign(d.Secret, d.Payload));
-            using var response = await http.CreateClient("webhooks").SendAsync(request, ct);
+            if (d.SealedSecret is not null) request.Headers.Add(SignatureHeader, Signature(secrets.Open(d.SealedSecret), clock.GetCurrentInstant(), d.Payload));
+            using var response = await http.CreateClient("webhooks").SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if ((int)response.StatusCode is >= 300 and < 400) throw new HttpRequestException($"webhook answered {(int)response.StatusCode} (redirects are not followed)");
             if (!response.IsSuccessStatusCode) throw new HttpRequestException($"webhook answered {(int)response.StatusCode}");
             return;
         }
@@ -114,21 +189,25 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
         return $"[CaseFlow] {alert.GetProperty("kind").GetString()} ({alert.GetProperty("level").GetString()}): {alert.GetProperty("message").GetString()}";
     }
 
-    public static string Sign(string secret, string body) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
-
-    private async Task MarkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DeliveryRow d, string? error, CancellationToken ct)
+    /// <summary>The signature header: <c>t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, t + "." + body)&gt;</c>.</summary>
+    public static string Signature(string secret, Instant at, string body)
     {
-        var attempts = d.Attempts + 1;
+        var t = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}")))}";
+    }
+
+    private Task<bool> RecordAsync(DeliveryRow d, string? error, bool breakerOpen, CancellationToken ct)
+    {
         var now = clock.GetCurrentInstant();
+        if (breakerOpen) // the target is known to be failing: wait for the breaker, count no attempt
+            return Outbox.CompleteAsync(db, d.Id, d.LeaseToken, d.Attempts == 0 ? "pending" : "failed", d.Attempts, error, now + Duration.FromTimeSpan(options.Value.BreakFor), now, ct);
+        var attempts = d.Attempts + 1;
         var state = error is null ? "delivered" : attempts >= options.Value.MaxAttempts ? "dead" : "failed";
         var wait = TimeSpan.FromTicks(Math.Min(options.Value.MaxBackoff.Ticks, options.Value.Backoff.Ticks * (1L << Math.Min(attempts - 1, 20))));
         var jittered = wait * (0.8 + 0.4 * Random.Shared.NextDouble());
-        await Outbox.MarkAsync(connection, tx, d.Id, state, attempts, error, now + Duration.FromTimeSpan(jittered), now, ct);
+        return Outbox.CompleteAsync(db, d.Id, d.LeaseToken, state, attempts, error, now + Duration.FromTimeSpan(jittered), now, ct);
     }
 
-    /// <summary>Ops: send a delivery again (dead, failed or even delivered), now. False when there is no such delivery.</summary>
-    public Task<bool> RedeliverAsync(Guid id, CancellationToken ct)
-    {
-        return Outbox.RedeliverAsync(db, id, ct);
-    }
+    /// <summary>Ops: send a delivery again (dead, failed, cancelled or even delivered), now. False when there is no such delivery.</summary>
+    public Task<bool> RedeliverAsync(Guid id, CancellationToken ct) => Outbox.RedeliverAsync(db, id, ct);
 }

@@ -4,34 +4,40 @@ using NpgsqlTypes;
 
 namespace CaseFlow.Core.Delivery;
 
-public sealed record Subscription(Guid Id, Guid HostPartyId, string Channel, string Target, string Mode);
+public sealed record Subscription(Guid Id, Guid HostPartyId, string Channel, string Target, string Mode, bool Paused = false, bool HasSecret = false);
 
-public sealed record DeliveryRow(Guid Id, Guid SubscriptionId, string Kind, string Channel, string Target, string? Secret, string Payload, int Attempts);
+/// <summary>A delivery claimed under a lease: only the holder of <see cref="LeaseToken"/> can record its outcome.</summary>
+public sealed record DeliveryRow(Guid Id, Guid SubscriptionId, Guid HostPartyId, string Kind, string Channel, string Target, byte[]? SealedSecret, string Payload, int Attempts,
+    Guid LeaseToken);
 
 public sealed record DeliveryView(Guid Id, Guid SubscriptionId, Guid? AlertId, string Kind, string State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
 
 /// <summary>
 /// The owner of the <c>subscriptions</c> and <c>deliveries</c> tables (the transactional outbox): who wants alerts where, and every
-/// message owed to them with its state (pending, failed, dead, delivered), attempts and next attempt. Delivery ids are derived from
-/// subscription and alert (or digest date), so writing one twice adds nothing.
+/// message owed to them with its state (pending, failed, dead, delivered, cancelled), attempts, next attempt and lease. Delivery ids are
+/// derived from subscription and alert (or digest date), so writing one twice adds nothing. Nothing here holds a transaction open:
+/// each method is one short statement.
 /// </summary>
-public static class Outbox
+public static partial class Outbox
 {
-    /// <summary>One delivery per "each" subscription of the host party, in the caller's transaction (the alert's append).</summary>
-    public static async Task EnqueueAlertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid hostParty, Guid alertId, string alertJson, CancellationToken ct)
+    private const string Live = "s.deleted_at IS NULL";
+
+    /// <summary>For the alert append's batch: one delivery per live "each" subscription of each alert's host party (paused ones too: they wait).</summary>
+    public static NpgsqlBatchCommand EnqueueAlerts(Guid[] hostParties, Guid[] alertIds, string[] alertJson)
     {
-        await using var outbox = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand($"""
             INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
-            SELECT md5(s.id::text || '|' || $2::text)::uuid, s.id, $2, 'alert',
-                   jsonb_build_object('deliveryId', md5(s.id::text || '|' || $2::text)::uuid, 'alert', $3::jsonb)::text, '-infinity', now()
-            FROM subscriptions s WHERE s.host_party_id = $1 AND s.mode = 'each'
+            SELECT md5(s.id::text || '|' || u.alert::text)::uuid, s.id, u.alert, 'alert',
+                   jsonb_build_object('deliveryId', md5(s.id::text || '|' || u.alert::text)::uuid, 'alert', u.body::jsonb)::text, '-infinity', now()
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(host, alert, body)
+            JOIN subscriptions s ON s.host_party_id = u.host AND s.mode = 'each' AND {Live}
             ON CONFLICT DO NOTHING
-            """, connection, tx);
-        outbox.Parameters.Add(new() { Value = hostParty });
-        outbox.Parameters.Add(new() { Value = alertId });
-        outbox.Parameters.Add(new() { Value = alertJson });
-        await outbox.ExecuteNonQueryAsync(ct);
+            """);
+        command.Parameters.Add(new() { Value = hostParties });
+        command.Parameters.Add(new() { Value = alertIds });
+        command.Parameters.Add(new() { Value = alertJson });
+        return command;
     }
 
     /// <summary>The digest of <paramref name="date"/> for one subscription; 0 when it was already enqueued.</summary>
@@ -48,60 +54,91 @@ public static class Outbox
         return await insert.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Up to 20 deliveries due at <paramref name="now"/>, locked for the caller's transaction (SKIP LOCKED: nodes share the work).</summary>
-    public static async Task<IReadOnlyList<DeliveryRow>> LockDueAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due deliveries for <paramref name="node"/> until <paramref name="leaseUntil"/>, in one
+    /// statement: each live, unpaused subscription not in <paramref name="busy"/> offers its earliest <paramref name="perSubscription"/>
+    /// due deliveries, and host parties take turns (first each one's earliest, then each one's second, ...), so a host party with a
+    /// backlog or a dead target cannot crowd out another's. A delivery leased by another node is taken only once its lease expired;
+    /// two nodes claiming at once never get the same delivery (the update re-checks the lease on the locked row).
+    /// </summary>
+    public static async Task<IReadOnlyList<DeliveryRow>> ClaimAsync(NpgsqlDataSource db, string node, Instant now, Instant leaseUntil, int limit, int perSubscription,
+        IReadOnlyCollection<Guid> busy, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT d.id, d.subscription_id, d.kind, s.channel, s.target, s.secret, d.payload, d.attempts
-            FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-            WHERE d.state IN ('pending', 'failed') AND d.next_attempt_at <= $1
-            ORDER BY d.next_attempt_at, d.created_at
-            LIMIT 20
-            FOR UPDATE OF d SKIP LOCKED
-            """, connection, tx);
+        await using var command = db.CreateCommand($"""
+            WITH offered AS (
+                SELECT q.id, s.host_party_id, q.next_attempt_at, q.created_at
+                FROM subscriptions s
+                CROSS JOIN LATERAL (
+                    SELECT d.id, d.next_attempt_at, d.created_at FROM deliveries d
+                    WHERE d.subscription_id = s.id AND d.state IN ('pending', 'failed') AND d.next_attempt_at <= $1
+                      AND (d.leased_until IS NULL OR d.leased_until <= $1)
+                    ORDER BY d.next_attempt_at, d.created_at LIMIT $5) q
+                WHERE {Live} AND NOT s.paused AND NOT (s.id = ANY($6))),
+            picked AS (
+                SELECT id FROM (SELECT id, next_attempt_at, row_number() OVER (PARTITION BY host_party_id ORDER BY next_attempt_at, created_at) AS turn FROM offered) o
+                ORDER BY turn, next_attempt_at LIMIT $4)
+            UPDATE deliveries d SET leased_by = $2, leased_until = $3, lease_token = gen_random_uuid()
+            FROM picked p, subscriptions s
+            WHERE d.id = p.id AND s.id = d.subscription_id AND d.state IN ('pending', 'failed') AND (d.leased_until IS NULL OR d.leased_until <= $1)
+            RETURNING d.id, d.subscription_id, s.host_party_id, d.kind, s.channel, s.target, s.secret_sealed, d.payload, d.attempts, d.lease_token
+            """);
         command.Parameters.Add(new() { Value = now.ToDateTimeUtc() });
+        command.Parameters.Add(new() { Value = node });
+        command.Parameters.Add(new() { Value = leaseUntil.ToDateTimeUtc() });
+        command.Parameters.Add(new() { Value = limit });
+        command.Parameters.Add(new() { Value = perSubscription });
+        command.Parameters.Add(new() { Value = busy.ToArray() });
         var rows = new List<DeliveryRow>();
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct))
-            rows.Add(new DeliveryRow(row.GetGuid(0), row.GetGuid(1), row.GetString(2), row.GetString(3), row.GetString(4),
-                row.IsDBNull(5) ? null : row.GetString(5), row.GetString(6), row.GetInt32(7)));
+            rows.Add(new DeliveryRow(row.GetGuid(0), row.GetGuid(1), row.GetGuid(2), row.GetString(3), row.GetString(4), row.GetString(5),
+                row.IsDBNull(6) ? null : (byte[])row[6], row.GetString(7), row.GetInt32(8), row.GetGuid(9)));
         return rows;
     }
 
-    /// <summary>Records an attempt: its new state, attempt count, error and next attempt (delivered also stamps delivered_at).</summary>
-    public static async Task MarkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string state, int attempts, string? error, Instant nextAttempt, Instant now,
+    /// <summary>
+    /// Records an attempt's outcome, and ends the lease, if <paramref name="leaseToken"/> still holds it: false when the lease expired
+    /// and another node took the delivery over (its outcome is the one that counts).
+    /// </summary>
+    public static async Task<bool> CompleteAsync(NpgsqlDataSource db, Guid id, Guid leaseToken, string state, int attempts, string? error, Instant nextAttempt, Instant now,
         CancellationToken ct)
     {
-        await using var update = new NpgsqlCommand("""
-            UPDATE deliveries SET state = $2, attempts = $3, last_error = $4, next_attempt_at = $5,
-                   delivered_at = CASE WHEN $2 = 'delivered' THEN $6 ELSE delivered_at END
-            WHERE id = $1
-            """, connection, tx);
+        await using var update = db.CreateCommand("""
+            UPDATE deliveries SET state = $3, attempts = $4, last_error = $5, next_attempt_at = $6, leased_by = NULL, leased_until = NULL, lease_token = NULL,
+                   delivered_at = CASE WHEN $3 = 'delivered' THEN $7 ELSE delivered_at END
+            WHERE id = $1 AND lease_token = $2
+            """);
         update.Parameters.Add(new() { Value = id });
+        update.Parameters.Add(new() { Value = leaseToken });
         update.Parameters.Add(new() { Value = state });
         update.Parameters.Add(new() { Value = attempts });
         update.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new() { Value = nextAttempt.ToDateTimeUtc() });
         update.Parameters.Add(new() { Value = now.ToDateTimeUtc() });
-        await update.ExecuteNonQueryAsync(ct);
+        return await update.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>Ops: send a delivery again (dead, failed or even delivered), now. False when there is no such delivery.</summary>
+    /// <summary>Ops: send a delivery again (dead, failed, cancelled or even delivered), now. False when there is no such delivery.</summary>
     public static async Task<bool> RedeliverAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("UPDATE deliveries SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = '-infinity' WHERE id = $1");
+        await using var command = db.CreateCommand("""
+            UPDATE deliveries SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = '-infinity', leased_by = NULL, leased_until = NULL, lease_token = NULL
+            WHERE id = $1
+            """);
         command.Parameters.Add(new() { Value = id });
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>The newest 500 deliveries, optionally in one state.</summary>
-    public static async Task<IReadOnlyList<DeliveryView>> ListAsync(NpgsqlDataSource db, string? state, CancellationToken ct)
+    /// <summary>The newest deliveries (at most <paramref name="limit"/>), optionally in one state and/or of one subscription.</summary>
+    public static async Task<IReadOnlyList<DeliveryView>> ListAsync(NpgsqlDataSource db, string? state, CancellationToken ct, Guid? subscription = null, int limit = 500)
     {
         await using var command = db.CreateCommand("""
             SELECT id, subscription_id, alert_id, kind, state, attempts, next_attempt_at, last_error, created_at, delivered_at
-            FROM deliveries WHERE $1::text IS NULL OR state = $1 ORDER BY created_at DESC LIMIT 500
+            FROM deliveries WHERE ($1::text IS NULL OR state = $1) AND ($2::uuid IS NULL OR subscription_id = $2) ORDER BY created_at DESC, id LIMIT $3
             """);
         command.Parameters.Add(new() { Value = (object?)state ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)subscription ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = limit });
         var list = new List<DeliveryView>();
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct))
@@ -116,42 +153,6 @@ public static class Outbox
         await using var command = db.CreateCommand("DELETE FROM deliveries WHERE state = 'delivered' AND delivered_at < $1");
         command.Parameters.Add(new() { Value = before.ToDateTimeUtc() });
         return await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Adds a subscription; false when the host party does not exist.</summary>
-    public static async Task<bool> SubscribeAsync(NpgsqlDataSource db, Subscription subscription, string? secret, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("INSERT INTO subscriptions (id, host_party_id, channel, target, secret, mode) VALUES ($1, $2, $3, $4, $5, $6)");
-        command.Parameters.Add(new() { Value = subscription.Id });
-        command.Parameters.Add(new() { Value = subscription.HostPartyId });
-        command.Parameters.Add(new() { Value = subscription.Channel });
-        command.Parameters.Add(new() { Value = subscription.Target });
-        command.Parameters.Add(new() { Value = (object?)secret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = subscription.Mode });
-        try
-        {
-            await command.ExecuteNonQueryAsync(ct);
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Subscriptions (never their secrets), oldest first: of one host party and/or one mode (each, digest); null means any.</summary>
-    public static async Task<IReadOnlyList<Subscription>> SubscriptionsAsync(NpgsqlDataSource db, Guid? hostParty, string? mode, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("""
-            SELECT id, host_party_id, channel, target, mode FROM subscriptions
-            WHERE ($1::uuid IS NULL OR host_party_id = $1) AND ($2::text IS NULL OR mode = $2) ORDER BY created_at
-            """);
-        command.Parameters.Add(new() { Value = (object?)hostParty ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new() { Value = (object?)mode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        var list = new List<Subscription>();
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) list.Add(new Subscription(row.GetGuid(0), row.GetGuid(1), row.GetString(2), row.GetString(3), row.GetString(4)));
-        return list;
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.HostParties;
 using CaseFlow.Domain.Cases;
@@ -13,12 +14,13 @@ namespace CaseFlow.Core.Projections;
 /// <summary>A column of a projection table: its name and PostgreSQL type (rows are written with binary COPY).</summary>
 public sealed record Column(string Name, NpgsqlDbType Type);
 
-/// <summary>A projection that writes one table (made by a numbered migration) with these columns; a test holds them to the migration.</summary>
+/// <summary>A table a projection writes (made by a numbered migration) and the columns it writes.</summary>
+public sealed record TableShape(string Table, IReadOnlyList<Column> Columns);
+
+/// <summary>A projection that writes tables made by numbered migrations, with these columns; a test holds them to the migrations.</summary>
 public interface ITableProjection
 {
-    string Table { get; }
-
-    IReadOnlyList<Column> Columns { get; }
+    IReadOnlyList<TableShape> Shapes { get; }
 }
 
 /// <summary>
@@ -30,30 +32,46 @@ public interface ITableProjection
 public abstract class CaseProjection(RuleCatalogue catalogue) : IProjection, ITableProjection
 {
     public abstract string Name { get; }
+    protected RuleCatalogue Catalogue => catalogue;
     public virtual PoisonPolicy Policy => PoisonPolicy.Skip;
-    public IReadOnlyList<string> Tables => [Table];
+    public IReadOnlyList<string> Tables => [.. Shapes.Select(s => s.Table)];
+    public IReadOnlyList<TableShape> Shapes => Companion is { } companion ? [new(Table, Columns), companion] : [new(Table, Columns)];
     public abstract string Table { get; }
     public abstract IReadOnlyList<Column> Columns { get; }
     /// <summary>The case's rows, in <see cref="Columns"/> order; the first column is the case id.</summary>
     protected abstract IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation);
 
+    /// <summary>A second table kept per case the same way (the deadlines projection's alert dates); its first column is the case id.</summary>
+    protected virtual TableShape? Companion => null;
+
+    /// <summary>The case's rows of <see cref="Companion"/>.</summary>
+    protected virtual IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySize? size) => [];
+
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
-        var caseEvents = batch.Where(e => CaseRepository.Types.Knows(e.Type)).ToList();
+        var caseEvents = batch.Where(e => CaseRepository.Types.Knows(e.Type) && !AlertRepository.IsAlertEvent(e.Type)).ToList();
         if (caseEvents.Count == 0) return;
         var upTo = caseEvents.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.Max(e => e.Version));
         var history = await PostgresEventStore.ReadStreamsAsync(context.Connection, context.Transaction, upTo.Keys, ct);
         var cases = history.GroupBy(e => e.StreamId).Select(stream => LoadedCase.From(stream.Key, [.. stream.Where(e => e.Version <= upTo[stream.Key])])).ToList();
         var sizes = await HostPartyStore.SizesAsync(context.Connection, context.Transaction, cases.Select(c => c.HostPartyId), ct);
         var rows = new List<object?[]>();
+        var companionRows = new List<object?[]>();
         foreach (var c in cases)
-            rows.AddRange(Rows(c, c.LatestBusinessDate is { } latest ? c.Evaluate(catalogue, sizes.GetValueOrDefault(c.HostPartyId), latest) : null));
-        await using (var delete = new NpgsqlCommand($"DELETE FROM {context.Table(Table)} WHERE case_id = ANY($1)", context.Connection, context.Transaction))
         {
+            var size = sizes.GetValueOrDefault(c.HostPartyId);
+            var evaluation = c.LatestBusinessDate is { } latest ? c.Evaluate(catalogue, size, latest) : null;
+            rows.AddRange(Rows(c, evaluation));
+            companionRows.AddRange(CompanionRows(c, evaluation, size));
+        }
+        foreach (var shape in Shapes)
+        {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {context.Table(shape.Table)} WHERE case_id = ANY($1)", context.Connection, context.Transaction);
             delete.Parameters.Add(new() { Value = upTo.Keys.ToArray() });
             await delete.ExecuteNonQueryAsync(ct);
         }
         await CopyAsync(context, context.Table(Table), Columns, rows, ct);
+        if (Companion is { } companion) await CopyAsync(context, context.Table(companion.Table), companion.Columns, companionRows, ct);
     }
 
     public static async Task CopyAsync(ProjectionContext context, string table, IReadOnlyList<Column> columns, IReadOnlyList<object?[]> rows, CancellationToken ct)

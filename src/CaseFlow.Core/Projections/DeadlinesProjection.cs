@@ -1,6 +1,8 @@
 using System.Text.Json;
 using CaseFlow.Core.Cases;
+using CaseFlow.Domain.Alerts;
 using CaseFlow.Domain.Rules;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -11,9 +13,10 @@ namespace CaseFlow.Core.Projections;
 /// reads. While the person is in the country every deadline not yet met stays (a missed notification still needs filing); after
 /// the exit only those still open; a deadline leaves when it is met or moot. A closed case has none.
 /// </summary>
-public sealed class DeadlinesProjection(RuleCatalogue catalogue) : CaseProjection(catalogue)
+public sealed class DeadlinesProjection(RuleCatalogue catalogue, AlertSettings settings) : CaseProjection(catalogue)
 {
     public const string TableName = "deadlines";
+    public const string AlertDatesTable = "alert_dates";
 
     public override string Name => "deadlines";
     public override string Table => TableName;
@@ -31,10 +34,25 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue) : CaseProjectio
             yield return [c.Id.Value, Camel(d.Kind.ToString()), d.Due.ToDateOnly(), Camel(d.Status.ToString()), c.HostPartyId, d.Rule, evaluation.CatalogueVersion];
     }
 
-    /// <summary>Every case with an open deadline (the sweep's first candidates).</summary>
-    public static async Task<IReadOnlyList<Guid>> CasesAsync(NpgsqlDataSource db, CancellationToken ct)
+    /// <summary>
+    /// The alert dates (<c>alert_dates</c>, indexed by date): the days from the case's latest business date on when its alerts can
+    /// change with no new event (<see cref="AlertRules.Dates"/>). Deterministic like the rest: judged from events, never the clock.
+    /// </summary>
+    protected override TableShape? Companion { get; } = new(AlertDatesTable, [new("case_id", NpgsqlDbType.Uuid), new("on_date", NpgsqlDbType.Date)]);
+
+    protected override IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySize? size)
     {
-        await using var command = db.CreateCommand("SELECT DISTINCT case_id FROM deadlines");
+        if (evaluation is null || c.LatestBusinessDate is not { } latest) return [];
+        return AlertRules.Dates(Catalogue, c.State, evaluation, latest, settings, day => c.Evaluate(Catalogue, size, day))
+            .Select(day => new object?[] { c.Id.Value, day.ToDateOnly() });
+    }
+
+    /// <summary>The cases with an alert date after <paramref name="after"/> (any, when null) and on or before <paramref name="today"/>: the day's sweep.</summary>
+    public static async Task<IReadOnlyList<Guid>> CasesDueAsync(NpgsqlDataSource db, LocalDate? after, LocalDate today, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT DISTINCT case_id FROM alert_dates WHERE on_date <= $2 AND ($1::date IS NULL OR on_date > $1)");
+        command.Parameters.Add(new() { Value = (object?)after?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+        command.Parameters.Add(new() { Value = today.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
         var ids = new List<Guid>();
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));

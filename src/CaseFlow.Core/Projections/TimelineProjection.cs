@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Cases;
 using CaseFlow.EventStore.Projections;
@@ -21,6 +22,7 @@ public sealed class TimelineProjection : IProjection, ITableProjection
     public string Name => "timeline";
     public PoisonPolicy Policy => PoisonPolicy.Skip;
     public IReadOnlyList<string> Tables => [Table];
+    public IReadOnlyList<TableShape> Shapes => [new(Table, Columns)];
 
     public IReadOnlyList<Column> Columns { get; } =
     [
@@ -31,7 +33,8 @@ public sealed class TimelineProjection : IProjection, ITableProjection
     /// <summary>One COPY per batch: each event is applied exactly once (the checkpoint commits with the rows).</summary>
     public Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
     {
-        var rows = batch.Where(e => CaseRepository.Types.Knows(e.Type)).Select(recorded =>
+        // A case's own stream only: alert streams (issue 11) have versions of their own; the inbox and the alert history tell their story.
+        var rows = batch.Where(e => CaseRepository.Types.Knows(e.Type) && !(AlertRepository.IsAlertEvent(e.Type) && e.Data.GetProperty("caseId").GetGuid() != e.StreamId)).Select(recorded =>
         {
             var e = (CaseEvent)CaseRepository.Types.FromRecorded(recorded);
             return new object?[]

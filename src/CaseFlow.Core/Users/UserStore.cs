@@ -50,6 +50,22 @@ public sealed class UserStore(NpgsqlDataSource db)
         return users;
     }
 
+    /// <summary>
+    /// Names for actors as events and rows record them (<c>user:&lt;id&gt;</c>); other actors (<c>system:deadline-sweep</c>) are their own name.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> ActorNamesAsync(NpgsqlDataSource db, IEnumerable<string?> actors, CancellationToken ct)
+    {
+        var distinct = actors.OfType<string>().Distinct().ToList();
+        var names = distinct.ToDictionary(a => a, a => a);
+        var ids = distinct.Select(a => a.StartsWith("user:", StringComparison.Ordinal) && Guid.TryParse(a[5..], out var id) ? id : (Guid?)null).OfType<Guid>().ToArray();
+        if (ids.Length == 0) return names;
+        await using var command = db.CreateCommand("SELECT id, name FROM users WHERE id = ANY($1)");
+        command.Parameters.Add(new() { Value = ids });
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) names[$"user:{row.GetGuid(0)}"] = row.GetString(1);
+        return names;
+    }
+
     /// <summary>The active user holding <paramref name="apiKey"/>, or null.</summary>
     public async Task<Principal?> AuthenticateAsync(string apiKey, CancellationToken ct = default)
     {

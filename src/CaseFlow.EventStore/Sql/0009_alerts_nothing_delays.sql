@@ -44,3 +44,9 @@ CREATE TABLE IF NOT EXISTS alert_dates (
     PRIMARY KEY (case_id, on_date)
 );
 CREATE INDEX IF NOT EXISTS alert_dates_on_date_idx ON alert_dates (on_date);
+
+-- The claim takes each subscription's earliest due deliveries (fair across host parties and targets).
+CREATE INDEX deliveries_due_by_subscription ON deliveries (subscription_id, next_attempt_at) WHERE state IN ('pending', 'failed');
+
+-- Existing databases: the deadlines projection rebuilds to fill alert_dates for every case.
+UPDATE projections SET rebuild_requested = true WHERE name = 'deadlines';

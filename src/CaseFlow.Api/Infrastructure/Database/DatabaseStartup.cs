@@ -1,5 +1,7 @@
 using CaseFlow.Api.Demo;
+using CaseFlow.Core.Delivery;
 using CaseFlow.Core.Projections;
+using CaseFlow.Core.Security;
 using CaseFlow.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -67,6 +69,9 @@ internal sealed class DatabaseStartup(NpgsqlDataSource dataSource, DatabaseState
         var applied = await Migrator.MigrateAsync(dataSource, ct);
         log.LogInformation("Database migrated ({Applied} migrations applied now)", applied.Count);
         await projections.EnsureAsync(ct);
+        // Webhook secrets written before they were sealed: sealed now, the clear column emptied (issue 11).
+        var box = services.GetRequiredService<SecretBox>();
+        foreach (var (id, secret) in await Outbox.ClearSecretsAsync(dataSource, ct)) await Outbox.SealSecretAsync(dataSource, id, box.Seal(secret), ct);
         state.MarkMigrated();
         if (options.Value.LoadDemoData)
             await DemoData.LoadIfEmptyAsync(services, ct);

@@ -40,10 +40,11 @@ public static class Problems
     public static IResult PreconditionRequired() => Problem(StatusCodes.Status428PreconditionRequired, "precondition-required", "If-Match required",
         "Send If-Match with the case's current ETag (its stream version) to change it");
 
-    public static IResult PreconditionFailed(long expected, long? actual) => Problem(StatusCodes.Status412PreconditionFailed, "precondition-failed", "The case has changed",
+    public static IResult PreconditionFailed(long expected, long? actual, string what = "case") => Problem(StatusCodes.Status412PreconditionFailed, "precondition-failed",
+        $"The {what} has changed",
         expected < 0
-            ? "If-Match must be the strong ETag of the case's current version (e.g. \"3\"); weak tags, lists and * never match"
-            : $"If-Match named version {expected} but the case is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: read it again");
+            ? $"If-Match must be the strong ETag of the {what}'s current version (e.g. \"3\"); weak tags, lists and * never match"
+            : $"If-Match named version {expected} but the {what} is at version {actual?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}: read it again");
 
     public static IResult Forbidden(CaseFlow.Core.Users.Principal principal) => Problem(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this role",
         $"The {principal.Role.ToString().ToLowerInvariant()} role may read but not change this case");

@@ -1,0 +1,108 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CaseFlow.Core.Delivery;
+
+/// <summary>The subscriptions table: add, read, pause and resume, change target, rotate the sealed secret, delete (soft: deliveries stay as history).</summary>
+public static partial class Outbox
+{
+    private const string SubscriptionColumns = "s.id, s.host_party_id, s.channel, s.target, s.mode, s.paused, s.secret_sealed IS NOT NULL";
+
+    /// <summary>Adds a subscription; false when the host party does not exist.</summary>
+    public static async Task<bool> SubscribeAsync(NpgsqlDataSource db, Subscription subscription, byte[]? sealedSecret, string createdBy, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("INSERT INTO subscriptions (id, host_party_id, channel, target, secret_sealed, mode, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        command.Parameters.Add(new() { Value = subscription.Id });
+        command.Parameters.Add(new() { Value = subscription.HostPartyId });
+        command.Parameters.Add(new() { Value = subscription.Channel });
+        command.Parameters.Add(new() { Value = subscription.Target });
+        command.Parameters.Add(new() { Value = (object?)sealedSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new() { Value = subscription.Mode });
+        command.Parameters.Add(new() { Value = createdBy });
+        try
+        {
+            await command.ExecuteNonQueryAsync(ct);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Live subscriptions (never their secrets), oldest first: of one host party and/or one mode (each, digest); null means any.</summary>
+    public static async Task<IReadOnlyList<Subscription>> SubscriptionsAsync(NpgsqlDataSource db, Guid? hostParty, string? mode, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            SELECT {SubscriptionColumns} FROM subscriptions s
+            WHERE {Live} AND ($1::uuid IS NULL OR s.host_party_id = $1) AND ($2::text IS NULL OR s.mode = $2) ORDER BY s.created_at, s.id
+            """);
+        command.Parameters.Add(new() { Value = (object?)hostParty ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new() { Value = (object?)mode ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return await ReadSubscriptionsAsync(command, ct);
+    }
+
+    /// <summary>One live subscription, or null.</summary>
+    public static async Task<Subscription?> FindSubscriptionAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"SELECT {SubscriptionColumns} FROM subscriptions s WHERE s.id = $1 AND {Live}");
+        command.Parameters.Add(new() { Value = id });
+        return (await ReadSubscriptionsAsync(command, ct)).SingleOrDefault();
+    }
+
+    /// <summary>Changes what is given (paused, target, sealed secret) of a live subscription; false when there is none.</summary>
+    public static async Task<bool> ChangeSubscriptionAsync(NpgsqlDataSource db, Guid id, bool? paused, string? target, byte[]? sealedSecret, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            UPDATE subscriptions s SET paused = coalesce($2, s.paused), target = coalesce($3, s.target), secret_sealed = coalesce($4, s.secret_sealed), updated_at = now()
+            WHERE s.id = $1 AND {Live}
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = (object?)paused ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+        command.Parameters.Add(new() { Value = (object?)target ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)sealedSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Deletes a subscription: it stops at once, its unsent deliveries are cancelled, the sent ones stay as history. False when there is none.</summary>
+    public static async Task<bool> DeleteSubscriptionAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            WITH gone AS (UPDATE subscriptions s SET deleted_at = now(), updated_at = now(), secret_sealed = NULL WHERE s.id = $1 AND {Live} RETURNING s.id),
+            cancelled AS (
+                UPDATE deliveries d SET state = 'cancelled', last_error = 'subscription deleted', leased_by = NULL, leased_until = NULL, lease_token = NULL
+                FROM gone WHERE d.subscription_id = gone.id AND d.state IN ('pending', 'failed') RETURNING d.id)
+            SELECT count(*) FROM gone
+            """);
+        command.Parameters.Add(new() { Value = id });
+        return (long)(await command.ExecuteScalarAsync(ct))! == 1;
+    }
+
+    /// <summary>Subscriptions whose secret is still in the clear column (written before secrets were sealed): id and secret.</summary>
+    public static async Task<IReadOnlyList<(Guid Id, string Secret)>> ClearSecretsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT id, secret FROM subscriptions WHERE secret IS NOT NULL");
+        var list = new List<(Guid, string)>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) list.Add((row.GetGuid(0), row.GetString(1)));
+        return list;
+    }
+
+    /// <summary>Replaces a clear secret by its sealed form, in one statement.</summary>
+    public static async Task SealSecretAsync(NpgsqlDataSource db, Guid id, byte[] sealedSecret, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("UPDATE subscriptions SET secret_sealed = $2, secret = NULL WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = sealedSecret });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<IReadOnlyList<Subscription>> ReadSubscriptionsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var list = new List<Subscription>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct))
+            list.Add(new Subscription(row.GetGuid(0), row.GetGuid(1), row.GetString(2), row.GetString(3), row.GetString(4), row.GetBoolean(5), row.GetBoolean(6)));
+        return list;
+    }
+}
