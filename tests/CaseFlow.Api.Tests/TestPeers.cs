@@ -17,7 +17,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication app;
     private int calls;
 
+    private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int FailFirst { get; set; }
+
+    /// <summary>The first call is taken and held until <see cref="Release"/> (a node dying mid-send), then fails; later calls are answered at once.</summary>
+    public bool HoldFirst { get; set; }
+
+    /// <summary>The delivery id of every call, duplicates included.</summary>
+    public ConcurrentBag<string> DeliveryIds { get; } = [];
+
+    public void Release() => released.TrySetResult();
     public bool FailAlways { get; set; }
     public string Secret { get; }
     public ConcurrentDictionary<string, string> Received { get; } = new();
@@ -37,6 +47,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.MapPost("/hook", async (HttpRequest request) =>
         {
             var n = Interlocked.Increment(ref calls);
+            DeliveryIds.Add(request.Headers["X-CaseFlow-Delivery"].ToString());
+            if (HoldFirst && n == 1)
+            {
+                await released.Task;
+                return Results.StatusCode(503); // the held call fails: a node recording it without its lease would turn a delivered delivery back to failed
+            }
             if (FailAlways || n <= FailFirst) return Results.StatusCode(503);
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();

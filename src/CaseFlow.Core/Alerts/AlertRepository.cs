@@ -54,8 +54,12 @@ public sealed class AlertRepository(PostgresEventStore store)
         return (await LoadManyAsync(connection, [id.Value], ct)).SingleOrDefault();
     }
 
-    /// <summary>The cases of <paramref name="ids"/> that exist, each with its alerts, in one read.</summary>
-    public static async Task<IReadOnlyList<CaseAlerts>> LoadManyAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    /// <summary>
+    /// The cases of <paramref name="ids"/> that exist, each with its alerts, in one read. A case whose events cannot be read (an insider
+    /// wrote one no reader knows) is given to <paramref name="unreadable"/> and left out; without it, the error is thrown.
+    /// </summary>
+    public static async Task<IReadOnlyList<CaseAlerts>> LoadManyAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken ct,
+        Action<Guid, Exception>? unreadable = null)
     {
         var alertStreams = ids.ToDictionary(id => StreamFor(new CaseId(id)));
         var streams = (await PostgresEventStore.ReadStreamsAsync(connection, null, [.. ids, .. alertStreams.Keys], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
@@ -63,10 +67,17 @@ public sealed class AlertRepository(PostgresEventStore store)
         foreach (var id in ids)
         {
             if (!streams.TryGetValue(id, out var caseEvents) || caseEvents[0].Type != CaseEventTypes.Names[typeof(CaseOpened)]) continue;
-            var c = LoadedCase.From(id, caseEvents);
-            var alertEvents = streams.GetValueOrDefault(StreamFor(c.Id)) ?? [];
-            var state = alertEvents.Select(e => (CaseEvent)CaseRepository.Types.FromRecorded(e)).Aggregate(c.State, CaseState.Evolve);
-            loaded.Add(new CaseAlerts(c, state, alertEvents.Count == 0 ? 0 : alertEvents[^1].Version));
+            try
+            {
+                var c = LoadedCase.From(id, caseEvents);
+                var alertEvents = streams.GetValueOrDefault(StreamFor(c.Id)) ?? [];
+                var state = alertEvents.Select(e => (CaseEvent)CaseRepository.Types.FromRecorded(e)).Aggregate(c.State, CaseState.Evolve);
+                loaded.Add(new CaseAlerts(c, state, alertEvents.Count == 0 ? 0 : alertEvents[^1].Version));
+            }
+            catch (Exception e) when (unreadable is not null && e is not OperationCanceledException)
+            {
+                unreadable(id, e);
+            }
         }
         return loaded;
     }

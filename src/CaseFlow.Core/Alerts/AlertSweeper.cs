@@ -43,9 +43,6 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
 {
     public const string Actor = "system:deadline-sweep";
 
-    /// <summary>Evaluation of one case, for tests that plant a poison case; null in production.</summary>
-    public Action<CaseId>? BeforeEvaluate { get; set; }
-
     public async Task<SweepResult> SweepAsync(CancellationToken ct)
     {
         var today = LegalTime.Today(clock);
@@ -80,9 +77,9 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
     private async Task<(int Raised, int Resolved, int Failed)> SweepChunkAsync(Guid[] ids, LocalDate today, AlertSettings settings, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var cases = await AlertRepository.LoadManyAsync(connection, ids, ct);
-        var sizes = await HostPartyStore.SizesAsync(connection, null, cases.Select(c => c.Case.HostPartyId), ct);
         var failures = new Dictionary<Guid, string>();
+        var cases = await AlertRepository.LoadManyAsync(connection, ids, ct, (id, e) => failures[id] = $"{e.GetType().Name}: {e.Message}");
+        var sizes = await HostPartyStore.SizesAsync(connection, null, cases.Select(c => c.Case.HostPartyId), ct);
         var appends = new List<AlertAppend>();
         foreach (var c in cases)
         {
@@ -148,7 +145,6 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
     /// <summary>The alert events a case calls for today: the latest level of each condition not yet raised, and the open alerts whose condition cleared.</summary>
     private IReadOnlyList<CaseEvent> Decide(CaseAlerts c, HostPartySize? size, LocalDate today, AlertSettings settings)
     {
-        BeforeEvaluate?.Invoke(c.Case.Id);
         var evaluation = c.Case.Evaluate(catalogue, size, today);
         var due = AlertRules.Due(catalogue, c.State, evaluation, today, settings);
         var commands = new List<CaseCommand>();

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using CaseFlow.Core.Alerts;
+using CaseFlow.Core.Delivery;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>
+/// Issue 11's guarantees on real PostgreSQL: a receiver that never answers delays nobody else (no transaction is held across network
+/// I/O, so projections and the sweep go on, and another host party's webhook arrives while the dead one still hangs); a node that dies
+/// holding a delivery lease loses nothing (the next node delivers, with the same delivery id); a case that cannot be read is recorded
+/// and skipped while the others get their alerts.
+/// </summary>
+public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    private NpgsqlDataSource Db => app.Services.GetRequiredService<NpgsqlDataSource>();
+
+    private WebApplicationFactory<Program> Node(string timeout = "00:05:00") => app.WithWebHostBuilder(b => b
+        .UseSetting("CaseFlow:Delivery:Timeout", timeout)
+        .UseSetting("CaseFlow:Delivery:QuickRetries", "1")
+        .UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010")
+        .UseSetting("CaseFlow:Delivery:Lease", "00:10:00")
+        .UseSetting("CaseFlow:Delivery:BreakAfter", "1000"));
+
+    private async Task<string> EnteredCaseAsync(Guid host, string user, string family, string entered)
+    {
+        var client = app.Client(user);
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = family, givenNames = "N", nationality = "DE", birthDate = "1980-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9] },
+            hostPartyId = host,
+        });
+        var c = open.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = entered, borderPoint = "ALA" }, "\"1\"")).StatusCode);
+        return c;
+    }
+
+    private async Task<Guid> SubscribeAsync(Guid host, string user, string target, string secret)
+    {
+        var created = await app.Client(user).PostJsonAsync($"/api/host-parties/{host}/subscriptions", new { channel = "webhook", target, mode = "each", secret });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return Guid.Parse((await created.JsonAsync()).GetProperty("id").GetString()!);
+    }
+
+    private async Task<long> ScalarAsync(string sql, params object[] args)
+    {
+        await using var command = Db.CreateCommand(sql);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {within.TotalSeconds} s: {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task AReceiverThatNeverAnswers_DelaysNoOtherHostParty_NoTransactionStaysOpen()
+    {
+        using var dead = new SilentReceiver();
+        await using var alive = new WebhookReceiver("alive-secret-alive-secret");
+        await SubscribeAsync(app.HostA, "compliance", dead.Url, "dead-secret-dead-secret");
+        var bSubscription = await SubscribeAsync(app.HostB, "complianceB", alive.Url, "alive-secret-alive-secret");
+        app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
+        await EnteredCaseAsync(app.HostA, "compliance", "Silent", "2024-05-03");
+        await using var node = Node();
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
+        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var dispatching = node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(stop.Token);
+        await Eventually(() => Task.FromResult(dead.Accepted >= 1), TimeSpan.FromSeconds(10), "the dead receiver is being called");
+
+        // While the dead receiver holds its requests open, nothing holds a transaction open in CaseFlow's database.
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'"));
+
+        // Another host party's new case reaches its projections within 5 s, and its alert webhook within one sweep.
+        var b = await EnteredCaseAsync(app.HostB, "complianceB", "Alive", "2024-05-03");
+        var bId = Guid.Parse(b.Split('/')[^1]);
+        await Eventually(async () => await ScalarAsync("SELECT count(*) FROM dashboard_cases WHERE case_id = $1", bId) == 1, TimeSpan.FromSeconds(5), "B's dashboard row");
+        await Eventually(async () => await ScalarAsync("SELECT count(*) FROM alert_dates WHERE case_id = $1", bId) > 0, TimeSpan.FromSeconds(5), "B's alert dates");
+        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        await Eventually(() => Task.FromResult(!alive.Received.IsEmpty), TimeSpan.FromSeconds(10), "B's webhook");
+        Assert.False(dispatching.IsCompleted); // the dead receiver still has not answered
+        Assert.True(await ScalarAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'delivered'", bSubscription) >= 1);
+        Assert.Empty(alive.BadSignatures);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatching);
+    }
+
+    [Fact]
+    public async Task ANodeDiesHoldingALease_TheNextNodeDeliversWithTheSameDeliveryId()
+    {
+        await using var receiver = new WebhookReceiver("lease-secret-lease-secret") { HoldFirst = true };
+        var subscription = await SubscribeAsync(app.HostA, "compliance", receiver.Url, "lease-secret-lease-secret");
+        app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
+        await EnteredCaseAsync(app.HostA, "compliance", "Lease", "2024-05-03");
+        await using var first = Node();
+        app.Clock.Set(Instant.FromUtc(2024, 5, 4, 7, 0));
+        await first.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        var delivery = (await Outbox.ListAsync(Db, null, CancellationToken.None, subscription)).Single();
+
+        // The first node claims and sends; the receiver takes the request and holds it: the node is then as good as killed (it never
+        // records an outcome before its lease ends).
+        using var firstStop = new CancellationTokenSource();
+        var firstNode = first.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(firstStop.Token);
+        await Eventually(() => Task.FromResult(receiver.Calls == 1), TimeSpan.FromSeconds(10), "the first node's request");
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM deliveries WHERE id = $1 AND leased_by IS NOT NULL AND state = 'pending'", delivery.Id));
+
+        // Before the lease ends nobody else takes it; after, the next node does and delivers.
+        await using var second = Node();
+        var secondDispatcher = second.Services.GetRequiredService<DeliveryDispatcher>();
+        Assert.Equal(0, await secondDispatcher.DispatchDueAsync(CancellationToken.None));
+        app.Clock.Set(Instant.FromUtc(2024, 5, 4, 7, 11));
+        Assert.Equal(1, await secondDispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM deliveries WHERE id = $1 AND state = 'delivered' AND attempts = 1 AND leased_by IS NULL", delivery.Id));
+
+        // The receiver saw the delivery twice (the at-least-once window), both times with the same delivery id.
+        Assert.Equal([delivery.Id.ToString(), delivery.Id.ToString()], receiver.DeliveryIds.Order());
+        // The first node comes back to life and records its outcome: its lease is gone, so it changes nothing.
+        receiver.Release();
+        Assert.Equal(0, await firstNode);
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM deliveries WHERE id = $1 AND state = 'delivered' AND attempts = 1", delivery.Id));
+    }
+
+    [Fact]
+    public async Task APoisonCase_IsRecordedAndSkipped_TheOthersGetTheirAlerts_TheTickFinishes()
+    {
+        app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
+        var poison = Guid.Parse((await EnteredCaseAsync(app.HostA, "compliance", "Poison", "2024-05-03")).Split('/')[^1]);
+        var healthy = Guid.Parse((await EnteredCaseAsync(app.HostA, "compliance", "Healthy", "2024-05-03")).Split('/')[^1]);
+        // An insider appends an event no reader can fold (a date that is not a date).
+        await ScalarAsync("""
+            WITH moved AS (UPDATE streams SET version = 3 WHERE id = $1 RETURNING id)
+            INSERT INTO events (id, stream_id, version, type, data, metadata, recorded_at, hash)
+            SELECT gen_random_uuid(), id, 3, 'Exited.v1', jsonb_build_object('caseId', id, 'date', 'not-a-date', 'recordedBy', 'insider'), '{"actor":"insider"}', now(), '\x00' FROM moved
+            RETURNING 1
+            """, poison);
+        var sweeper = app.Services.GetRequiredService<AlertSweeper>();
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
+        var result = await sweeper.SweepAsync(CancellationToken.None);
+        Assert.Equal(1, result.CasesFailed);
+        Assert.True(await ScalarAsync("SELECT count(*) FROM alerts WHERE case_id = $1", healthy) >= 1);
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM alerts WHERE case_id = $1", poison));
+
+        // Ops see it; the next tick tries it again (attempts counted) and is not a day's first tick again: the checkpoint moved.
+        var listed = await (await app.Client("ops").GetAsync("/api/ops/sweep/failures")).JsonAsync();
+        var failure = listed.EnumerateArray().Single(f => f.GetProperty("caseId").GetString() == poison.ToString());
+        Assert.Equal(1, failure.GetProperty("attempts").GetInt32());
+        Assert.Contains("not-a-date", failure.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var again = await sweeper.SweepAsync(CancellationToken.None);
+        Assert.False(again.Full);
+        Assert.Equal(2, await ScalarAsync("SELECT attempts FROM sweep_failures WHERE case_id = $1", poison));
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("compliance").GetAsync("/api/ops/sweep/failures")).StatusCode);
+    }
+}
+
+/// <summary>A TCP listener on loopback that accepts connections and never answers: the receiver a dead or hung webhook endpoint is.</summary>
+public sealed class SilentReceiver : IDisposable
+{
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly ConcurrentBag<TcpClient> held = [];
+    private int accepted;
+
+    public SilentReceiver()
+    {
+        listener.Start();
+        Url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/hook";
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    held.Add(await listener.AcceptTcpClientAsync());
+                    Interlocked.Increment(ref accepted);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        });
+    }
+
+    public string Url { get; }
+    public int Accepted => accepted;
+
+    public void Dispose()
+    {
+        listener.Stop();
+        foreach (var client in held) client.Dispose();
+    }
+}
