@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using NodaTime;
 using Npgsql;
@@ -17,12 +16,13 @@ public sealed partial class PostgresEventStore
     /// moves every stream's version (creating the new ones) before any sequence number is drawn, one more inserts all the events with
     /// their chain hashes and moves the heads. Throws <see cref="ConcurrencyException"/> (naming one stream that moved) when any stream
     /// is not at its expected version; the caller rolls back and nothing is written. Streams are locked in id order, so two
-    /// multi-stream appends over the same streams wait for each other rather than deadlock.
+    /// multi-stream appends over the same streams wait for each other rather than deadlock. Returns the instant the events are
+    /// recorded at (the transaction's); the events are read back like any others, not returned (a sweep appends thousands at once).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<Guid, IReadOnlyList<RecordedEvent>>> AppendManyAsync(
+    public static async Task<Instant> AppendManyAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<StreamAppend> appends, EventMetadata metadata, CancellationToken ct = default)
     {
-        if (appends.Count == 0) return new Dictionary<Guid, IReadOnlyList<RecordedEvent>>();
+        if (appends.Count == 0) throw new ArgumentException("no streams", nameof(appends));
         if (appends.Any(a => a.Events.Count == 0)) throw new ArgumentException("nothing to append to a stream", nameof(appends));
         if (appends.Select(a => a.StreamId).Distinct().Count() != appends.Count) throw new ArgumentException("a stream twice", nameof(appends));
         var ordered = appends.OrderBy(a => a.StreamId).ToList();
@@ -91,7 +91,6 @@ public sealed partial class PostgresEventStore
             SELECT u.id, u.stream, u.version, u.type, u.data::jsonb, $6::jsonb, $7, u.hash
             FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $8::bytea[]) WITH ORDINALITY AS u(id, stream, version, type, data, hash, n)
             ORDER BY u.n
-            RETURNING id, seq, tx::text
             """);
         insert.Parameters.Add(new() { Value = ids });
         insert.Parameters.Add(new() { Value = streams });
@@ -108,18 +107,7 @@ public sealed partial class PostgresEventStore
         batch.BatchCommands.Add(head);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('caseflow_events', '')"));
 
-        var index = new Dictionary<Guid, int>(total);
-        for (var k = 0; k < total; k++) index[ids[k]] = k;
-        var recorded = ordered.ToDictionary(a => a.StreamId, _ => new List<RecordedEvent>());
-        await using (var rows = await batch.ExecuteReaderAsync(ct))
-            while (await rows.ReadAsync(ct))
-            {
-                var k = index[rows.GetGuid(0)];
-                var seq = rows.GetInt64(1);
-                using var doc = JsonDocument.Parse(data[k]);
-                recorded[streams[k]].Add(new RecordedEvent(seq, ids[k], streams[k], versions[k], types[k], doc.RootElement.Clone(), metadata, recordedAt,
-                    new GlobalPosition(ulong.Parse(rows.GetString(2), CultureInfo.InvariantCulture), seq), hashes[k]));
-            }
-        return recorded.ToDictionary(r => r.Key, r => (IReadOnlyList<RecordedEvent>)[.. r.Value.OrderBy(e => e.Version)]);
+        await batch.ExecuteNonQueryAsync(ct);
+        return recordedAt;
     }
 }

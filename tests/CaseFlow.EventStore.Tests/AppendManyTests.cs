@@ -27,13 +27,13 @@ public class AppendManyTests(EventStoreFixture fixture) : IClassFixture<EventSto
         var fresh = Guid.CreateVersion7();
         await using var connection = await Store.DataSource.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var recorded = await PostgresEventStore.AppendManyAsync(connection, tx,
+        var recordedAt = await PostgresEventStore.AppendManyAsync(connection, tx,
             [new StreamAppend(existing, "alerts", "h1", 1, [Event("B.v1"), Event("C.v1")]), new StreamAppend(fresh, "alerts", "h2", 0, [Event("A.v1", """{"n":2}""")])], Actor);
         await tx.CommitAsync();
 
-        Assert.Equal([2L, 3L], recorded[existing].Select(e => e.Version));
-        Assert.Equal([1L], recorded[fresh].Select(e => e.Version));
-        Assert.Equal(["A.v1", "B.v1", "C.v1"], (await Store.ReadStreamAsync(existing)).Select(e => e.Type));
+        Assert.Equal([(1L, "A.v1"), (2L, "B.v1"), (3L, "C.v1")], (await Store.ReadStreamAsync(existing)).Select(e => (e.Version, e.Type)));
+        Assert.Equal([1L], (await Store.ReadStreamAsync(fresh)).Select(e => e.Version));
+        Assert.Equal(recordedAt, (await Store.ReadStreamAsync(fresh))[0].RecordedAt); // the transaction's instant, as every append records
         Assert.Equal(2, (await Store.ReadStreamAsync(fresh))[0].Data.GetProperty("n").GetInt32());
         Assert.True((await Store.VerifyAsync(existing)).Intact);
         Assert.True((await Store.VerifyAsync(fresh)).Intact);

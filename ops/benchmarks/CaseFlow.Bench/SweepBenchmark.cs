@@ -114,9 +114,10 @@ internal static class SweepBenchmark
         foreach (var sql in steps)
         {
             await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-            if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new() { Value = cases });
-            if (sql.Contains("$2", StringComparison.Ordinal)) command.Parameters.Add(new() { Value = day0 });
-            if (sql.Contains("$3", StringComparison.Ordinal)) command.Parameters.Add(new() { Value = today.ToDateOnly() });
+            // Positional parameters: each statement gets $1..$n up to the highest it names.
+            object[] values = [cases, day0, today.ToDateOnly()];
+            var highest = Enumerable.Range(1, values.Length).LastOrDefault(k => sql.Contains($"${k}", StringComparison.Ordinal));
+            foreach (var value in values.Take(highest)) command.Parameters.Add(new() { Value = value });
             await command.ExecuteNonQueryAsync();
         }
     }

@@ -96,9 +96,9 @@ public sealed class AlertRepository(PostgresEventStore store)
     {
         var writes = appends.Where(a => a.Events.Count > 0).ToList();
         if (writes.Count == 0) return;
-        var recorded = await PostgresEventStore.AppendManyAsync(connection, tx,
+        var recordedAt = await PostgresEventStore.AppendManyAsync(connection, tx,
             [.. writes.Select(a => new StreamAppend(a.Current.StreamId, StreamType, a.Current.Case.HostPartyId.ToString(), a.Current.Version,
                 [.. a.Events.Select(e => CaseRepository.Types.ToNew(e, Guid.CreateVersion7()))]))], metadata, ct);
-        await AlertProjection.ApplyAsync(connection, tx, writes, recorded.Values.First()[0].RecordedAt, ct);
+        await AlertProjection.ApplyAsync(connection, tx, writes, recordedAt, ct);
     }
 }
