@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CaseFlow.Core.Alerts;
+using CaseFlow.Core.Delivery;
+using CaseFlow.Core.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>
+/// Subscriptions as a host party's compliance team manages them, and where webhooks may not go (issue 11, docs/security.md): schemes,
+/// inside addresses checked at connect time, redirects, sealed secrets; pause, resume, change target, rotate, delete, deliveries.
+/// </summary>
+public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    private string Path => $"/api/host-parties/{app.HostA}/subscriptions";
+    private NpgsqlDataSource Db => app.Services.GetRequiredService<NpgsqlDataSource>();
+
+    private async Task<long> ScalarAsync(string sql, params object[] args)
+    {
+        await using var command = Db.CreateCommand(sql);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>One alert delivery owed to <paramref name="subscription"/>, written as the outbox writes it.</summary>
+    private async Task<Guid> OweAsync(Guid subscription)
+    {
+        var id = Guid.NewGuid();
+        await using var command = Db.CreateCommand("""
+            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
+            VALUES ($1, $2, $1, 'alert', '{"deliveryId":"x","alert":{"kind":"overstay","level":"day1","message":"m"}}', '-infinity', now())
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = subscription });
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
+    private WebApplicationFactory<Program> Node(bool allowLoopback) => app.WithWebHostBuilder(b => b
+        .UseSetting("CaseFlow:Delivery:AllowedNetworks:0", allowLoopback ? "127.0.0.1" : "203.0.113.7")
+        .UseSetting("CaseFlow:Delivery:QuickRetries", "1")
+        .UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010")
+        .UseSetting("CaseFlow:Delivery:BreakAfter", "1000"));
+
+    private async Task<Guid> SubscribeAsync(string target, string secret = "a-secret-of-sixteen")
+    {
+        var created = await app.Client().PostJsonAsync(Path, new { channel = "webhook", target, mode = "each", secret });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return Guid.Parse((await created.JsonAsync()).GetProperty("id").GetString()!);
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("gopher://127.0.0.1:25/")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("ftp://example.com/x")]
+    [InlineData("http://user:pw@example.com/hook")]
+    [InlineData("/relative/hook")]
+    public async Task OnlyHttpAndHttpsTargets_AreAccepted(string target)
+    {
+        var refused = await app.Client().PostJsonAsync(Path, new { channel = "webhook", target, mode = "each" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty("target", out _));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("172.20.0.1", false)]
+    [InlineData("192.168.1.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("100.64.0.1", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("::1", false)]
+    [InlineData("fd00:ec2::254", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("::ffff:10.0.0.1", false)]
+    [InlineData("93.184.216.34", true)]
+    [InlineData("2606:2800:220:1:248:1893:25c8:1946", true)]
+    public void InsideAddresses_AreRefused_UnlessAllowed(string address, bool allowed)
+    {
+        Assert.Equal(allowed, new WebhookTargets([]).Allows(IPAddress.Parse(address)));
+        Assert.True(new WebhookTargets(["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "0.0.0.0/8", "fe80::/10"])
+            .Allows(IPAddress.Parse(address)));
+    }
+
+    [Fact]
+    public async Task ALoopbackTarget_IsRefusedAtConnectTime_WithoutTheAllowList_AndNothingReachesIt()
+    {
+        await using var receiver = new WebhookReceiver("a-secret-of-sixteen");
+        var subscription = await SubscribeAsync(receiver.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
+        var delivery = await OweAsync(subscription);
+        await using var node = Node(allowLoopback: false);
+        Assert.Equal(0, await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(0, receiver.Calls);
+        var failed = (await Outbox.ListAsync(Db, null, CancellationToken.None, subscription)).Single(d => d.Id == delivery);
+        Assert.Equal("failed", failed.State);
+        Assert.Contains("does not send to", failed.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARedirect_IsNotFollowed_TheBodyAndSignatureGoNowhereElse()
+    {
+        await using var elsewhere = new WebhookReceiver("a-secret-of-sixteen");
+        var port = WebhookReceiver.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var redirector = builder.Build();
+        redirector.MapPost("/hook", () => Results.Redirect(elsewhere.Url, permanent: false, preserveMethod: true));
+        await redirector.StartAsync();
+        var subscription = await SubscribeAsync($"http://127.0.0.1:{port}/hook");
+        var delivery = await OweAsync(subscription);
+        await using var node = Node(allowLoopback: true);
+        await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
+        Assert.Equal(0, elsewhere.Calls);
+        var failed = (await Outbox.ListAsync(Db, null, CancellationToken.None, subscription)).Single(d => d.Id == delivery);
+        Assert.Contains("redirects are not followed", failed.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Secrets_AreSealedInTheDatabase_SignaturesCarryTheClocksTimestamp()
+    {
+        await using var receiver = new WebhookReceiver("a-secret-nobody-reads");
+        var subscription = await SubscribeAsync(receiver.Url, "a-secret-nobody-reads");
+        await using (var command = Db.CreateCommand("SELECT secret, secret_sealed FROM subscriptions WHERE id = $1"))
+        {
+            command.Parameters.Add(new() { Value = subscription });
+            await using var row = await command.ExecuteReaderAsync();
+            await row.ReadAsync();
+            Assert.True(row.IsDBNull(0));
+            var sealedSecret = (byte[])row[1];
+            Assert.DoesNotContain("a-secret-nobody-reads", System.Text.Encoding.UTF8.GetString(sealedSecret), StringComparison.Ordinal);
+            Assert.Equal("a-secret-nobody-reads", new SecretBox(Convert.FromBase64String(app.SecretsKey)).Open(sealedSecret));
+            sealedSecret[^1] ^= 1; // an insider's edit does not open to another secret
+            Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => new SecretBox(Convert.FromBase64String(app.SecretsKey)).Open(sealedSecret));
+        }
+        await OweAsync(subscription);
+        app.Clock.Set(Instant.FromUtc(2026, 11, 21, 9, 30));
+        await using var node = Node(allowLoopback: true);
+        Assert.Equal(1, await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None));
+        Assert.Empty(receiver.BadSignatures);
+        Assert.StartsWith($"t={Instant.FromUtc(2026, 11, 21, 9, 30).ToUnixTimeSeconds()},v1=", Assert.Single(receiver.Signatures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PauseResume_ChangeTarget_Rotate_Delete_AndTheirDeliveries()
+    {
+        await using var first = new WebhookReceiver("a-secret-of-sixteen");
+        var id = await SubscribeAsync(first.Url);
+        var one = $"{Path}/{id}";
+        var client = app.Client();
+        await using var node = Node(allowLoopback: true);
+        var dispatcher = node.Services.GetRequiredService<DeliveryDispatcher>();
+
+        // Paused: what is owed waits; resumed: it goes.
+        Assert.True((await (await client.PostAsync($"{one}/pause", null)).JsonAsync()).GetProperty("paused").GetBoolean());
+        var waiting = await OweAsync(id);
+        Assert.Equal(0, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(0, first.Calls);
+        Assert.False((await (await client.PostAsync($"{one}/resume", null)).JsonAsync()).GetProperty("paused").GetBoolean());
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.True(first.Received.ContainsKey(waiting.ToString()));
+
+        // A new target (checked like a new subscription) and a rotated secret, answered once, sign what follows.
+        await using var second = new WebhookReceiver("a-rotated-secret-of-mine");
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsJsonAsync($"{one}/target", new { target = "gopher://x/" })).StatusCode);
+        Assert.Equal(second.Url, (await (await client.PutAsJsonAsync($"{one}/target", new { target = second.Url })).JsonAsync()).GetProperty("target").GetString());
+        var rotated = await (await client.PostJsonAsync($"{one}/secret", new { secret = "a-rotated-secret-of-mine" })).JsonAsync();
+        Assert.Equal(JsonValueKind.Null, rotated.GetProperty("secret").ValueKind); // the caller chose it: not echoed
+        var generated = await (await client.PostAsync($"{one}/secret", null)).JsonAsync();
+        Assert.Equal(64, generated.GetProperty("secret").GetString()!.Length);
+        await client.PostJsonAsync($"{one}/secret", new { secret = "a-rotated-secret-of-mine" });
+        await OweAsync(id);
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Single(second.Received);
+        Assert.Empty(second.BadSignatures);
+
+        // Who may: the auditor reads, may not change; another host party's compliance does not see it.
+        Assert.Equal(HttpStatusCode.OK, (await app.Client("auditor").GetAsync(one)).StatusCode);
+        Assert.Equal(2, (await (await app.Client("auditor").GetAsync($"{one}/deliveries?state=delivered")).JsonAsync()).GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{one}/deliveries?state=lost")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("auditor").PostAsync($"{one}/pause", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").GetAsync($"/api/host-parties/{app.HostB}/subscriptions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").DeleteAsync(one)).StatusCode);
+
+        // Deleted: it stops, what was owed is cancelled, what was sent stays as history.
+        var owed = await OweAsync(id);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(one)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(one)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync(one)).StatusCode);
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM deliveries WHERE id = $1 AND state = 'cancelled'", owed));
+        Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'delivered'", id));
+        Assert.DoesNotContain((await (await client.GetAsync(Path)).JsonAsync()).EnumerateArray(), s => s.GetProperty("id").GetString() == id.ToString());
+    }
+}
