@@ -174,17 +174,19 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
         return row is null || row.RebuildRequested || row.State == "rebuilding" ? GlobalPosition.Start : row.Position;
     }
 
+    private static readonly string[] NotLifecycle = [.. CaseEventTypes.Names.Values.Where(AlertRepository.IsAlertEvent)];
+
+    /// <summary>The cases whose lifecycle changed after <paramref name="from"/> (not the sweep's own appends, not alert events), and the position reached.</summary>
     private async Task<(HashSet<Guid> Changed, GlobalPosition Reached)> ChangedSinceAsync(GlobalPosition from, CancellationToken ct)
     {
         var changed = new HashSet<Guid>();
         var position = from;
         while (true)
         {
-            var batch = await store.ReadAllAsync(position, 5000, ct);
-            if (batch.Count == 0) break;
-            foreach (var e in batch.Where(e => e.Metadata.Actor != Actor && Cases.CaseRepository.Types.Knows(e.Type) && !AlertRepository.IsAlertEvent(e.Type)))
-                changed.Add(e.StreamId);
-            position = batch[^1].Position;
+            var (streams, reached, read) = await store.ChangedStreamsAsync(position, 50_000, Actor, NotLifecycle, ct);
+            if (read == 0) break;
+            changed.UnionWith(streams);
+            position = reached;
         }
         return (changed, position);
     }
