@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CaseFlow.EventStore;
 
@@ -89,29 +88,8 @@ public sealed partial class PostgresEventStore
         }
 
         // 3. Events and the stream's chain head in one round trip.
-        await using var batch = new NpgsqlBatch(connection, tx);
-        var insert = new NpgsqlBatchCommand("""
-            INSERT INTO events (id, stream_id, version, type, data, metadata, recorded_at, hash)
-            SELECT u.id, $1, u.version, u.type, u.data::jsonb, $6::jsonb, $7, u.hash
-            FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::text[], $8::bytea[]) WITH ORDINALITY AS u(id, version, type, data, hash, n)
-            ORDER BY u.n
-            RETURNING id, seq, tx::text
-            """);
-        insert.Parameters.Add(new() { Value = streamId });
-        insert.Parameters.Add(new() { Value = ids });
-        insert.Parameters.Add(new() { Value = versions });
-        insert.Parameters.Add(new() { Value = types });
-        insert.Parameters.Add(new() { Value = data });
-        insert.Parameters.Add(new() { Value = metadataJson });
-        insert.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        insert.Parameters.Add(new() { Value = hashes });
-        batch.BatchCommands.Add(insert);
-        var head = new NpgsqlBatchCommand("UPDATE streams SET last_hash = $2 WHERE id = $1");
-        head.Parameters.Add(new() { Value = streamId });
-        head.Parameters.Add(new() { Value = hash });
-        batch.BatchCommands.Add(head);
-        // Wakes async projection runners (delivered at commit); they also poll, so a lost notification only delays.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('caseflow_events', '')"));
+        await using var batch = EventsBatch(connection, tx, ids, [.. Enumerable.Repeat(streamId, events.Count)], versions, types, data, metadataJson, now, hashes,
+            [streamId], [hash], returning: true);
 
         var recorded = new List<RecordedEvent>(events.Count);
         try

@@ -7,18 +7,23 @@ namespace CaseFlow.EventStore;
 public sealed partial class PostgresEventStore
 {
     /// <summary>
+    /// The safe global-log read after a position ($1 transaction, $2 sequence; at most $3 events): only transactions older than every one
+    /// still running, so nothing can later commit behind what was read.
+    /// </summary>
+    private const string AfterInLogOrder = """
+        WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) AND (tx, seq) > ($1::text::xid8, $2)
+        ORDER BY tx, seq
+        LIMIT $3
+        """;
+
+    /// <summary>
     /// The next events of the global log after <paramref name="after"/>, in (transaction, sequence) order, at most <paramref name="max"/>.
     /// Only events of transactions older than every transaction still running are returned, so an event that commits later can never
     /// sort before a position already returned: a reader that checkpoints the last position never skips or repeats an event.
     /// </summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(GlobalPosition after, int max, CancellationToken ct = default)
     {
-        await using var command = DataSource.CreateCommand($"""
-            SELECT {Columns} FROM events
-            WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) AND (tx, seq) > ($1::text::xid8, $2)
-            ORDER BY tx, seq
-            LIMIT $3
-            """);
+        await using var command = DataSource.CreateCommand($"SELECT {Columns} FROM events {AfterInLogOrder}");
         command.Parameters.Add(new() { Value = after.Transaction.ToString(CultureInfo.InvariantCulture) });
         command.Parameters.Add(new() { Value = after.Sequence });
         command.Parameters.Add(new() { Value = max });
@@ -34,12 +39,7 @@ public sealed partial class PostgresEventStore
     public async Task<(IReadOnlyList<Guid> Streams, GlobalPosition Reached, int Read)> ChangedStreamsAsync(GlobalPosition after, int max, string excludedActor,
         IReadOnlyCollection<string> excludedTypes, CancellationToken ct = default)
     {
-        await using var command = DataSource.CreateCommand("""
-            SELECT stream_id, tx::text, seq, (metadata->>'actor' = $4 OR type = ANY($5)) AS excluded FROM events
-            WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) AND (tx, seq) > ($1::text::xid8, $2)
-            ORDER BY tx, seq
-            LIMIT $3
-            """);
+        await using var command = DataSource.CreateCommand($"SELECT stream_id, tx::text, seq, (metadata->>'actor' = $4 OR type = ANY($5)) AS excluded FROM events {AfterInLogOrder}");
         command.Parameters.Add(new() { Value = after.Transaction.ToString(CultureInfo.InvariantCulture) });
         command.Parameters.Add(new() { Value = after.Sequence });
         command.Parameters.Add(new() { Value = max });

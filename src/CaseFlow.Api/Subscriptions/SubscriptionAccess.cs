@@ -28,6 +28,15 @@ public static class SubscriptionAccess
         return subscription is null || subscription.HostPartyId != hostParty ? (null, Problems.NotFound($"subscription {id}")) : (subscription, null);
     }
 
+    /// <summary>Pauses or resumes a subscription of the caller's host party: what is raised while paused waits and is sent on resume.</summary>
+    public static async Task<IResult> SetPausedAsync(HttpContext http, NpgsqlDataSource db, Guid hostParty, Guid id, bool paused, CancellationToken ct)
+    {
+        var (subscription, problem) = await FindAsync(http, db, hostParty, id, change: true, ct);
+        if (problem is not null) return problem;
+        await Outbox.ChangeSubscriptionAsync(db, id, paused, target: null, sealedSecret: null, ct);
+        return Results.Ok(SubscriptionView.Of(subscription! with { Paused = paused }));
+    }
+
     /// <summary>A fresh signing secret: 32 random bytes, hex.</summary>
     public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 

@@ -75,7 +75,7 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
     public const string DeliveryHeader = "X-CaseFlow-Delivery";
     public const string SignatureHeader = "X-CaseFlow-Signature";
 
-    private readonly string node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..^24];
+    private readonly string node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly ConcurrentDictionary<string, ResiliencePipeline> pipelines = new();
     private readonly ConcurrentDictionary<string, int> inFlightByTarget = new();
     private readonly ConcurrentDictionary<Guid, string> targetOfSubscription = new();
@@ -96,13 +96,13 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
                 inFlight.AddRange(claimed.Select(d => SendAndRecordAsync(d, ct)));
             }
             if (inFlight.Count == 0) return delivered;
-            var first = await Task.WhenAny(Task.WhenAny(inFlight), Task.Delay(TimeSpan.FromMilliseconds(250), ct));
+            // Claim again when a send finishes, or after a quarter second (deliveries that came due meanwhile) while slow ones go on.
+            await Task.WhenAny(Task.WhenAny(inFlight), Task.Delay(TimeSpan.FromMilliseconds(250), ct));
             foreach (var done in inFlight.Where(t => t.IsCompleted).ToList())
             {
                 inFlight.Remove(done);
                 if (await done) delivered++;
             }
-            _ = first;
         }
     }
 
