@@ -151,6 +151,24 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task TwoSubscriptionsToOneTarget_ShareItsLimit_OneSendAtATime()
+    {
+        await using var receiver = new WebhookReceiver("a-secret-of-sixteen") { HoldFirst = true };
+        var (one, two) = (await SubscribeAsync(receiver.Url), await SubscribeAsync(receiver.Url));
+        var (first, second) = (await OweAsync(one), await OweAsync(two));
+        await using var node = app.WithWebHostBuilder(b => b.UseSetting("CaseFlow:Delivery:PerTarget", "1").UseSetting("CaseFlow:Delivery:QuickRetries", "1")
+            .UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010").UseSetting("CaseFlow:Delivery:BreakAfter", "1000"));
+        var dispatching = node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (receiver.Calls == 0) { Assert.True(DateTime.UtcNow < deadline, "no call"); await Task.Delay(20); }
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the held call is the target's one slot: the other delivery waits for it
+        Assert.Equal(1, receiver.Calls);
+        receiver.Release(); // the held call fails (503), is retried, and both go through one at a time
+        await dispatching;
+        Assert.Equal(new[] { first.ToString(), second.ToString() }.Order(), receiver.Received.Keys.Order());
+    }
+
+    [Fact]
     public async Task PauseResume_ChangeTarget_Rotate_Delete_AndTheirDeliveries()
     {
         await using var first = new WebhookReceiver("a-secret-of-sixteen");

@@ -122,15 +122,18 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
             {
                 try
                 {
+                    if (attempt > 0) // another writer came first: decide again from what is there now
+                    {
+                        var reloaded = await repository.LoadAsync(append.Current.Case.Id, ct);
+                        if (reloaded is null) break;
+                        append = new AlertAppend(reloaded, Decide(reloaded, sizes.GetValueOrDefault(reloaded.Case.HostPartyId), today, settings));
+                    }
                     if (append.Events.Count > 0) await repository.AppendAsync(append, metadata, ct);
                     done.Add(append);
                     break;
                 }
                 catch (Exception e) when (e is ConcurrencyException or PostgresException && attempt < 3)
                 {
-                    var reloaded = await repository.LoadAsync(append.Current.Case.Id, ct);
-                    if (reloaded is null) break;
-                    append = new AlertAppend(reloaded, Decide(reloaded, sizes.GetValueOrDefault(reloaded.Case.HostPartyId), today, settings));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -78,6 +78,7 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
     private readonly string node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     private readonly ConcurrentDictionary<string, ResiliencePipeline> pipelines = new();
     private readonly ConcurrentDictionary<string, int> inFlightByTarget = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> slots = new();
     private readonly ConcurrentDictionary<Guid, string> targetOfSubscription = new();
 
     /// <summary>Sends every due delivery and returns how many were delivered, once nothing is due and nothing is in flight.</summary>
@@ -115,6 +116,9 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
         {
             string? error = null;
             var breakerOpen = false;
+            // Two subscriptions to one target may both have been claimed: the target's slots keep its limit.
+            var slot = slots.GetOrAdd(target, _ => new SemaphoreSlim(options.Value.PerTarget));
+            await slot.WaitAsync(ct);
             try
             {
                 await Pipeline(target).ExecuteAsync(async token => await SendAsync(d, token), ct);
@@ -126,6 +130,10 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 error = $"{e.GetType().Name}: {e.Message}";
+            }
+            finally
+            {
+                slot.Release();
             }
             var recorded = await RecordAsync(d, error, breakerOpen, ct);
             if (!recorded) log.LogWarning("Delivery {Delivery}: the lease ran out before the outcome was recorded; another node owns it now", d.Id);
