@@ -38,9 +38,9 @@ public static class AlertRules
         [.. All(catalogue, state, e, today, settings).Where(s => s.RaiseOn <= today)];
 
     /// <summary>
-    /// The days from <paramref name="asOf"/> on when the case's alerts can change although no event is recorded: each level's raise day,
-    /// the day after each due date (a condition can clear or turn into an offence), each deadline's day and the day after, the first day
-    /// of overstay, the days a stay limit can come within 10 days of its maximum, and the next 1 January (calendar-year limits restart).
+    /// The days from <paramref name="asOf"/> on when the case's alerts can change although no event is recorded: each level's raise day
+    /// (the first overstay day is the day-1 tier's), the day after each due date (a condition can clear or turn into an offence), the days
+    /// a stay limit can come within 10 days of its maximum, and the next 1 January (calendar-year limits restart).
     /// The deadlines projection keeps them (<c>alert_dates</c>), so the daily sweep reads only the cases whose day has come. A superset
     /// is harmless (a case swept for nothing); a missing day would be a missed alert, which <c>AlertDatesTests</c> hunts day by day.
     /// </summary>
@@ -54,12 +54,6 @@ public static class AlertRules
             dates.Add(s.RaiseOn);
             dates.Add(s.Due.PlusDays(1));
         }
-        foreach (var d in e.Deadlines)
-        {
-            dates.Add(d.Due);
-            dates.Add(d.Due.PlusDays(1));
-        }
-        if (e.PermittedUntil is { } until) dates.Add(until.PlusDays(1));
         foreach (var l in e.Limits.Where(l => l.Kind is LimitKind.Rolling or LimitKind.CalendarYear && l.Max - l.Used > 10))
             foreach (var day in NearingLimit(l, e.PermittedUntil, asOf, evaluateAt)) dates.Add(day);
         dates.Add(new LocalDate(asOf.Year + 1, 1, 1));

@@ -39,6 +39,14 @@ public class AlertDatesTests
             new Entered(Id, D("2023-09-08"), "ALA", "u"), new Notified(Id, D("2023-09-11"), NotificationChannel.EQonaq, null, "u"), new Exited(Id, D("2023-11-06"), "u"),
             new Entered(Id, D("2024-03-01"), "ALA", "u"), new Notified(Id, D("2024-03-04"), NotificationChannel.EQonaq, null, "u"),
         ],
+        ["visa-free DE, 110 days used in 2025, the calendar-year limit restarts on 1 January (VF-120-CY)"] =
+        [
+            new Entered(Id, D("2025-01-01"), "ALA", "u"), new Notified(Id, D("2025-01-02"), NotificationChannel.EQonaq, null, "u"), new Exited(Id, D("2025-01-30"), "u"),
+            new Entered(Id, D("2025-02-15"), "ALA", "u"), new Notified(Id, D("2025-02-17"), NotificationChannel.EQonaq, null, "u"), new Exited(Id, D("2025-03-16"), "u"),
+            new Entered(Id, D("2025-04-01"), "ALA", "u"), new Notified(Id, D("2025-04-02"), NotificationChannel.EQonaq, null, "u"), new Exited(Id, D("2025-04-30"), "u"),
+            new Entered(Id, D("2025-09-01"), "ALA", "u"), new Notified(Id, D("2025-09-02"), NotificationChannel.EQonaq, null, "u"), new Exited(Id, D("2025-09-19"), "u"),
+            new Entered(Id, D("2025-12-25"), "ALA", "u"), new Notified(Id, D("2025-12-26"), NotificationChannel.EQonaq, null, "u"),
+        ],
         ["C3 visa, window to extend (001)"] =
         [
             new VisaIssued(Id, D("2024-01-01"), "C3", VisaEntries.Multiple, D("2024-01-01"), D("2024-06-30"), null, false, false, Host, "u"),
