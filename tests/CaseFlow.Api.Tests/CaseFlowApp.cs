@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CaseFlow.Api.HostParties;
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Core.Alerts;
 using CaseFlow.Core.HostParties;
 using CaseFlow.Core.Users;
 using CaseFlow.Domain.Json;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
+using Npgsql;
 
 namespace CaseFlow.Api.Tests;
 
@@ -87,6 +89,24 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("CaseFlow:Secrets:Key", SecretsKey);
         builder.UseSetting("CaseFlow:Delivery:AllowedNetworks:0", "127.0.0.1");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IClock>(Clock)));
+    }
+
+    /// <summary>
+    /// One sweep, once the global log shows every committed event. The tests share one PostgreSQL cluster, and any transaction open in
+    /// it (another test class's projection batch) holds the log's safe point back: a sweep then would leave a just-recorded change
+    /// to its next tick (nothing is lost, as in production), but a test that sweeps once expects to see it.
+    /// </summary>
+    public async Task<SweepResult> SweepAsync(IServiceProvider? node = null, CancellationToken ct = default)
+    {
+        var db = Services.GetRequiredService<NpgsqlDataSource>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var behind = db.CreateCommand("SELECT count(*) FROM events WHERE tx >= pg_snapshot_xmin(pg_current_snapshot())");
+            if ((long)(await behind.ExecuteScalarAsync(ct))! == 0 || DateTime.UtcNow > deadline) break;
+            await Task.Delay(20, ct);
+        }
+        return await (node ?? Services).GetRequiredService<AlertSweeper>().SweepAsync(ct);
     }
 
     /// <summary>A client sending the API key of <paramref name="user"/> (a key of <see cref="Keys"/>), or none.</summary>

@@ -58,7 +58,7 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         foreach (var day in new[] { 4, 6, 7 })
         {
             app.Clock.Set(Instant.FromUtc(2024, 5, day, 7, 0));
-            await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+            await app.SweepAsync(node.Services);
         }
         var dispatcher = node.Services.GetRequiredService<DeliveryDispatcher>();
         await dispatcher.DispatchDueAsync(CancellationToken.None);
@@ -85,7 +85,7 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         await MissedNotificationCaseAsync(app.HostB, "complianceB");
         await using var node = Node(maxAttempts: 3);
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
-        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        await app.SweepAsync(node.Services);
         var dispatcher = node.Services.GetRequiredService<DeliveryDispatcher>();
         for (var minute = 0; minute < 4; minute++)
         {
@@ -113,7 +113,7 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         await MissedNotificationCaseAsync(app.HostA, "compliance");
         await using var node = Node(maxAttempts: 3, smtpPort: smtp.Port);
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 3, 0)); // 08:00 in Almaty
-        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        await app.SweepAsync(node.Services);
         var digest = node.Services.GetRequiredService<DigestService>();
         Assert.True(await digest.EnqueueAsync(CancellationToken.None) >= 1);
         Assert.Equal(0, await digest.EnqueueAsync(CancellationToken.None)); // a second firing the same day adds nothing

@@ -74,12 +74,14 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         var bSubscription = await SubscribeAsync(app.HostB, "complianceB", alive.Url, "alive-secret-alive-secret");
         app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
         await EnteredCaseAsync(app.HostA, "compliance", "Silent", "2024-05-03");
+        await EnteredCaseAsync(app.HostA, "compliance", "Silent Two", "2024-05-03");
         await using var node = Node();
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
-        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        await app.SweepAsync(node.Services);
         using var stop = new CancellationTokenSource();
         var dispatching = node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(stop.Token);
-        await Eventually(() => Task.FromResult(dead.Accepted >= 1), TimeSpan.FromSeconds(10), "the dead receiver is being called");
+        // Two sends hang at the dead receiver: its whole per-target limit, and no more.
+        await Eventually(() => Task.FromResult(dead.Accepted >= 2), TimeSpan.FromSeconds(10), "the dead receiver is being called");
 
         // While the dead receiver holds its requests open, nothing holds a transaction open in CaseFlow's database. (A transaction is
         // briefly idle between its own statements, e.g. a projection batch's; one that waits on a receiver stays idle for as long.)
@@ -94,13 +96,40 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         var bId = Guid.Parse(b.Split('/')[^1]);
         await Eventually(async () => await ScalarAsync("SELECT count(*) FROM dashboard_cases WHERE case_id = $1", bId) == 1, TimeSpan.FromSeconds(5), "B's dashboard row");
         await Eventually(async () => await ScalarAsync("SELECT count(*) FROM alert_dates WHERE case_id = $1", bId) > 0, TimeSpan.FromSeconds(5), "B's alert dates");
-        await node.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        await app.SweepAsync(node.Services);
         await Eventually(() => Task.FromResult(!alive.Received.IsEmpty), TimeSpan.FromSeconds(10), "B's webhook");
         Assert.False(dispatching.IsCompleted); // the dead receiver still has not answered
         Assert.True(await ScalarAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'delivered'", bSubscription) >= 1);
         Assert.Empty(alive.BadSignatures);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatching);
+    }
+
+    [Fact]
+    public async Task AFailingTarget_OpensItsCircuit_LaterDeliveriesWaitWithoutSpendingAttempts()
+    {
+        await using var receiver = new WebhookReceiver("breaker-secret-breaker") { FailAlways = true };
+        var subscription = await SubscribeAsync(app.HostB, "complianceB", receiver.Url, "breaker-secret-breaker");
+        app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
+        foreach (var name in new[] { "Breaker", "Breaker Two", "Breaker Three" }) await EnteredCaseAsync(app.HostB, "complianceB", name, "2024-05-03");
+        await using var node = app.WithWebHostBuilder(b => b.UseSetting("CaseFlow:Delivery:QuickRetries", "1").UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010")
+            .UseSetting("CaseFlow:Delivery:PerTarget", "1").UseSetting("CaseFlow:Delivery:BreakAfter", "2").UseSetting("CaseFlow:Delivery:BreakFor", "00:05:00"));
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
+        await app.SweepAsync(node.Services);
+        Assert.Equal(0, await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None));
+
+        // The first delivery's two tries failed and opened the circuit; the others were not sent and spent no attempt.
+        Assert.Equal(2, receiver.Calls);
+        var deliveries = await Outbox.ListAsync(Db, null, CancellationToken.None, subscription);
+        Assert.Equal(3, deliveries.Count);
+        var tried = Assert.Single(deliveries, d => d.Attempts == 1);
+        Assert.Equal("failed", tried.State);
+        Assert.All(deliveries.Where(d => d != tried), d =>
+        {
+            Assert.Equal(("pending", 0), (d.State, d.Attempts));
+            Assert.Contains("circuit", d.LastError, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(new DateTimeOffset(2024, 5, 7, 7, 5, 0, TimeSpan.Zero), d.NextAttemptAt); // back when the circuit may close
+        });
     }
 
     [Fact]
@@ -112,7 +141,7 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         await EnteredCaseAsync(app.HostA, "compliance", "Lease", "2024-05-03");
         await using var first = Node();
         app.Clock.Set(Instant.FromUtc(2024, 5, 4, 7, 0));
-        await first.Services.GetRequiredService<AlertSweeper>().SweepAsync(CancellationToken.None);
+        await app.SweepAsync(first.Services);
         var delivery = (await Outbox.ListAsync(Db, null, CancellationToken.None, subscription)).Single();
 
         // The first node claims and sends; the receiver takes the request and holds it: the node is then as good as killed (it never
@@ -151,10 +180,10 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
             SELECT gen_random_uuid(), id, 3, 'Exited.v1', jsonb_build_object('caseId', id, 'date', 'not-a-date', 'recordedBy', 'insider'), '{"actor":"insider"}', now(), '\x00' FROM moved
             RETURNING 1
             """, poison);
-        var sweeper = app.Services.GetRequiredService<AlertSweeper>();
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
-        var result = await sweeper.SweepAsync(CancellationToken.None);
+        var result = await app.SweepAsync();
         Assert.Equal(1, result.CasesFailed);
+        Assert.True(result.AlertsRaised >= 1);
         Assert.True(await ScalarAsync("SELECT count(*) FROM alerts WHERE case_id = $1", healthy) >= 1);
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM alerts WHERE case_id = $1", poison));
 
@@ -163,7 +192,7 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         var failure = listed.EnumerateArray().Single(f => f.GetProperty("caseId").GetString() == poison.ToString());
         Assert.Equal(1, failure.GetProperty("attempts").GetInt32());
         Assert.Contains("not-a-date", failure.GetProperty("error").GetString(), StringComparison.Ordinal);
-        var again = await sweeper.SweepAsync(CancellationToken.None);
+        var again = await app.SweepAsync();
         Assert.False(again.Full);
         Assert.Equal(2, await ScalarAsync("SELECT attempts FROM sweep_failures WHERE case_id = $1", poison));
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("compliance").GetAsync("/api/ops/sweep/failures")).StatusCode);

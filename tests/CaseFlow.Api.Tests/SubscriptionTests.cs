@@ -88,6 +88,8 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     public void InsideAddresses_AreRefused_UnlessAllowed(string address, bool allowed)
     {
         Assert.Equal(allowed, new WebhookTargets([]).Allows(IPAddress.Parse(address)));
+        Assert.False(new WebhookTargets(["fd00::1", "10.0.0.1"]).Allows(IPAddress.Parse("fd00::2"))); // one address allowed is that address only
+        Assert.False(new WebhookTargets(["fd00::1", "10.0.0.1"]).Allows(IPAddress.Parse("10.0.0.2")));
         Assert.True(new WebhookTargets(["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "0.0.0.0/8", "fe80::/10"])
             .Allows(IPAddress.Parse(address)));
     }
@@ -204,6 +206,9 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         // Who may: the auditor reads, may not change; another host party's compliance does not see it.
         Assert.Equal(HttpStatusCode.OK, (await app.Client("auditor").GetAsync(one)).StatusCode);
         Assert.Equal(2, (await (await app.Client("auditor").GetAsync($"{one}/deliveries?state=delivered")).JsonAsync()).GetArrayLength());
+        var all = (await (await app.Client("auditor").GetAsync($"{one}/deliveries")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(2, all.Count); // this subscription's only
+        Assert.All(all, d => Assert.Equal((id.ToString(), d.GetProperty("id").GetString()), (d.GetProperty("subscriptionId").GetString(), d.GetProperty("alertId").GetString())));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{one}/deliveries?state=lost")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("auditor").PostAsync($"{one}/pause", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").GetAsync($"/api/host-parties/{app.HostB}/subscriptions/{id}")).StatusCode);

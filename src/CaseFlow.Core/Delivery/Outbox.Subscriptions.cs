@@ -50,8 +50,8 @@ public static partial class Outbox
         return (await ReadSubscriptionsAsync(command, ct)).SingleOrDefault();
     }
 
-    /// <summary>Changes what is given (paused, target, sealed secret) of a live subscription; false when there is none.</summary>
-    public static async Task<bool> ChangeSubscriptionAsync(NpgsqlDataSource db, Guid id, bool? paused, string? target, byte[]? sealedSecret, CancellationToken ct)
+    /// <summary>Changes what is given (paused, target, sealed secret) of a live subscription (callers found it first).</summary>
+    public static async Task ChangeSubscriptionAsync(NpgsqlDataSource db, Guid id, bool? paused, string? target, byte[]? sealedSecret, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
             UPDATE subscriptions s SET paused = coalesce($2, s.paused), target = coalesce($3, s.target), secret_sealed = coalesce($4, s.secret_sealed), updated_at = now()
@@ -61,21 +61,19 @@ public static partial class Outbox
         command.Parameters.Add(new() { Value = (object?)paused ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
         command.Parameters.Add(new() { Value = (object?)target ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)sealedSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Deletes a subscription: it stops at once, its unsent deliveries are cancelled, the sent ones stay as history. False when there is none.</summary>
-    public static async Task<bool> DeleteSubscriptionAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    /// <summary>Deletes a live subscription (callers found it first): it stops at once, its unsent deliveries are cancelled, the sent ones stay as history.</summary>
+    public static async Task DeleteSubscriptionAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            WITH gone AS (UPDATE subscriptions s SET deleted_at = now(), updated_at = now(), secret_sealed = NULL WHERE s.id = $1 AND {Live} RETURNING s.id),
-            cancelled AS (
-                UPDATE deliveries d SET state = 'cancelled', last_error = 'subscription deleted', leased_by = NULL, leased_until = NULL, lease_token = NULL
-                FROM gone WHERE d.subscription_id = gone.id AND d.state IN ('pending', 'failed') RETURNING d.id)
-            SELECT count(*) FROM gone
+            WITH gone AS (UPDATE subscriptions s SET deleted_at = now(), updated_at = now(), secret_sealed = NULL WHERE s.id = $1 AND {Live} RETURNING s.id)
+            UPDATE deliveries d SET state = 'cancelled', last_error = 'subscription deleted', leased_by = NULL, leased_until = NULL, lease_token = NULL
+            FROM gone WHERE d.subscription_id = gone.id AND d.state IN ('pending', 'failed')
             """);
         command.Parameters.Add(new() { Value = id });
-        return (long)(await command.ExecuteScalarAsync(ct))! == 1;
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Subscriptions whose secret is still in the clear column (written before secrets were sealed): id and secret.</summary>
