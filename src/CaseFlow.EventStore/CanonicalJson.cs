@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -14,18 +15,23 @@ public static class CanonicalJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
-    public static string From(string json)
+    public static string From(string json) => Encoding.UTF8.GetString(Utf8(json));
+
+    public static string From(JsonElement element) => Encoding.UTF8.GetString(Utf8(element));
+
+    /// <summary>The canonical text as UTF-8 (what the hash chain hashes), without a detour through a string.</summary>
+    public static byte[] Utf8(string json)
     {
         using var doc = JsonDocument.Parse(json);
-        return From(doc.RootElement);
+        return Utf8(doc.RootElement);
     }
 
-    public static string From(JsonElement element)
+    public static byte[] Utf8(JsonElement element)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             Write(writer, element);
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void Write(Utf8JsonWriter writer, JsonElement element)
@@ -34,7 +40,10 @@ public static class CanonicalJson
         {
             case JsonValueKind.Object:
                 writer.WriteStartObject();
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                var properties = new List<JsonProperty>();
+                foreach (var property in element.EnumerateObject()) properties.Add(property);
+                properties.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                foreach (var property in properties)
                 {
                     writer.WritePropertyName(property.Name);
                     Write(writer, property.Value);

@@ -78,13 +78,14 @@ public sealed partial class PostgresEventStore
         var data = new string[events.Count];
         var hashes = new byte[events.Count][];
         var hash = previousHash;
+        var canonicalMetadata = CanonicalJson.Utf8(metadataJson);
         for (var i = 0; i < events.Count; i++)
         {
             ids[i] = events[i].EventId;
             versions[i] = expectedVersion + i + 1;
             types[i] = events[i].Type;
             data[i] = events[i].Data;
-            hash = hashes[i] = ChainHash(hash, ids[i], streamId, versions[i], types[i], CanonicalJson.From(data[i]), CanonicalJson.From(metadataJson), recordedAt);
+            hash = hashes[i] = ChainHash(hash, ids[i], streamId, versions[i], types[i], CanonicalJson.Utf8(data[i]), canonicalMetadata, recordedAt);
         }
 
         // 3. Events and the stream's chain head in one round trip.

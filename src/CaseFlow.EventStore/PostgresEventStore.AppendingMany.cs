@@ -68,7 +68,7 @@ public sealed partial class PostgresEventStore
         // 2. The chain of each stream over canonical content, with the transaction's timestamp; then every event and head at once.
         var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(now, DateTimeKind.Utc));
         var metadataJson = JsonSerializer.Serialize(metadata, MetadataJson.Options);
-        var canonicalMetadata = CanonicalJson.From(metadataJson);
+        var canonicalMetadata = CanonicalJson.Utf8(metadataJson);
         var total = ordered.Sum(a => a.Events.Count);
         var (ids, streams, versions, types, data, hashes) = (new Guid[total], new Guid[total], new long[total], new string[total], new string[total], new byte[total][]);
         var lastHashes = new byte[ordered.Count][];
@@ -80,7 +80,7 @@ public sealed partial class PostgresEventStore
             for (var k = 0; k < a.Events.Count; k++, i++)
             {
                 (ids[i], streams[i], versions[i], types[i], data[i]) = (a.Events[k].EventId, a.StreamId, a.ExpectedVersion + k + 1, a.Events[k].Type, a.Events[k].Data);
-                hash = hashes[i] = ChainHash(hash, ids[i], a.StreamId, versions[i], types[i], CanonicalJson.From(data[i]), canonicalMetadata, recordedAt);
+                hash = hashes[i] = ChainHash(hash, ids[i], a.StreamId, versions[i], types[i], CanonicalJson.Utf8(data[i]), canonicalMetadata, recordedAt);
             }
             lastHashes[s] = hash;
         }

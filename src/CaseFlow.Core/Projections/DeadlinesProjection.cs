@@ -50,7 +50,9 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue, AlertSettings s
     /// <summary>The cases with an alert date after <paramref name="after"/> (any, when null) and on or before <paramref name="today"/>: the day's sweep.</summary>
     public static async Task<IReadOnlyList<Guid>> CasesDueAsync(NpgsqlDataSource db, LocalDate? after, LocalDate today, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT DISTINCT case_id FROM alert_dates WHERE on_date <= $2 AND ($1::date IS NULL OR on_date > $1)");
+        await using var command = db.CreateCommand("""
+            SELECT DISTINCT case_id FROM alert_dates WHERE on_date > coalesce($1::date, '-infinity'::date) AND on_date <= $2
+            """);
         command.Parameters.Add(new() { Value = (object?)after?.ToDateOnly() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
         command.Parameters.Add(new() { Value = today.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
         var ids = new List<Guid>();
