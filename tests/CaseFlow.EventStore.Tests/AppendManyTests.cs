@@ -95,4 +95,52 @@ public class AppendManyTests(EventStoreFixture fixture) : IClassFixture<EventSto
         Assert.Equal(1, results.Count(r => r));
         Assert.All(ids, id => Assert.Equal(2, Store.ReadStreamAsync(id).GetAwaiter().GetResult().Count));
     }
+
+    [Fact]
+    public async Task NoStreams_AStreamWithoutEvents_OrAStreamTwice_AreRefused_NothingWritten()
+    {
+        var before = await MaxSeqAsync();
+        var id = Guid.CreateVersion7();
+        await using var connection = await Store.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var empty = await Assert.ThrowsAsync<ArgumentException>(() => PostgresEventStore.AppendManyAsync(connection, tx, [], Actor));
+        Assert.Contains("no streams", empty.Message, StringComparison.Ordinal);
+        var nothing = await Assert.ThrowsAsync<ArgumentException>(() => PostgresEventStore.AppendManyAsync(connection, tx,
+            [new StreamAppend(Guid.CreateVersion7(), "alerts", "h", 0, [Event("A.v1")]), new StreamAppend(id, "alerts", "h", 0, [])], Actor));
+        Assert.Contains("nothing to append", nothing.Message, StringComparison.Ordinal);
+        var twice = await Assert.ThrowsAsync<ArgumentException>(() => PostgresEventStore.AppendManyAsync(connection, tx,
+            [new StreamAppend(id, "alerts", "h", 0, [Event("A.v1")]), new StreamAppend(id, "alerts", "h", 0, [Event("B.v1")])], Actor));
+        Assert.Contains("a stream twice", twice.Message, StringComparison.Ordinal);
+        await tx.CommitAsync();
+        Assert.Equal(before, await MaxSeqAsync());
+        Assert.Empty(await Store.ReadStreamAsync(id));
+    }
+
+    [Fact]
+    public async Task ChangedStreams_NameEachStreamOnce_LeaveOutTheExcludedActorAndTypes_AndStopAtMax()
+    {
+        var marker = Guid.CreateVersion7();
+        var from = (await Store.AppendAsync(marker, "t", "h", 0, [Event("M.v1")], Actor))[0].Position;
+        var changed = Guid.CreateVersion7();
+        var own = Guid.CreateVersion7();
+        var alertOnly = Guid.CreateVersion7();
+        await Store.AppendAsync(changed, "t", "h", 0, [Event("A.v1"), Event("B.v1")], new EventMetadata("user:1", Guid.NewGuid()));
+        await Store.AppendAsync(own, "t", "h", 0, [Event("A.v1")], new EventMetadata("system:sweep", Guid.NewGuid()));
+        var last = (await Store.AppendAsync(alertOnly, "t", "h", 0, [Event("Alert.v1")], new EventMetadata("user:1", Guid.NewGuid())))[0].Position;
+
+        var (streams, reached, read) = await Store.ChangedStreamsAsync(from, 100, "system:sweep", ["Alert.v1"]);
+        Assert.Equal([changed], streams);
+        Assert.Equal(4, read);
+        Assert.Equal(last, reached);
+
+        var (firstTwo, reachedTwo, readTwo) = await Store.ChangedStreamsAsync(from, 2, "system:sweep", ["Alert.v1"]);
+        Assert.Equal([changed], firstTwo);
+        Assert.Equal(2, readTwo);
+        Assert.True(reachedTwo.CompareTo(from) > 0 && reachedTwo.CompareTo(last) < 0);
+
+        var (none, stay, nothing) = await Store.ChangedStreamsAsync(last, 100, "system:sweep", ["Alert.v1"]);
+        Assert.Empty(none);
+        Assert.Equal(0, nothing);
+        Assert.Equal(last, stay);
+    }
 }
