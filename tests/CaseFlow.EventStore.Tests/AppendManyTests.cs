@@ -128,6 +128,13 @@ public class AppendManyTests(EventStoreFixture fixture) : IClassFixture<EventSto
         await Store.AppendAsync(own, "t", "h", 0, [Event("A.v1")], new EventMetadata("system:sweep", Guid.NewGuid()));
         var last = (await Store.AppendAsync(alertOnly, "t", "h", 0, [Event("Alert.v1")], new EventMetadata("user:1", Guid.NewGuid())))[0].Position;
 
+        // The log shows a commit once no older transaction is open anywhere in the cluster (other test databases share it).
+        for (var waited = 0; waited < 500; waited++)
+        {
+            await using var behind = Store.DataSource.CreateCommand("SELECT count(*) FROM events WHERE tx >= pg_snapshot_xmin(pg_current_snapshot())");
+            if ((long)(await behind.ExecuteScalarAsync())! == 0) break;
+            await Task.Delay(20);
+        }
         var (streams, reached, read) = await Store.ChangedStreamsAsync(from, 100, "system:sweep", ["Alert.v1"]);
         Assert.Equal([changed], streams);
         Assert.Equal(4, read);
