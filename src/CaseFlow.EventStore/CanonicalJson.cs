@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -15,11 +14,7 @@ public static class CanonicalJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
-    public static string From(string json) => Encoding.UTF8.GetString(Utf8(json));
-
-    public static string From(JsonElement element) => Encoding.UTF8.GetString(Utf8(element));
-
-    /// <summary>The canonical text as UTF-8 (what the hash chain hashes), without a detour through a string.</summary>
+    /// <summary>The canonical text as UTF-8: what the hash chain hashes.</summary>
     public static byte[] Utf8(string json)
     {
         using var doc = JsonDocument.Parse(json);

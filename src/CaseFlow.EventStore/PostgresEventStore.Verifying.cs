@@ -79,13 +79,9 @@ public sealed partial class PostgresEventStore
 
     // Output names differ from the table's: ORDER BY prefers an output column of the same name (tx::text would sort as text).
 
-    /// <summary>SHA-256 over the previous hash and the event's canonical content (ids, version, type, data, metadata, recorded instant in µs).</summary>
-    internal static byte[] ChainHash(byte[] previous, Guid eventId, Guid streamId, long version, string type, string canonicalData, string canonicalMetadata, Instant recordedAt) =>
-        ChainHash(previous, eventId, streamId, version, type, Encoding.UTF8.GetBytes(canonicalData), Encoding.UTF8.GetBytes(canonicalMetadata), recordedAt);
-
     /// <summary>
-    /// The same over UTF-8 already in hand: previous hash, then id, stream, version, type, data, metadata and the recorded instant in µs,
-    /// joined by <c>\n</c>, hashed from one buffer (no strings built per event).
+    /// SHA-256 over the previous hash and the event's canonical content: id, stream, version, type, canonical data, canonical metadata
+    /// and the recorded instant in µs, joined by <c>\n</c>, hashed from one pooled buffer (no strings built per event).
     /// </summary>
     internal static byte[] ChainHash(byte[] previous, Guid eventId, Guid streamId, long version, string type, ReadOnlySpan<byte> canonicalData,
         ReadOnlySpan<byte> canonicalMetadata, Instant recordedAt)

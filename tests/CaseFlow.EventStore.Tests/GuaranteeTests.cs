@@ -35,8 +35,8 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
         await Fx.Store.AppendAsync(id, "case", "h", 1, [new NewEvent(Guid.CreateVersion7(), "Exited.v1", """{"date":"2024-05-09"}""")], Actor);
         var first = (await Fx.Store.ReadStreamAsync(id))[0];
         // The insider rewrites version 1 and gives it the hash the store would have computed for the new content.
-        var forged = PostgresEventStore.ChainHash(new byte[32], first.EventId, id, 1, first.Type, CanonicalJson.From("""{"date":"2024-05-01"}"""),
-            CanonicalJson.From(System.Text.Json.JsonSerializer.Serialize(first.Metadata, MetadataJson.Options)), first.RecordedAt);
+        var forged = PostgresEventStore.ChainHash(new byte[32], first.EventId, id, 1, first.Type, CanonicalJson.Utf8("""{"date":"2024-05-01"}"""),
+            CanonicalJson.Utf8(System.Text.Json.JsonSerializer.Serialize(first.Metadata, MetadataJson.Options)), first.RecordedAt);
         await Tamper("""UPDATE events SET data = '{"date":"2024-05-01"}', hash = $2 WHERE stream_id = $1 AND version = 1""", id, forged);
         var result = await Fx.Store.VerifyAsync(id);
         Assert.False(result.Intact);
