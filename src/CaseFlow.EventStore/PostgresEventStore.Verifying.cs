@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -81,44 +80,31 @@ public sealed partial class PostgresEventStore
 
     /// <summary>
     /// SHA-256 over the previous hash and the event's canonical content: id, stream, version, type, canonical data, canonical metadata
-    /// and the recorded instant in µs, joined by <c>\n</c>, hashed from one pooled buffer (no strings built per event).
+    /// and the recorded instant in µs, as UTF-8 joined by <c>\n</c>, fed to the hash as they are (no strings built per event).
     /// </summary>
     internal static byte[] ChainHash(byte[] previous, Guid eventId, Guid streamId, long version, string type, ReadOnlySpan<byte> canonicalData,
         ReadOnlySpan<byte> canonicalMetadata, Instant recordedAt)
     {
-        var micros = recordedAt.ToUnixTimeTicks() / 10;
-        var length = previous.Length + 36 + 1 + 36 + 1 + 20 + 1 + Encoding.UTF8.GetMaxByteCount(type.Length) + 1 + canonicalData.Length + 1 + canonicalMetadata.Length + 1 + 20;
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var span = rented.AsSpan();
-            var n = 0;
-            previous.CopyTo(span);
-            n += previous.Length;
-            eventId.TryFormat(span[n..], out var w, "D");
-            n += w;
-            span[n++] = (byte)'\n';
-            streamId.TryFormat(span[n..], out w, "D");
-            n += w;
-            span[n++] = (byte)'\n';
-            version.TryFormat(span[n..], out w, default, CultureInfo.InvariantCulture);
-            n += w;
-            span[n++] = (byte)'\n';
-            n += Encoding.UTF8.GetBytes(type, span[n..]);
-            span[n++] = (byte)'\n';
-            canonicalData.CopyTo(span[n..]);
-            n += canonicalData.Length;
-            span[n++] = (byte)'\n';
-            canonicalMetadata.CopyTo(span[n..]);
-            n += canonicalMetadata.Length;
-            span[n++] = (byte)'\n';
-            micros.TryFormat(span[n..], out w, default, CultureInfo.InvariantCulture);
-            n += w;
-            return SHA256.HashData(span[..n]);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> text = stackalloc byte[36]; // a Guid's "D" form (the default format); a long needs at most 20
+        sha.AppendData(previous);
+        eventId.TryFormat(text, out var written);
+        AppendLine(sha, text[..written]);
+        streamId.TryFormat(text, out written);
+        AppendLine(sha, text[..written]);
+        version.TryFormat(text, out written, default, CultureInfo.InvariantCulture);
+        AppendLine(sha, text[..written]);
+        AppendLine(sha, Encoding.UTF8.GetBytes(type));
+        AppendLine(sha, canonicalData);
+        AppendLine(sha, canonicalMetadata);
+        (recordedAt.ToUnixTimeTicks() / 10).TryFormat(text, out written, default, CultureInfo.InvariantCulture);
+        sha.AppendData(text[..written]);
+        return sha.GetHashAndReset();
+    }
+
+    private static void AppendLine(IncrementalHash sha, ReadOnlySpan<byte> value)
+    {
+        sha.AppendData(value);
+        sha.AppendData("\n"u8);
     }
 }

@@ -15,6 +15,19 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
     private async Task Tamper(string sql, Guid streamId, params object[] args) => Assert.Equal(1, await Fx.InsiderSqlAsync(sql, [streamId, .. args]));
 
     [Fact]
+    public async Task DataJsonbRewrites_NumbersArraysAndKeyOrder_StillVerifies()
+    {
+        // jsonb gives back 1e2 as 100 and keys in its own order: the chain hashes the canonical form, the same for what was sent and
+        // what is read back (keys sorted, numbers as plain decimals without trailing zeros, arrays in order).
+        const string sent = """{"z":[1.50,1e2,{"b":2,"a":-0.10}],"a":10.0,"s":"x"}""";
+        Assert.Equal("""{"a":10,"s":"x","z":[1.5,100,{"a":-0.1,"b":2}]}""", System.Text.Encoding.UTF8.GetString(CanonicalJson.Utf8(sent)));
+        var id = Guid.CreateVersion7();
+        await Fx.Store.AppendAsync(id, "case", "h", 0, [new NewEvent(Guid.CreateVersion7(), "Entered.v1", sent)], Actor);
+        Assert.Equal("100", (await Fx.Store.ReadStreamAsync(id))[0].Data.GetProperty("z")[1].GetRawText()); // not what was sent
+        Assert.True((await Fx.Store.VerifyAsync(id)).Intact);
+    }
+
+    [Fact]
     public async Task ChainHash_CoversTheMetadata_AnAlteredActorBreaksIt()
     {
         var id = Guid.CreateVersion7();
