@@ -69,6 +69,15 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = "2024-05-08", channel = "eQonaq" }, "\"2\"")).StatusCode);
         Assert.True((await Sweep()).AlertsResolved >= 1);
         Assert.All((await AlertsOf(c)).Where(a => a.Kind == "arrivalNotification"), a => Assert.Equal("resolved", a.State));
+        // On the alert stream, each resolution says it was the sweep's, and why.
+        await using (var resolutions = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
+            SELECT count(*) FROM events WHERE stream_id = $1 AND type = 'AlertResolved.v1' AND (data->>'automatic')::boolean
+                                            AND data->>'reason' = 'condition no longer holds'
+            """))
+        {
+            resolutions.Parameters.Add(new() { Value = AlertRepository.StreamFor(new CaseFlow.Domain.Cases.CaseId(Guid.Parse(c.Split('/')[^1]))) });
+            Assert.Equal(3L, await resolutions.ExecuteScalarAsync());
+        }
 
         var inbox = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&state=resolved&caseId={c.Split('/')[^1]}")).JsonAsync()).GetProperty("items");
         Assert.Equal(3, inbox.GetArrayLength());
