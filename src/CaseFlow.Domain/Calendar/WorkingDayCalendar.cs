@@ -37,13 +37,18 @@ public sealed class WorkingDayCalendar
 
     public WorkingDayCalendar(CalendarData data) => this.data = data;
 
-    private sealed record YearDays(HashSet<LocalDate> NonWorkingWeekdays, HashSet<LocalDate> WorkingWeekendDays, bool Provisional);
-
-    public bool IsWorkingDay(LocalDate date)
+    /// <summary>A year's working days, one flag per day of the year (index day of year - 1).</summary>
+    private sealed class YearDays(int year, bool[] working, bool provisional)
     {
-        var y = Year(date.Year);
-        return IsWeekend(date) ? y.WorkingWeekendDays.Contains(date) : !y.NonWorkingWeekdays.Contains(date);
+        public int Year { get; } = year;
+        public bool[] Working { get; } = working;
+        public bool Provisional { get; } = provisional;
     }
+
+    /// <summary>The year looked up last: deadlines fall in one or two years, so most lookups need no dictionary.</summary>
+    private YearDays? recent;
+
+    public bool IsWorkingDay(LocalDate date) => Year(date.Year).Working[date.DayOfYear - 1];
 
     /// <summary>True when the year's calendar is not published (computed from rules) or published as provisional.</summary>
     public bool IsProvisional(int year) => Year(year).Provisional;
@@ -96,16 +101,26 @@ public sealed class WorkingDayCalendar
         return count;
     }
 
-    private YearDays Year(int year) => years.GetOrAdd(year, Build);
+    private YearDays Year(int year)
+    {
+        if (recent is { } r && r.Year == year) return r;
+        return recent = years.TryGetValue(year, out var days) ? days : years.GetOrAdd(year, Build);
+    }
 
     private YearDays Build(int year)
     {
         var published = data.PublishedYears.FirstOrDefault(p => p.Year == year);
-        if (published is not null)
-            return new YearDays([.. published.NonWorkingWeekdays], [.. published.WorkingWeekendDays], published.Provisional);
-        var (nonWorking, working) = ComputeFromRules(year);
-        return new YearDays(nonWorking, working, Provisional: true);
+        var (nonWorking, working) = published is not null
+            ? (published.NonWorkingWeekdays.ToHashSet(), published.WorkingWeekendDays.ToHashSet())
+            : ComputeFromRules(year);
+        var provisional = published?.Provisional ?? true;
+        var flags = new bool[Calendar.IsLeapYear(year) ? 366 : 365];
+        for (var d = new LocalDate(year, 1, 1); d.Year == year; d = d.PlusDays(1))
+            flags[d.DayOfYear - 1] = IsWeekend(d) ? working.Contains(d) : !nonWorking.Contains(d);
+        return new YearDays(year, flags, provisional);
     }
+
+    private static readonly CalendarSystem Calendar = CalendarSystem.Iso;
 
     /// <summary>
     /// The year as the fixed rules make it: holidays, carry-over of weekend holidays to the next working day

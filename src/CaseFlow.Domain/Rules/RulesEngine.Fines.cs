@@ -12,9 +12,14 @@ public static partial class RulesEngine
         var size = facts.HostPartySize ?? HostPartySize.Small;
         var repeat = earlier.AnyWithin(518, offence, art.Repeat.WithinDays ?? 0);
         var tiers = repeat ? art.Repeat : art.First;
-        var sizeName = size.ToString().ToLowerInvariant();
+        var tier = (size, repeat) switch
+        {
+            (HostPartySize.Small, false) => "small", (HostPartySize.Medium, false) => "medium", (HostPartySize.Large, false) => "large",
+            (HostPartySize.Small, true) => "repeat-small", (HostPartySize.Medium, true) => "repeat-medium", (HostPartySize.Large, true) => "repeat-large",
+            _ => throw new ArgumentOutOfRangeException(nameof(facts), size, "unknown host party size"),
+        };
         var mci = tiers.For(size);
-        return new FineExposure(518, FineParty.HostParty, repeat ? $"repeat-{sizeName}" : sizeName, mci, Tenge(catalogue, mci, offence), tiers.Id, offence);
+        return new FineExposure(518, FineParty.HostParty, tier, mci, Tenge(catalogue, mci, offence), tiers.Id, offence);
     }
 
     /// <summary>Art. 517 for the foreigner: the tier of the overstay day count (day 1 = first day after the last lawful day), or the repeat tier
@@ -24,7 +29,10 @@ public static partial class RulesEngine
         var art = catalogue.Fines.Art517;
         var n = stay.OverstayDays;
         var offence = stay.PermittedUntil.PlusDays(1);
-        var tier = art.Overstay.First(t => n >= t.FromDay && (t.ToDay is null || n <= t.ToDay));
+        OverstayTier? tier = null;
+        foreach (var t in art.Overstay)
+            if (n >= t.FromDay && (t.ToDay is null || n <= t.ToDay)) { tier = t; break; }
+        if (tier is null) throw new CatalogueException($"fines.json: no art. 517 overstay tier for day {n}");
         var repeat = earlier.AnyWithin(517, offence, art.Repeat.WithinDays);
         if (repeat && art.Repeat.Mci > tier.Mci)
             return new FineExposure(517, FineParty.Foreigner, art.Repeat.Tier, art.Repeat.Mci, Tenge(catalogue, art.Repeat.Mci, offence), art.Repeat.Id, offence);
@@ -34,20 +42,28 @@ public static partial class RulesEngine
     private static decimal? Tenge(RuleCatalogue catalogue, decimal mci, LocalDate offence) =>
         catalogue.MciFor(offence.Year) is { } value ? mci * value.Tenge : null;
 
-    /// <summary>The offence dates found so far, by article: "an earlier offence within N days" in logarithmic time.</summary>
+    /// <summary>The offence dates found so far, by article, each list sorted: "an earlier offence within N days" by binary search.</summary>
     private sealed class OffenceDates
     {
-        private readonly Dictionary<int, SortedSet<LocalDate>> byArticle = [];
+        private List<LocalDate>? art517;
+        private List<LocalDate>? art518;
 
         public FineExposure Add(FineExposure fine)
         {
-            if (!byArticle.TryGetValue(fine.Article, out var dates)) byArticle[fine.Article] = dates = [];
-            dates.Add(fine.OffenceDate);
+            var dates = fine.Article == 517 ? art517 ??= [] : art518 ??= [];
+            var at = dates.BinarySearch(fine.OffenceDate);
+            dates.Insert(at < 0 ? ~at : at, fine.OffenceDate);
             return fine;
         }
 
         /// <summary>An offence under <paramref name="article"/> dated before <paramref name="offence"/> and at most <paramref name="withinDays"/> days before it.</summary>
-        public bool AnyWithin(int article, LocalDate offence, int withinDays) =>
-            byArticle.TryGetValue(article, out var dates) && withinDays >= 1 && dates.GetViewBetween(offence.PlusDays(-withinDays), offence.PlusDays(-1)).Any();
+        public bool AnyWithin(int article, LocalDate offence, int withinDays)
+        {
+            var dates = article == 517 ? art517 : art518;
+            if (dates is null || withinDays < 1) return false;
+            var at = dates.BinarySearch(offence.PlusDays(-withinDays));
+            var first = at < 0 ? ~at : at;
+            return first < dates.Count && dates[first] < offence;
+        }
     }
 }

@@ -21,19 +21,21 @@ public static partial class RulesEngine
         var offences = new List<(FineExposure Fine, bool Latest)>();
 
         // Dates sorted once, so each stay takes its own range by binary search: the cost stays linear in the history.
-        var addressChanges = facts.Events.OfType<AddressChangedFact>().Select(a => a.Date).Where(d => d <= asOf).Order().ToList();
-        var notices = facts.Events.OfType<NotifiedFact>().Select(n => n.Date).Where(d => d <= asOf).Order().ToList();
+        var (addressChanges, notices) = NoticeDates(facts, asOf);
         var earlier = new OffenceDates();
+        var stayDeadlines = new List<Due>();
         foreach (var s in timeline.Stays)
         {
             var latest = s == stay;
-            var notifications = NotificationDeadlines(catalogue, s, asOf, addressChanges, notices);
-            var permit = ResidencePermitDeadline(facts, s, asOf, warnings, latest);
-            foreach (var d in notifications.Append(permit).OfType<Deadline>())
+            stayDeadlines.Clear();
+            NotificationDeadlines(catalogue, s, asOf, addressChanges, notices, stayDeadlines);
+            ResidencePermitDeadline(facts, s, asOf, warnings, latest, stayDeadlines);
+            // Earlier stays' deadlines matter only for the offences they left; only the latest stay's are listed.
+            foreach (var d in stayDeadlines)
             {
-                if (latest) deadlines.Add(d);
+                if (latest) deadlines.Add(new Deadline(d.Kind, d.Date, d.Status, d.Rule, d.MetOn));
                 if (d.Status == DeadlineStatus.Missed)
-                    offences.Add((earlier.Add(HostFine(catalogue, facts, d.Due.PlusDays(1), earlier)), latest));
+                    offences.Add((earlier.Add(HostFine(catalogue, facts, d.Date.PlusDays(1), earlier)), latest));
             }
             if (s.OverstayDays > 0)
                 offences.Add((earlier.Add(OverstayFine(catalogue, s, earlier)), latest));
@@ -148,45 +150,61 @@ public static partial class RulesEngine
     private static int PresentDays(StayTimeline timeline, LocalDate from, LocalDate to) =>
         timeline.Stays.Sum(s => Math.Max(0, Days.Between(Days.Max(from, s.Entry), Days.Min(to, s.End)) + 1));
 
-    /// <summary>
-    /// Arrival notification for the stay, and one more for each address change during it (NOTIFY-3WD, NOTIFY-ADDR). Each trigger is
-    /// met by the first notice on or after it not used by an earlier trigger. <paramref name="addressChanges"/> and
-    /// <paramref name="notices"/> are sorted and already cut at the as-of date.
-    /// </summary>
-    private static List<Deadline> NotificationDeadlines(RuleCatalogue catalogue, Stay stay, LocalDate asOf, List<LocalDate> addressChanges, List<LocalDate> notices)
+    /// <summary>The dates of address changes and of notices on or before the as-of date, each sorted.</summary>
+    private static (List<LocalDate> AddressChanges, List<LocalDate> Notices) NoticeDates(CaseFacts facts, LocalDate asOf)
     {
-        var triggers = new List<(LocalDate Date, bool Address)> { (stay.Entry, false) };
-        triggers.AddRange(Range(addressChanges, stay.Entry.PlusDays(1), stay.End).Select(d => (d, true)));
-        var available = Range(notices, stay.Entry, stay.End);
-        var next = 0;
-
-        var result = new List<Deadline>(triggers.Count);
-        foreach (var (date, address) in triggers)
+        List<LocalDate> addressChanges = [], notices = [];
+        foreach (var f in facts.Events)
         {
-            var basis = stay.Segments.LastOrDefault(s => s.Start <= date)?.Basis ?? stay.Segments[0].Basis;
-            var rule = catalogue.NotificationRuleFor(date, basis);
-            if (rule is null) continue;
+            if (f.Date > asOf) continue;
+            if (f is NotifiedFact) notices.Add(f.Date);
+            else if (f is AddressChangedFact) addressChanges.Add(f.Date);
+        }
+        addressChanges.Sort();
+        notices.Sort();
+        return (addressChanges, notices);
+    }
+
+    /// <summary>
+    /// Arrival notification for the stay, and one more for each address change during it (NOTIFY-3WD, NOTIFY-ADDR), added to
+    /// <paramref name="into"/>. Each trigger is met by the first notice on or after it not used by an earlier trigger.
+    /// <paramref name="addressChanges"/> and <paramref name="notices"/> are sorted and already cut at the as-of date.
+    /// </summary>
+    private static void NotificationDeadlines(RuleCatalogue catalogue, Stay stay, LocalDate asOf, List<LocalDate> addressChanges, List<LocalDate> notices, List<Due> into)
+    {
+        var next = LowerBound(notices, stay.Entry);
+        var noticesEnd = LowerBound(notices, stay.End.PlusDays(1));
+        Trigger(stay.Entry, address: false);
+        for (var c = LowerBound(addressChanges, stay.Entry.PlusDays(1)); c < addressChanges.Count && addressChanges[c] <= stay.End; c++)
+            Trigger(addressChanges[c], address: true);
+
+        void Trigger(LocalDate date, bool address)
+        {
+            var rule = catalogue.NotificationRuleFor(date, BasisOn(stay, date));
+            if (rule is null) return;
             var due = rule.WorkingDays is { } wd ? catalogue.Calendar.WithinWorkingDays(date, wd) : date.PlusDays(rule.CalendarDaysAfter!.Value);
-            while (next < available.Count && available[next] < date) next++;
-            LocalDate? notice = next < available.Count ? available[next++] : null;
+            while (next < noticesEnd && notices[next] < date) next++;
+            LocalDate? notice = next < noticesEnd ? notices[next++] : null;
             var status = notice <= due ? DeadlineStatus.Met
                 : notice is not null ? DeadlineStatus.Missed
                 : stay.Exit is { } left && left <= due ? DeadlineStatus.NotApplicable
                 : asOf > due ? DeadlineStatus.Missed
                 : due > stay.PermittedUntil ? DeadlineStatus.NotApplicable
                 : DeadlineStatus.Open;
-            result.Add(new Deadline(DeadlineKind.ArrivalNotification, due, status, address ? catalogue.Obligations.AddressChangeNotification.Id : rule.Id, notice));
+            into.Add(new Due(DeadlineKind.ArrivalNotification, due, status, address ? catalogue.Obligations.AddressChangeNotification.Id : rule.Id, notice));
         }
-        return result;
     }
 
-    /// <summary>The dates of a sorted list from <paramref name="from"/> to <paramref name="to"/>, both inclusive.</summary>
-    private static List<LocalDate> Range(List<LocalDate> sorted, LocalDate from, LocalDate to)
+    /// <summary>The basis of the stay on <paramref name="date"/>: its last segment started by then (the first when none).</summary>
+    private static StayBasisKind BasisOn(Stay stay, LocalDate date)
     {
-        var start = LowerBound(sorted, from);
-        var end = LowerBound(sorted, to.PlusDays(1));
-        return end > start ? sorted.GetRange(start, end - start) : [];
+        for (var i = stay.Segments.Count - 1; i >= 0; i--)
+            if (stay.Segments[i].Start <= date) return stay.Segments[i].Basis;
+        return stay.Segments[0].Basis;
     }
+
+    /// <summary>A deadline of a stay before it is known whether it is listed (the latest stay's) or only judged for offences (earlier stays').</summary>
+    private readonly record struct Due(DeadlineKind Kind, LocalDate Date, DeadlineStatus Status, string Rule, LocalDate? MetOn);
 
     private static int LowerBound(List<LocalDate> sorted, LocalDate value)
     {
@@ -200,20 +218,24 @@ public static partial class RulesEngine
     }
 
     /// <summary>TRP needed by the last day of the regime's threshold (TRP-CIS-30, TRP-EAEU-90); children under 16 are exempt (TRP-FAMILY-16).</summary>
-    private static Deadline? ResidencePermitDeadline(CaseFacts facts, Stay stay, LocalDate asOf, List<string> warnings, bool latest)
+    private static void ResidencePermitDeadline(CaseFacts facts, Stay stay, LocalDate asOf, List<string> warnings, bool latest, List<Due> into)
     {
-        if (stay.Segments[0] is not { Basis: StayBasisKind.VisaFree, Regime: { ResidencePermitAfterDays: { } after } regime }) return null;
+        if (stay.Segments[0] is not { Basis: StayBasisKind.VisaFree, Regime: { ResidencePermitAfterDays: { } after } regime }) return;
         var due = stay.Entry.PlusDays(after - 1);
         if (facts.Person.BirthDate is { } born && born.PlusYears(16) > due)
         {
             if (latest) warnings.Add("Children under 16 do not need a TRP (TRP-FAMILY-16, 000_d0b006081fdc65c8.txt §5)");
-            return null;
+            return;
         }
-        var covered = stay.Segments.Any(s => s.Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa && s.Start <= due.PlusDays(1));
+        LocalDate? firstCover = null;
+        for (var i = 1; i < stay.Segments.Count && firstCover is null; i++)
+            if (stay.Segments[i].Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa) firstCover = stay.Segments[i].Start;
+        // Segments start in order and the first is visa-free, so the first later visa or TRP decides whether the stay was covered in time.
+        var covered = firstCover <= due.PlusDays(1);
         var status = covered || (stay.Exit is { } x && x <= due) ? DeadlineStatus.Met
             : asOf > due ? DeadlineStatus.Missed : DeadlineStatus.Open;
-        var lateCover = stay.Segments.Skip(1).FirstOrDefault(s => s.Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa)?.Start ?? stay.Exit;
-        return new Deadline(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!, status == DeadlineStatus.Missed ? lateCover : null);
+        var lateCover = firstCover ?? stay.Exit;
+        into.Add(new Due(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!, status == DeadlineStatus.Missed ? lateCover : null));
     }
 
     /// <summary>The extension window (EXT-WINDOW) of the visa of the current stay, or the visa valid on the as-of date, when its category is

@@ -22,8 +22,7 @@ internal sealed class StayTimeline
     public static StayTimeline Build(RuleCatalogue catalogue, CaseFacts facts, LocalDate asOf)
     {
         var warnings = new List<string>();
-        var ordered = facts.Events.Select((f, i) => (f, i)).Where(x => x.f.Date <= asOf)
-            .OrderBy(x => x.f.Date).ThenBy(x => x.i).Select(x => x.f).ToList();
+        var ordered = InDateOrder(facts.Events, asOf);
 
         var visas = new List<VisaGrant>();
         var permits = new List<ResidencePermitIssuedFact>();
@@ -35,7 +34,7 @@ internal sealed class StayTimeline
                     visas.Add(new VisaGrant(v, catalogue.VisaCategory(v.Category)!));
                     break;
                 case CategoryChangedFact change:
-                    var replaced = visas.LastOrDefault(v => v.ValidOn(change.Date));
+                    var replaced = LastValidOn(visas, change.Date);
                     if (replaced is null) warnings.Add($"CategoryChanged on {change.Date:yyyy-MM-dd}: no visa was valid that day; the new visa is taken as issued");
                     else replaced.ReplacedOn = change.Date;
                     visas.Add(new VisaGrant(new VisaIssuedFact(change.Date, change.Category, change.Entries, change.ValidFrom, change.ValidTo, change.StayPerEntryDays, false),
@@ -45,7 +44,7 @@ internal sealed class StayTimeline
                     permits.Add(p);
                     break;
                 case VisaExtendedFact x:
-                    var extended = visas.LastOrDefault(v => v.ValidOn(x.Date));
+                    var extended = LastValidOn(visas, x.Date);
                     if (extended is null)
                         warnings.Add($"VisaExtended on {x.Date:yyyy-MM-dd}: no visa was valid that day; ignored");
                     else if (x.ValidTo <= extended.ValidTo)
@@ -57,13 +56,14 @@ internal sealed class StayTimeline
                     }
                     break;
                 case VisaCancelledFact c:
-                    var cancelled = visas.LastOrDefault(v => v.ValidOn(c.Date));
+                    var cancelled = LastValidOn(visas, c.Date);
                     if (cancelled is null) warnings.Add($"VisaCancelled on {c.Date:yyyy-MM-dd}: no visa was valid that day; ignored");
                     else cancelled.CancelledOn = c.Date;
                     break;
                 case PassportReplacedFact r:
-                    foreach (var v in visas.Where(v => v.Fact.EVisa && v.ValidOn(r.Date)))
+                    foreach (var v in visas)
                     {
+                        if (!v.Fact.EVisa || !v.ValidOn(r.Date)) continue;
                         v.PassportReplacedOn = r.Date;
                         warnings.Add($"e-Visa {v.Fact.Category} is no longer valid after the passport was replaced on {r.Date:yyyy-MM-dd}: a new e-Visa is needed (EVISA-PASSPORT, 000_d0b006081fdc65c8.txt §4.4)");
                     }
@@ -71,7 +71,9 @@ internal sealed class StayTimeline
             }
         }
 
-        var raw = new List<(LocalDate Entry, LocalDate? Exit)>();
+        var timeline = new StayTimeline { Stays = [], Visas = visas, Permits = permits, Counted = new DayCounter(), Warnings = warnings };
+        var visasInReach = new InReach<VisaGrant>(visas, v => v.Fact.ValidFrom, v => v.LastValidDay);
+        var permitsInReach = new InReach<ResidencePermitIssuedFact>(permits, p => p.ValidFrom, p => p.ValidTo);
         LocalDate? openEntry = null;
         foreach (var fact in ordered)
         {
@@ -84,51 +86,76 @@ internal sealed class StayTimeline
             else if (fact is ExitedFact x)
             {
                 if (openEntry is not { } entry) throw new FactsException("events", $"Exited on {x.Date:yyyy-MM-dd} without an entry before it");
-                raw.Add((entry, x.Date));
+                Fold(new Stay(entry, x.Date, x.Date));
                 openEntry = null;
             }
         }
-        if (openEntry is { } current) raw.Add((current, null));
-
-        var timeline = new StayTimeline { Stays = [], Visas = visas, Permits = permits, Counted = new DayCounter(), Warnings = warnings };
-        foreach (var (entry, exit) in raw)
-            timeline.Fold(catalogue, facts.Person.Nationality, new Stay(entry, exit, exit ?? asOf));
+        if (openEntry is { } current) Fold(new Stay(current, null, asOf));
         return timeline;
+
+        void Fold(Stay stay)
+        {
+            visasInReach.MoveTo(stay);
+            permitsInReach.MoveTo(stay);
+            timeline.Fold(catalogue, facts.Person.Nationality, stay, visasInReach, permitsInReach);
+        }
     }
 
-    private void Fold(RuleCatalogue catalogue, string nationality, Stay stay)
+    /// <summary>The last visa recorded that is valid on <paramref name="date"/>.</summary>
+    private static VisaGrant? LastValidOn(List<VisaGrant> visas, LocalDate date)
     {
-        var segment = EntryBasis(catalogue, nationality, stay);
+        for (var i = visas.Count - 1; i >= 0; i--)
+            if (visas[i].ValidOn(date)) return visas[i];
+        return null;
+    }
+
+    private void Fold(RuleCatalogue catalogue, string nationality, Stay stay, InReach<VisaGrant> visas, InReach<ResidencePermitIssuedFact> permits)
+    {
+        Stays.Add(stay);
+        var segment = EntryBasis(catalogue, nationality, stay, visas, permits);
         while (true)
         {
             segment = CutByCancellation(catalogue, stay, segment);
             stay.Segments.Add(segment);
             if (segment.ExitRule is not null) break;
-            var next = Continuation(stay, segment);
+            var next = Continuation(stay, segment, visas, permits);
             if (next is null) break;
             if (next.Start <= segment.LawfulEnd)
                 stay.Segments[^1] = segment with { LawfulEnd = next.Start.PlusDays(-1) };
             segment = next;
         }
 
-        for (var d = stay.Entry; d <= stay.End; d = d.PlusDays(1))
+        // The days not covered by a visa or TRP count toward visa-free limits. Segments start in order and do not overlap.
+        var uncovered = stay.Entry;
+        foreach (var s in stay.Segments)
         {
-            var day = d;
-            if (!stay.Segments.Any(s => s.Basis is StayBasisKind.Visa or StayBasisKind.ResidencePermit && s.Start <= day && day <= s.LawfulEnd))
-                Counted.Add(d);
+            if (s.Basis is not (StayBasisKind.Visa or StayBasisKind.ResidencePermit) || s.LawfulEnd < uncovered) continue;
+            if (s.Start > stay.End) break;
+            if (s.Start > uncovered) Counted.Add(uncovered, s.Start.PlusDays(-1));
+            if (s.LawfulEnd >= stay.End) return;
+            uncovered = s.LawfulEnd.PlusDays(1);
         }
-        Stays.Add(stay);
+        Counted.Add(uncovered, stay.End);
     }
 
-    private Segment EntryBasis(RuleCatalogue catalogue, string nationality, Stay stay)
+    private Segment EntryBasis(RuleCatalogue catalogue, string nationality, Stay stay, InReach<VisaGrant> visas, InReach<ResidencePermitIssuedFact> permits)
     {
         var e = stay.Entry;
-        var visa = Visas.LastOrDefault(v => v.ValidOn(e) && v.Fact.Date <= e && (v.Fact.Entries == VisaEntries.Multiple || !v.Used));
-        if (visa is null && Visas.Any(v => v.ValidOn(e) && v.Used && v.Fact.Entries == VisaEntries.Single))
-            Warnings.Add($"Entered on {e:yyyy-MM-dd} on a single-entry visa already used for an earlier entry");
+        VisaGrant? visa = null;
+        var usedSingle = false;
+        for (var i = visas.Count - 1; i >= 0 && visa is null; i--)
+        {
+            var v = visas[i];
+            if (!v.ValidOn(e)) continue;
+            if (v.Fact.Date <= e && (v.Fact.Entries == VisaEntries.Multiple || !v.Used)) visa = v;
+            else if (v.Used && v.Fact.Entries == VisaEntries.Single) usedSingle = true;
+        }
         if (visa is not null) return VisaSegment(visa, e);
+        if (usedSingle) Warnings.Add($"Entered on {e:yyyy-MM-dd} on a single-entry visa already used for an earlier entry");
 
-        var permit = Permits.LastOrDefault(p => p.ValidFrom <= e && e <= p.ValidTo);
+        ResidencePermitIssuedFact? permit = null;
+        for (var i = permits.Count - 1; i >= 0 && permit is null; i--)
+            if (permits[i].ValidFrom <= e && e <= permits[i].ValidTo) permit = permits[i];
         if (permit is not null) return new Segment(StayBasisKind.ResidencePermit, e, permit.ValidTo, "TRP-TERM", Permit: permit);
 
         var regime = catalogue.RegimeFor(nationality, e);
@@ -143,7 +170,7 @@ internal sealed class StayTimeline
         return new Segment(StayBasisKind.None, e, e.PlusDays(-1), "VISA-REQUIRED");
     }
 
-    private Segment VisaSegment(VisaGrant visa, LocalDate start)
+    private static Segment VisaSegment(VisaGrant visa, LocalDate start)
     {
         visa.Used = true;
         var end = visa.LastValidDay;
@@ -165,19 +192,23 @@ internal sealed class StayTimeline
     }
 
     /// <summary>A visa or TRP that starts within the lawful period (or the day after) and runs past it.</summary>
-    private Segment? Continuation(Stay stay, Segment current)
+    private static Segment? Continuation(Stay stay, Segment current, InReach<VisaGrant> visas, InReach<ResidencePermitIssuedFact> permits)
     {
         var limit = current.LawfulEnd.PlusDays(1);
         Segment? best = null;
-        foreach (var v in Visas.Where(v => v != current.Visa && (v.Fact.Entries == VisaEntries.Multiple || !v.Used)))
+        for (var i = 0; i < visas.Count; i++)
         {
+            var v = visas[i];
+            if (v == current.Visa || (v.Fact.Entries != VisaEntries.Multiple && v.Used)) continue;
             var start = Days.Max(Days.Max(v.Fact.ValidFrom, v.Fact.Date), current.Start.PlusDays(1));
             if (start > limit || start > stay.End || !v.ValidOn(start)) continue;
             var end = v.StayDays is { } s ? Days.Min(v.LastValidDay, start.PlusDays(s - 1)) : v.LastValidDay;
             if (end > current.LawfulEnd && (best is null || end > best.LawfulEnd)) best = new Segment(StayBasisKind.Visa, start, end, "", Visa: v);
         }
-        foreach (var p in Permits.Where(p => p != current.Permit))
+        for (var i = 0; i < permits.Count; i++)
         {
+            var p = permits[i];
+            if (p == current.Permit) continue;
             var start = Days.Max(Days.Max(p.ValidFrom, p.Date), current.Start.PlusDays(1));
             if (start > limit || start > stay.End || start > p.ValidTo) continue;
             if (p.ValidTo > current.LawfulEnd && (best is null || p.ValidTo > best.LawfulEnd))
@@ -189,29 +220,134 @@ internal sealed class StayTimeline
     /// <summary>
     /// The last lawful day of a visa-free stay entering on <paramref name="entry"/>: the day before the first day on which a limit
     /// of the regime would be exceeded, counting days of earlier stays already folded (rolling windows end on the day judged).
-    /// When several limits fail on the same day the first listed in the regime binds.
+    /// When several limits fail on the same day the first listed in the regime binds. Each limit's first failing day is found
+    /// without walking the days: a per-visit limit by addition, a rolling window by binary search (its count never falls while the
+    /// stay goes on), a calendar year by addition within each year.
     /// </summary>
     public (LocalDate End, string Rule) VisaFreeLawfulEnd(Regime regime, LocalDate entry)
     {
-        var beforeEntry = entry.PlusDays(-1);
-        for (var k = 0; k < SimulationCapDays; k++)
+        var e = Days.Number(entry);
+        var last = e + SimulationCapDays - 1;
+        // The first failing day so far; a limit listed later binds only when it fails strictly earlier.
+        var firstFailure = last + 1;
+        var rule = regime.Limits[0].Rule;
+        for (var i = 0; i < regime.Limits.Count; i++)
         {
-            var d = entry.PlusDays(k);
-            foreach (var limit in regime.Limits)
+            var limit = regime.Limits[i];
+            var fails = limit.Kind switch
             {
-                var used = limit.Kind switch
-                {
-                    LimitKind.PerVisit => k + 1,
-                    LimitKind.Rolling => CountWith(d.PlusDays(1 - limit.WindowDays!.Value), d),
-                    LimitKind.CalendarYear => CountWith(new LocalDate(d.Year, 1, 1), d),
-                    _ => 0,
-                };
-                if (used > limit.Days) return (d.PlusDays(-1), limit.Rule);
+                LimitKind.PerVisit => e + Math.Max(0, limit.Days),
+                LimitKind.Rolling => FirstRollingFailure(limit, e, firstFailure - 1),
+                LimitKind.CalendarYear => FirstYearFailure(limit, entry, firstFailure - 1),
+                _ => int.MaxValue,
+            };
+            if (fails < firstFailure)
+            {
+                firstFailure = fails;
+                rule = limit.Rule;
             }
         }
-        return (entry.PlusDays(SimulationCapDays - 1), regime.Limits[0].Rule);
+        return firstFailure <= last ? (entry.PlusDays(firstFailure - 1 - e), rule) : (entry.PlusDays(SimulationCapDays - 1), regime.Limits[0].Rule);
+    }
 
-        int CountWith(LocalDate from, LocalDate to) =>
-            Counted.Count(from, Days.Min(to, beforeEntry)) + Days.Between(Days.Max(from, entry), to) + 1;
+    /// <summary>
+    /// The first day number from <paramref name="entry"/> to <paramref name="last"/> whose rolling window holds more than the limit's
+    /// days (<see cref="int.MaxValue"/> when none). Staying one more day adds that day and drops at most the one day leaving the
+    /// window, so the count never falls: one look at the last day, then a binary search.
+    /// </summary>
+    private int FirstRollingFailure(StayLimit limit, int entry, int last)
+    {
+        var window = limit.WindowDays!.Value;
+        if (last < entry || Used(last) <= limit.Days) return int.MaxValue;
+        int lo = entry, hi = last;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (Used(mid) > limit.Days) hi = mid; else lo = mid + 1;
+        }
+        return lo;
+
+        // Days counted in the window ending on day d when the person stays from the entry to d: earlier stays' days before the entry, then every day.
+        int Used(int d)
+        {
+            var from = d + 1 - window;
+            return Counted.CountDays(from, Math.Min(d, entry - 1)) + d - Math.Max(from, entry) + 1;
+        }
+    }
+
+    /// <summary>
+    /// The first day number from <paramref name="entry"/> to <paramref name="last"/> on which the days of its calendar year exceed
+    /// the limit (<see cref="int.MaxValue"/> when none). Within a year the count grows by one a day from what earlier stays used; it
+    /// starts again on 1 January.
+    /// </summary>
+    private int FirstYearFailure(StayLimit limit, LocalDate entry, int last)
+    {
+        var e = Days.Number(entry);
+        var usedBefore = Counted.Count(new LocalDate(entry.Year, 1, 1), entry.PlusDays(-1));
+        for (var year = entry.Year; ; year++)
+        {
+            var first = year == entry.Year ? e : Days.Number(new LocalDate(year, 1, 1));
+            if (first > last) return int.MaxValue;
+            var fails = first + Math.Max(0, limit.Days - (year == entry.Year ? usedBefore : 0));
+            if (fails < Days.Number(new LocalDate(year + 1, 1, 1))) return fails <= last ? fails : int.MaxValue;
+        }
+    }
+
+    /// <summary>The facts dated on or before <paramref name="asOf"/>, by date; facts of the same date keep their recorded order.</summary>
+    private static List<Fact> InDateOrder(IReadOnlyList<Fact> facts, LocalDate asOf)
+    {
+        var ordered = new List<Fact>(facts.Count);
+        var sorted = true;
+        foreach (var f in facts)
+        {
+            if (f.Date > asOf) continue;
+            if (ordered.Count > 0 && f.Date < ordered[^1].Date) sorted = false;
+            ordered.Add(f);
+        }
+        if (!sorted)
+        {
+            // Stable: the key is the date (year, month, day packed in order), then the recorded position.
+            var keys = new long[ordered.Count];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                var d = ordered[i].Date;
+                keys[i] = ((long)((d.Year << 9) | (d.Month << 5) | d.Day) << 32) | (uint)i;
+            }
+            Array.Sort(keys);
+            var copy = ordered.ToArray();
+            for (var i = 0; i < keys.Length; i++) ordered[i] = copy[(int)(keys[i] & uint.MaxValue)];
+        }
+        return ordered;
+    }
+}
+
+/// <summary>
+/// The visas or permits that can be a basis of the stay being folded, in the order they were recorded: those valid from on or before
+/// the stay's last day and not over before its entry. Stays are folded in date order, so each grant comes into reach once and leaves
+/// it for good: the fold looks at the grants around each stay, not at the whole history.
+/// </summary>
+internal sealed class InReach<T>(List<T> all, Func<T, LocalDate> validFrom, Func<T, LocalDate> lastValidDay) where T : class
+{
+    private readonly int[] byStart = all.Count == 0 ? [] : [.. Enumerable.Range(0, all.Count).OrderBy(i => validFrom(all[i]))];
+    private readonly List<int> reach = [];
+    private int admitted;
+
+    public int Count => reach.Count;
+
+    public T this[int i] => all[reach[i]];
+
+    public void MoveTo(Stay stay)
+    {
+        var kept = 0;
+        for (var i = 0; i < reach.Count; i++)
+            if (lastValidDay(all[reach[i]]) >= stay.Entry) reach[kept++] = reach[i];
+        reach.RemoveRange(kept, reach.Count - kept);
+        for (; admitted < byStart.Length && validFrom(all[byStart[admitted]]) <= stay.End; admitted++)
+        {
+            var index = byStart[admitted];
+            if (lastValidDay(all[index]) < stay.Entry) continue;
+            var at = reach.BinarySearch(index);
+            reach.Insert(~at, index);
+        }
     }
 }

@@ -47,7 +47,7 @@ internal sealed class Stay(LocalDate entry, LocalDate? exit, LocalDate end)
     /// <summary>Last day of presence known: the exit day, or the as-of date while still in the country.</summary>
     public LocalDate End { get; } = end;
 
-    public List<Segment> Segments { get; } = [];
+    public List<Segment> Segments { get; } = new(1);
     public Segment Last => Segments[^1];
     public LocalDate PermittedUntil => Last.LawfulEnd;
     public int OverstayDays => Math.Max(0, Days.Between(PermittedUntil, End));
@@ -68,35 +68,56 @@ internal static class Days
     public static LocalDate Min(LocalDate a, LocalDate b) => a < b ? a : b;
 }
 
-/// <summary>Days of stay that count toward visa-free limits, kept sorted (stays are folded in date order).</summary>
+/// <summary>
+/// Days of stay that count toward visa-free limits, kept as sorted, disjoint runs of days with a running total, so adding a stay
+/// costs one run and counting a window two binary searches: no per-day storage, whatever the length of the history.
+/// </summary>
 internal sealed class DayCounter
 {
-    private readonly List<int> days = [];
+    private readonly List<(int First, int Last, int Before)> runs = [];
 
-    /// <summary>Counts a day once: a re-entry on the day of an exit (a border run) is one day of stay, not two.</summary>
-    public void Add(LocalDate d)
+    public void Add(LocalDate d) => Add(d, d);
+
+    /// <summary>
+    /// Counts the days from <paramref name="first"/> to <paramref name="last"/> (inclusive), each once: a re-entry on the day of an
+    /// exit (a border run) is one day of stay, not two. Runs must be added in date order.
+    /// </summary>
+    public void Add(LocalDate first, LocalDate last)
     {
-        var n = Days.Number(d);
-        if (days.Count > 0 && days[^1] == n) return;
-        if (days.Count > 0 && days[^1] > n) throw new InvalidOperationException("days must be added in order");
-        days.Add(n);
+        if (last < first) return;
+        int a = Days.Number(first), b = Days.Number(last);
+        if (runs.Count > 0)
+        {
+            var (f, l, before) = runs[^1];
+            if (a < l) throw new InvalidOperationException("days must be added in order");
+            if (a <= l + 1)
+            {
+                runs[^1] = (f, Math.Max(l, b), before);
+                return;
+            }
+        }
+        runs.Add((a, b, Total));
     }
+
+    private int Total => runs.Count == 0 ? 0 : runs[^1].Before + runs[^1].Last - runs[^1].First + 1;
 
     /// <summary>Counted days from <paramref name="from"/> to <paramref name="to"/>, both inclusive.</summary>
-    public int Count(LocalDate from, LocalDate to)
-    {
-        if (to < from) return 0;
-        return LowerBound(Days.Number(to) + 1) - LowerBound(Days.Number(from));
-    }
+    public int Count(LocalDate from, LocalDate to) => CountDays(Days.Number(from), Days.Number(to));
 
-    private int LowerBound(int n)
+    /// <summary>Counted days from day number <paramref name="from"/> to <paramref name="to"/> (<see cref="Days.Number"/>), both inclusive.</summary>
+    public int CountDays(int from, int to) => to < from ? 0 : UpTo(to) - UpTo(from - 1);
+
+    /// <summary>Counted days on or before day number <paramref name="n"/>.</summary>
+    private int UpTo(int n)
     {
-        int lo = 0, hi = days.Count;
+        int lo = 0, hi = runs.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (days[mid] < n) lo = mid + 1; else hi = mid;
+            if (runs[mid].First <= n) lo = mid + 1; else hi = mid;
         }
-        return lo;
+        if (lo == 0) return 0;
+        var (first, last, before) = runs[lo - 1];
+        return before + Math.Min(last, n) - first + 1;
     }
 }

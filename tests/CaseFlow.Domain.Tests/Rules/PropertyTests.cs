@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CaseFlow.Domain.Rules;
 using NodaTime;
 
@@ -84,5 +85,78 @@ public class PropertyTests
             var b = System.Text.Json.JsonSerializer.Serialize(RulesEngine.Evaluate(RuleCatalogue.Default, facts.Build(), asOf), CaseFlow.Domain.Json.CaseFlowJson.Options);
             Assert.Equal(a, b);
         }
+    }
+
+    /// <summary>
+    /// The visa-free lawful end found without walking the days agrees with walking them: for regimes with generated per-visit,
+    /// rolling-window and calendar-year limits (000_d0b006081fdc65c8.txt §2 names all three), and generated histories of earlier
+    /// stays, the last stay's permitted-until date and binding rule equal a day-by-day simulation over a plain set of counted days.
+    /// </summary>
+    [Fact]
+    public void VisaFreeLawfulEnd_EqualsADayByDaySimulation()
+    {
+        var random = new Random(5);
+        for (var c = 0; c < 40; c++)
+        {
+            var limits = new List<(string Rule, LimitKind Kind, int Days, int? Window)>();
+            foreach (var kind in new[] { LimitKind.PerVisit, LimitKind.Rolling, LimitKind.CalendarYear }.OrderBy(_ => random.Next()).Take(random.Next(1, 4)))
+            {
+                var days = random.Next(1, kind == LimitKind.PerVisit ? 200 : 150);
+                limits.Add(($"L{limits.Count}", kind, days, kind == LimitKind.Rolling ? days + random.Next(0, 300) : null));
+            }
+            var catalogue = WithVisaFreeLimits(limits);
+            for (var h = 0; h < 25; h++)
+            {
+                var facts = FactsBuilder.For("DE");
+                var counted = new HashSet<LocalDate>();
+                var day = new LocalDate(2021, 1, 1).PlusDays(random.Next(400));
+                for (var stays = random.Next(0, 12); stays > 0; stays--)
+                {
+                    var exit = day.PlusDays(random.Next(0, 60));
+                    facts.Enter(Iso(day)).Exit(Iso(exit));
+                    for (var d = day; d <= exit; d = d.PlusDays(1)) counted.Add(d);
+                    day = exit.PlusDays(random.Next(0, 40));
+                }
+                facts.Enter(Iso(day));
+                var e = RulesEngine.Evaluate(catalogue, facts.Build(), day);
+                Assert.Equal(Simulate(limits, counted, day), (e.PermittedUntil!.Value, e.BindingRule!));
+            }
+        }
+
+        static (LocalDate, string) Simulate(List<(string Rule, LimitKind Kind, int Days, int? Window)> limits, HashSet<LocalDate> earlier, LocalDate entry)
+        {
+            for (var k = 0; k < 3660; k++)
+            {
+                var d = entry.PlusDays(k);
+                foreach (var (rule, kind, days, window) in limits)
+                {
+                    var from = kind switch { LimitKind.PerVisit => entry, LimitKind.Rolling => d.PlusDays(1 - window!.Value), _ => new LocalDate(d.Year, 1, 1) };
+                    var used = 0;
+                    for (var x = from; x <= d; x = x.PlusDays(1))
+                        if (x >= entry || earlier.Contains(x)) used++;
+                    if (used > days) return (d.PlusDays(-1), rule);
+                }
+            }
+            return (entry.PlusDays(3659), limits[0].Rule);
+        }
+    }
+
+    private static RuleCatalogue WithVisaFreeLimits(List<(string Rule, LimitKind Kind, int Days, int? Window)> limits)
+    {
+        var files = RuleCatalogue.ReadEmbeddedFiles().ToDictionary(kv => kv.Key, kv => JsonNode.Parse(kv.Value)!);
+        var vf = files["regimes.json"]["regimes"]!.AsArray().Single(r => (string?)r!["id"] == "VF-53")!;
+        var array = new JsonArray();
+        foreach (var (rule, kind, days, window) in limits)
+        {
+            var limit = new JsonObject
+            {
+                ["rule"] = rule, ["days"] = days, ["citation"] = "test",
+                ["kind"] = kind switch { LimitKind.PerVisit => "perVisit", LimitKind.Rolling => "rolling", _ => "calendarYear" },
+            };
+            if (window is { } w) limit["windowDays"] = w;
+            array.Add(limit);
+        }
+        vf["limits"] = array;
+        return RuleCatalogue.Load(files.ToDictionary(kv => kv.Key, kv => kv.Value.ToJsonString()));
     }
 }
