@@ -104,7 +104,7 @@ internal static class Effective
 /// effective dates and a citation. Loaded and validated once; immutable after. <see cref="Version"/> is the manifest version
 /// plus the first 12 hex digits of a SHA-256 over every file, so two catalogues with one changed value never share a version.
 /// </summary>
-public sealed class RuleCatalogue
+public sealed partial class RuleCatalogue
 {
     public required string Version { get; init; }
     public required Manifest Manifest { get; init; }
@@ -198,58 +198,4 @@ public sealed class RuleCatalogue
         options.RespectRequiredConstructorParameters = true;
         return options;
     }
-
-    /// <summary>Regimes for a nationality in force on a date (at most one, checked at load).</summary>
-    public Regime? RegimeFor(string nationality, LocalDate date)
-    {
-        for (var i = 0; i < Regimes.Count; i++)
-        {
-            var r = Regimes[i];
-            if (r.InForceOn(date) && r.Countries.Contains(nationality)) return r;
-        }
-        return null;
-    }
-
-    public IEnumerable<Regime> PendingRegimesFor(string nationality)
-    {
-        for (var i = 0; i < Regimes.Count; i++)
-            if (Regimes[i].Status == "pending" && Regimes[i].Countries.Contains(nationality)) yield return Regimes[i];
-    }
-
-    public VisaCategory? VisaCategory(string code)
-    {
-        for (var i = 0; i < Visas.Categories.Count; i++)
-            if (Visas.Categories[i].Code == code) return Visas.Categories[i];
-        return null;
-    }
-
-    public MciValue? MciFor(int year)
-    {
-        for (var i = 0; i < Mci.Values.Count; i++)
-        {
-            var m = Mci.Values[i];
-            if (m.Year == year) return m;
-        }
-        return null;
-    }
-
-    public NotificationRule? NotificationRuleFor(LocalDate trigger, StayBasisKind basis)
-    {
-        for (var i = 0; i < Obligations.ArrivalNotification.Count; i++)
-        {
-            var r = Obligations.ArrivalNotification[i];
-            if (Effective.Covers(r.EffectiveFrom, r.EffectiveTo, trigger) && Contains(r.Bases, basis)) return r;
-        }
-        return null;
-    }
-
-    private static bool Contains(IReadOnlyList<StayBasisKind> bases, StayBasisKind basis)
-    {
-        for (var i = 0; i < bases.Count; i++)
-            if (bases[i] == basis) return true;
-        return false;
-    }
-
-    public ExitAfterCancellationRule? ExitRuleFor(LocalDate cancelled) =>
-        Obligations.ExitAfterCancellation.FirstOrDefault(r => Effective.Covers(r.EffectiveFrom, r.EffectiveTo, cancelled));
 }

@@ -9,7 +9,7 @@ namespace CaseFlow.Domain.Rules;
 /// person is lawfully present (or the day after the lawful period ends) continues the stay on that basis; a cancelled
 /// visa continues as the exit visa of the rule in force on the cancellation date.
 /// </summary>
-internal sealed class StayTimeline
+internal sealed partial class StayTimeline
 {
     private const int SimulationCapDays = 3660;
 
@@ -217,82 +217,6 @@ internal sealed class StayTimeline
         return best is { Visa: { } visa } ? VisaSegment(visa, best.Start) : best;
     }
 
-    /// <summary>
-    /// The last lawful day of a visa-free stay entering on <paramref name="entry"/>: the day before the first day on which a limit
-    /// of the regime would be exceeded, counting days of earlier stays already folded (rolling windows end on the day judged).
-    /// When several limits fail on the same day the first listed in the regime binds. Each limit's first failing day is found
-    /// without walking the days: a per-visit limit by addition, a rolling window by binary search (its count never falls while the
-    /// stay goes on), a calendar year by addition within each year.
-    /// </summary>
-    public (LocalDate End, string Rule) VisaFreeLawfulEnd(Regime regime, LocalDate entry)
-    {
-        var e = Days.Number(entry);
-        var last = e + SimulationCapDays - 1;
-        // The first failing day so far; a limit listed later binds only when it fails strictly earlier.
-        var firstFailure = last + 1;
-        var rule = regime.Limits[0].Rule;
-        for (var i = 0; i < regime.Limits.Count; i++)
-        {
-            var limit = regime.Limits[i];
-            var fails = limit.Kind switch
-            {
-                LimitKind.PerVisit => e + Math.Max(0, limit.Days),
-                LimitKind.Rolling => FirstRollingFailure(limit, e, firstFailure - 1),
-                LimitKind.CalendarYear => FirstYearFailure(limit, entry, firstFailure - 1),
-                _ => int.MaxValue,
-            };
-            if (fails < firstFailure)
-            {
-                firstFailure = fails;
-                rule = limit.Rule;
-            }
-        }
-        return firstFailure <= last ? (entry.PlusDays(firstFailure - 1 - e), rule) : (entry.PlusDays(SimulationCapDays - 1), regime.Limits[0].Rule);
-    }
-
-    /// <summary>
-    /// The first day number from <paramref name="entry"/> to <paramref name="last"/> whose rolling window holds more than the limit's
-    /// days (<see cref="int.MaxValue"/> when none). Staying one more day adds that day and drops at most the one day leaving the
-    /// window, so the count never falls: one look at the last day, then a binary search.
-    /// </summary>
-    private int FirstRollingFailure(StayLimit limit, int entry, int last)
-    {
-        var window = limit.WindowDays!.Value;
-        if (last < entry || Used(last) <= limit.Days) return int.MaxValue;
-        int lo = entry, hi = last;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (Used(mid) > limit.Days) hi = mid; else lo = mid + 1;
-        }
-        return lo;
-
-        // Days counted in the window ending on day d when the person stays from the entry to d: earlier stays' days before the entry, then every day.
-        int Used(int d)
-        {
-            var from = d + 1 - window;
-            return Counted.CountDays(from, Math.Min(d, entry - 1)) + d - Math.Max(from, entry) + 1;
-        }
-    }
-
-    /// <summary>
-    /// The first day number from <paramref name="entry"/> to <paramref name="last"/> on which the days of its calendar year exceed
-    /// the limit (<see cref="int.MaxValue"/> when none). Within a year the count grows by one a day from what earlier stays used; it
-    /// starts again on 1 January.
-    /// </summary>
-    private int FirstYearFailure(StayLimit limit, LocalDate entry, int last)
-    {
-        var e = Days.Number(entry);
-        var usedBefore = Counted.Count(new LocalDate(entry.Year, 1, 1), entry.PlusDays(-1));
-        for (var year = entry.Year; ; year++)
-        {
-            var first = year == entry.Year ? e : Days.Number(new LocalDate(year, 1, 1));
-            if (first > last) return int.MaxValue;
-            var fails = first + Math.Max(0, limit.Days - (year == entry.Year ? usedBefore : 0));
-            if (fails < Days.Number(new LocalDate(year + 1, 1, 1))) return fails <= last ? fails : int.MaxValue;
-        }
-    }
-
     /// <summary>The facts dated on or before <paramref name="asOf"/>, by date; facts of the same date keep their recorded order.</summary>
     private static List<Fact> InDateOrder(IReadOnlyList<Fact> facts, LocalDate asOf)
     {
@@ -321,33 +245,3 @@ internal sealed class StayTimeline
     }
 }
 
-/// <summary>
-/// The visas or permits that can be a basis of the stay being folded, in the order they were recorded: those valid from on or before
-/// the stay's last day and not over before its entry. Stays are folded in date order, so each grant comes into reach once and leaves
-/// it for good: the fold looks at the grants around each stay, not at the whole history.
-/// </summary>
-internal sealed class InReach<T>(List<T> all, Func<T, LocalDate> validFrom, Func<T, LocalDate> lastValidDay) where T : class
-{
-    private readonly int[] byStart = all.Count == 0 ? [] : [.. Enumerable.Range(0, all.Count).OrderBy(i => validFrom(all[i]))];
-    private readonly List<int> reach = [];
-    private int admitted;
-
-    public int Count => reach.Count;
-
-    public T this[int i] => all[reach[i]];
-
-    public void MoveTo(Stay stay)
-    {
-        var kept = 0;
-        for (var i = 0; i < reach.Count; i++)
-            if (lastValidDay(all[reach[i]]) >= stay.Entry) reach[kept++] = reach[i];
-        reach.RemoveRange(kept, reach.Count - kept);
-        for (; admitted < byStart.Length && validFrom(all[byStart[admitted]]) <= stay.End; admitted++)
-        {
-            var index = byStart[admitted];
-            if (lastValidDay(all[index]) < stay.Entry) continue;
-            var at = reach.BinarySearch(index);
-            reach.Insert(~at, index);
-        }
-    }
-}

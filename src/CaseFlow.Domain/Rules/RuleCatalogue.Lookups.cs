@@ -1,0 +1,61 @@
+using NodaTime;
+
+namespace CaseFlow.Domain.Rules;
+
+/// <summary>The catalogue's lookups by date, nationality and code: plain loops, no allocation, since the rules engine asks them per stay.</summary>
+public sealed partial class RuleCatalogue
+{
+    /// <summary>Regimes for a nationality in force on a date (at most one, checked at load).</summary>
+    public Regime? RegimeFor(string nationality, LocalDate date)
+    {
+        for (var i = 0; i < Regimes.Count; i++)
+        {
+            var r = Regimes[i];
+            if (r.InForceOn(date) && r.Countries.Contains(nationality)) return r;
+        }
+        return null;
+    }
+
+    public IEnumerable<Regime> PendingRegimesFor(string nationality)
+    {
+        for (var i = 0; i < Regimes.Count; i++)
+            if (Regimes[i].Status == "pending" && Regimes[i].Countries.Contains(nationality)) yield return Regimes[i];
+    }
+
+    public VisaCategory? VisaCategory(string code)
+    {
+        for (var i = 0; i < Visas.Categories.Count; i++)
+            if (Visas.Categories[i].Code == code) return Visas.Categories[i];
+        return null;
+    }
+
+    public MciValue? MciFor(int year)
+    {
+        for (var i = 0; i < Mci.Values.Count; i++)
+        {
+            var m = Mci.Values[i];
+            if (m.Year == year) return m;
+        }
+        return null;
+    }
+
+    public NotificationRule? NotificationRuleFor(LocalDate trigger, StayBasisKind basis)
+    {
+        for (var i = 0; i < Obligations.ArrivalNotification.Count; i++)
+        {
+            var r = Obligations.ArrivalNotification[i];
+            if (Effective.Covers(r.EffectiveFrom, r.EffectiveTo, trigger) && Contains(r.Bases, basis)) return r;
+        }
+        return null;
+    }
+
+    private static bool Contains(IReadOnlyList<StayBasisKind> bases, StayBasisKind basis)
+    {
+        for (var i = 0; i < bases.Count; i++)
+            if (bases[i] == basis) return true;
+        return false;
+    }
+
+    public ExitAfterCancellationRule? ExitRuleFor(LocalDate cancelled) =>
+        Obligations.ExitAfterCancellation.FirstOrDefault(r => Effective.Covers(r.EffectiveFrom, r.EffectiveTo, cancelled));
+}
