@@ -10,7 +10,7 @@ internal static class Database
     {
         var cs = connectionString ?? Environment.GetEnvironmentVariable("CASEFLOW_DB");
         if (string.IsNullOrWhiteSpace(cs)) throw new CliInputException("no database: pass --db or set CASEFLOW_DB (ops/run's cluster is used by ops/caseflow when it exists)");
-        var dataSource = NpgsqlDataSource.Create(cs);
+        var dataSource = CaseFlowDataSource.Create(cs);
         try
         {
             await Migrator.MigrateAsync(dataSource, ct);

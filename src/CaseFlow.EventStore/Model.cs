@@ -13,7 +13,11 @@ public sealed record NewEvent(Guid EventId, string Type, string Data);
 /// (assigned at insert, committed possibly out of order); <see cref="Position"/> its place in the safe global log.</summary>
 public sealed record RecordedEvent(
     long Sequence, Guid EventId, Guid StreamId, long Version, string Type, JsonElement Data, EventMetadata Metadata,
-    Instant RecordedAt, GlobalPosition Position, byte[] Hash);
+    Instant RecordedAt, GlobalPosition Position, byte[] Hash)
+{
+    /// <summary>The chain format the event was hashed with: 1 before migration 0011, 2 since (ADR 11).</summary>
+    public int Chain { get; init; } = 2;
+}
 
 /// <summary>A place in the global log, ordered by (transaction id, sequence). <see cref="Start"/> is before every event.</summary>
 public readonly record struct GlobalPosition(ulong Transaction, long Sequence) : IComparable<GlobalPosition>

@@ -10,7 +10,8 @@ public sealed partial class PostgresEventStore
 {
     /// <summary>
     /// Appends <paramref name="events"/> to a stream whose current version must be <paramref name="expectedVersion"/> (0 = the stream must not exist).
-    /// Throws <see cref="ConcurrencyException"/> and writes nothing on a mismatch. Returns the recorded events.
+    /// Throws <see cref="ConcurrencyException"/> and writes nothing on a mismatch. Returns the recorded events. Without an inline
+    /// projection this is one round trip: the call of <c>append_events</c> in its own implicit transaction.
     /// </summary>
     public async Task<IReadOnlyList<RecordedEvent>> AppendAsync(
         Guid streamId, string streamType, string tenant, long expectedVersion, IReadOnlyList<NewEvent> events, EventMetadata metadata,
@@ -18,100 +19,86 @@ public sealed partial class PostgresEventStore
     {
         if (events.Count == 0) throw new ArgumentException("nothing to append", nameof(events));
         await using var connection = await DataSource.OpenConnectionAsync(ct);
+        if (inline is null) return await AppendAsync(connection, null, streamId, streamType, tenant, expectedVersion, events, metadata, ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var recorded = await AppendAsync(connection, tx, streamId, streamType, tenant, expectedVersion, events, metadata, ct);
-        if (inline is not null) await inline(connection, tx, recorded, ct);
+        await inline(connection, tx, recorded, ct);
         await tx.CommitAsync(ct);
         return recorded;
     }
 
-    /// <summary>Appends inside a caller's transaction (the caller commits), for callers that write more in the same transaction.</summary>
+    /// <summary>
+    /// Appends inside a caller's transaction (the caller commits), for callers that write more in the same transaction. A
+    /// <see cref="ConcurrencyException"/> leaves that transaction aborted: the caller rolls back.
+    /// </summary>
     public static async Task<IReadOnlyList<RecordedEvent>> AppendAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, Guid streamId, string streamType, string tenant, long expectedVersion,
+        NpgsqlConnection connection, NpgsqlTransaction? tx, Guid streamId, string streamType, string tenant, long expectedVersion,
         IReadOnlyList<NewEvent> events, EventMetadata metadata, CancellationToken ct = default)
     {
-        // 1. The version check, before any sequence number is taken: it locks the stream row, so a concurrent writer
-        //    with the same expected version waits here and then finds the version moved.
-        byte[] previousHash;
-        DateTime now;
-        if (expectedVersion == 0)
-        {
-            await using var create = new NpgsqlCommand("""
-                INSERT INTO streams (id, type, tenant, version, last_hash) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (id) DO NOTHING RETURNING now()
-                """, connection, tx);
-            create.Parameters.Add(new() { Value = streamId });
-            create.Parameters.Add(new() { Value = streamType });
-            create.Parameters.Add(new() { Value = tenant });
-            create.Parameters.Add(new() { Value = (long)events.Count });
-            create.Parameters.Add(new() { Value = GenesisHash });
-            if (await create.ExecuteScalarAsync(ct) is not DateTime created)
-                throw new ConcurrencyException(streamId, 0, await CurrentVersionAsync(connection, tx, streamId, ct));
-            now = created;
-            previousHash = GenesisHash;
-        }
-        else
-        {
-            await using var update = new NpgsqlCommand("""
-                UPDATE streams SET version = version + $3, updated_at = now() WHERE id = $1 AND version = $2
-                RETURNING last_hash, now()
-                """, connection, tx);
-            update.Parameters.Add(new() { Value = streamId });
-            update.Parameters.Add(new() { Value = expectedVersion });
-            update.Parameters.Add(new() { Value = (long)events.Count });
-            await using var reader = await update.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                await reader.DisposeAsync();
-                throw new ConcurrencyException(streamId, expectedVersion, await CurrentVersionAsync(connection, tx, streamId, ct));
-            }
-            previousHash = (byte[])reader[0];
-            now = reader.GetDateTime(1);
-        }
-
-        // 2. Hash chain over the canonical content, with the transaction's own timestamp as the recorded instant.
-        var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+        if (events.Count == 0) throw new ArgumentException("nothing to append", nameof(events));
+        // The content digests are the client's share of the chain (format 2): the database adds the previous hash and the instant.
         var metadataJson = JsonSerializer.Serialize(metadata, MetadataJson.Options);
+        var canonicalMetadata = CanonicalJson.Utf8(metadataJson);
         var ids = new Guid[events.Count];
-        var versions = new long[events.Count];
         var types = new string[events.Count];
         var data = new string[events.Count];
-        var hashes = new byte[events.Count][];
-        var hash = previousHash;
-        var canonicalMetadata = CanonicalJson.Utf8(metadataJson);
+        var digests = new byte[events.Count][];
         for (var i = 0; i < events.Count; i++)
         {
-            ids[i] = events[i].EventId;
-            versions[i] = expectedVersion + i + 1;
-            types[i] = events[i].Type;
-            data[i] = events[i].Data;
-            hash = hashes[i] = ChainHash(hash, ids[i], streamId, versions[i], types[i], CanonicalJson.Utf8(data[i]), canonicalMetadata, recordedAt);
+            (ids[i], types[i], data[i]) = (events[i].EventId, events[i].Type, events[i].Data);
+            digests[i] = ContentDigest(ids[i], streamId, expectedVersion + i + 1, types[i], CanonicalJson.Utf8(data[i]), canonicalMetadata);
         }
 
-        // 3. Events and the stream's chain head in one round trip.
-        await using var batch = EventsBatch(connection, tx, ids, [.. Enumerable.Repeat(streamId, events.Count)], versions, types, data, metadataJson, now, hashes,
-            [streamId], [hash], returning: true);
-
-        var recorded = new List<RecordedEvent>(events.Count);
+        await using var append = new NpgsqlCommand("SELECT seqs, hashes, tx, recorded_at FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)", connection, tx);
+        append.Parameters.Add(new() { Value = streamId });
+        append.Parameters.Add(new() { Value = streamType });
+        append.Parameters.Add(new() { Value = tenant });
+        append.Parameters.Add(new() { Value = expectedVersion });
+        append.Parameters.Add(new() { Value = ids });
+        append.Parameters.Add(new() { Value = types });
+        append.Parameters.Add(new() { Value = data });
+        append.Parameters.Add(new() { Value = metadataJson });
+        append.Parameters.Add(new() { Value = digests });
+        long[] seqs;
+        byte[][] hashes;
+        ulong txId;
+        DateTime recordedAtUtc;
         try
         {
-            await using var rows = await batch.ExecuteReaderAsync(ct);
-            while (await rows.ReadAsync(ct))
-            {
-                var i = Array.IndexOf(ids, rows.GetGuid(0));
-                var seq = rows.GetInt64(1);
-                var txId = ulong.Parse(rows.GetString(2), CultureInfo.InvariantCulture);
-                using var doc = JsonDocument.Parse(data[i]);
-                recorded.Add(new RecordedEvent(seq, ids[i], streamId, versions[i], types[i], doc.RootElement.Clone(), metadata, recordedAt, new GlobalPosition(txId, seq), hashes[i]));
-            }
+            await using var row = await append.ExecuteReaderAsync(ct);
+            await row.ReadAsync(ct);
+            seqs = row.GetFieldValue<long[]>(0);
+            hashes = row.GetFieldValue<byte[][]>(1);
+            txId = ulong.Parse(row.GetString(2), CultureInfo.InvariantCulture);
+            recordedAtUtc = row.GetDateTime(3);
+        }
+        catch (PostgresException e) when (e.SqlState == VersionMismatch)
+        {
+            throw new ConcurrencyException(streamId, expectedVersion, FoundVersion(e.MessageText));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "events_stream_id_version_key")
         {
             throw new ConcurrencyException(streamId, expectedVersion, null);
         }
-        recorded.Sort((a, b) => a.Version.CompareTo(b.Version));
+
+        var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(recordedAtUtc, DateTimeKind.Utc));
+        var recorded = new List<RecordedEvent>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            using var doc = JsonDocument.Parse(data[i]);
+            recorded.Add(new RecordedEvent(seqs[i], ids[i], streamId, expectedVersion + i + 1, types[i], doc.RootElement.Clone(), metadata, recordedAt,
+                new GlobalPosition(txId, seqs[i]), hashes[i]));
+        }
         return recorded;
     }
+
+    /// <summary>The SQLSTATE <c>append_events</c> raises when the stream is not at the expected version.</summary>
+    private const string VersionMismatch = "CF409";
+
+    /// <summary>The version <c>append_events</c> found, from its message ("..., found 3" or "..., found no stream"); the detail
+    /// field would be redacted by the driver.</summary>
+    private static long? FoundVersion(string message) =>
+        long.TryParse(message[(message.LastIndexOf(' ') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     private static async Task<long?> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid streamId, CancellationToken ct)
     {

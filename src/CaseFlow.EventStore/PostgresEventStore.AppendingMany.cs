@@ -65,7 +65,7 @@ public sealed partial class PostgresEventStore
             throw new ConcurrencyException(moved.StreamId, moved.ExpectedVersion, await CurrentVersionAsync(connection, tx, moved.StreamId, ct));
         }
 
-        // 2. The chain of each stream over canonical content, with the transaction's timestamp; then every event and head at once.
+        // 2. The chain of each stream (format 2, as append_events computes it) with the transaction's timestamp; then every event and head at once.
         var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(now, DateTimeKind.Utc));
         var metadataJson = JsonSerializer.Serialize(metadata, MetadataJson.Options);
         var canonicalMetadata = CanonicalJson.Utf8(metadataJson);
@@ -80,7 +80,7 @@ public sealed partial class PostgresEventStore
             for (var k = 0; k < a.Events.Count; k++, i++)
             {
                 (ids[i], streams[i], versions[i], types[i], data[i]) = (a.Events[k].EventId, a.StreamId, a.ExpectedVersion + k + 1, a.Events[k].Type, a.Events[k].Data);
-                hash = hashes[i] = ChainHash(hash, ids[i], a.StreamId, versions[i], types[i], CanonicalJson.Utf8(data[i]), canonicalMetadata, recordedAt);
+                hash = hashes[i] = ChainLink(hash, ContentDigest(ids[i], a.StreamId, versions[i], types[i], CanonicalJson.Utf8(data[i]), canonicalMetadata), recordedAt);
             }
             lastHashes[s] = hash;
         }

@@ -21,7 +21,7 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
-    private const string Columns = "seq, id, stream_id, version, type, data::text AS data_text, metadata::text AS metadata_text, recorded_at, tx::text AS tx_text, hash";
+    private const string Columns = "seq, id, stream_id, version, type, data::text AS data_text, metadata::text AS metadata_text, recorded_at, tx::text AS tx_text, hash, chain";
 
     private static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
     {
@@ -36,7 +36,7 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
                 JsonSerializer.Deserialize<EventMetadata>(reader.GetString(6), MetadataJson.Options)!,
                 Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)),
                 new GlobalPosition(ulong.Parse(reader.GetString(8), CultureInfo.InvariantCulture), seq),
-                (byte[])reader[9]));
+                (byte[])reader[9]) { Chain = reader.GetInt16(10) });
         }
         return result;
     }

@@ -13,7 +13,7 @@ public sealed class EventStoreFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("es");
-        DataSource = NpgsqlDataSource.Create(ConnectionString);
+        DataSource = CaseFlowDataSource.Create(ConnectionString);
         await Migrator.MigrateAsync(DataSource);
         Store = new PostgresEventStore(DataSource);
     }

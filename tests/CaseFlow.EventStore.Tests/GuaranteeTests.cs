@@ -48,8 +48,8 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
         await Fx.Store.AppendAsync(id, "case", "h", 1, [new NewEvent(Guid.CreateVersion7(), "Exited.v1", """{"date":"2024-05-09"}""")], Actor);
         var first = (await Fx.Store.ReadStreamAsync(id))[0];
         // The insider rewrites version 1 and gives it the hash the store would have computed for the new content.
-        var forged = PostgresEventStore.ChainHash(new byte[32], first.EventId, id, 1, first.Type, CanonicalJson.Utf8("""{"date":"2024-05-01"}"""),
-            CanonicalJson.Utf8(System.Text.Json.JsonSerializer.Serialize(first.Metadata, MetadataJson.Options)), first.RecordedAt);
+        var forged = PostgresEventStore.ChainLink(new byte[32], PostgresEventStore.ContentDigest(first.EventId, id, 1, first.Type, CanonicalJson.Utf8("""{"date":"2024-05-01"}"""),
+            CanonicalJson.Utf8(System.Text.Json.JsonSerializer.Serialize(first.Metadata, MetadataJson.Options))), first.RecordedAt);
         await Tamper("""UPDATE events SET data = '{"date":"2024-05-01"}', hash = $2 WHERE stream_id = $1 AND version = 1""", id, forged);
         var result = await Fx.Store.VerifyAsync(id);
         Assert.False(result.Intact);
@@ -79,6 +79,41 @@ public class GuaranteeTests(EventStoreFixture fixture) : ProjectionTestBase(fixt
         var winner = Assert.Single(results, r => r.Consumed > 0);
         Assert.Equal(winner.Consumed, await Sum("p_cas"));
         Assert.Equal(winner.Consumed, await Processed("p_cas"));
+    }
+
+    /// <summary>
+    /// The pool does not reset connections (CaseFlowDataSource, ADR 11): a leader that stops must give its advisory lock and its LISTEN
+    /// back itself, or a pooled connection would keep them and a later session from the pool would find itself "leading".
+    /// </summary>
+    [Fact]
+    public async Task AStoppedLeader_LeavesNoLockOrListenInThePool()
+    {
+        var projection = await Counting("p_release");
+        const string locks = """
+            SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()
+            """;
+        using var stop = new CancellationTokenSource();
+        var run = new ProjectionRunner(Fx.Store, projection, Fast, "node-a").RunAsync(stop.Token);
+        await Until(async () => await Scalar<long>(locks) == 1);
+        await stop.CancelAsync();
+        await run;
+        Assert.Equal(0, await Scalar<long>(locks));
+        // Every idle connection of the pool at once (the leader's among them): none still listens.
+        var open = new List<NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < 4; i++) open.Add(await Fx.DataSource.OpenConnectionAsync());
+            foreach (var connection in open)
+            {
+                await using var listening = new NpgsqlCommand("SELECT count(*) FROM pg_listening_channels()", connection);
+                Assert.Equal(0L, (long)(await listening.ExecuteScalarAsync())!);
+            }
+        }
+        finally
+        {
+            foreach (var connection in open) await connection.DisposeAsync();
+        }
     }
 
     [Fact]

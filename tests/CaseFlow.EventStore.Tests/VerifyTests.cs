@@ -24,23 +24,57 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
     private Task<int> Sql(string sql, params object[] args) => fx.InsiderSqlAsync(sql, args);
 
     [Fact]
-    public async Task ChainHash_IsSha256OfThePreviousHashAndTheDocumentedFields()
+    public async Task ChainHash_IsSha256OfThePreviousHashTheContentDigestAndTheInstant()
     {
         var id = await StreamAsync(2);
         var events = await fx.Store.ReadStreamAsync(id);
-        // docs/architecture.md: SHA-256(previous hash ‖ UTF-8 of id, stream, version, type, canonical data, canonical metadata, recorded-at µs,
-        // joined by \n); canonical JSON: keys sorted, no spaces. The first event's previous hash is 32 zero bytes.
+        // docs/architecture.md, chain format 2: digest = SHA-256(UTF-8 of id, stream, version, type, canonical data, canonical metadata
+        // joined by \n); hash = SHA-256(previous hash ‖ digest ‖ recorded-at µs since 1970, 8 bytes big-endian); canonical JSON: keys
+        // sorted, no spaces. The first event's previous hash is 32 zero bytes.
         var previous = new byte[32];
         foreach (var e in events)
         {
+            Assert.Equal(2, e.Chain);
             var metadata = $$"""{"actor":"user-1","catalogueVersion":"2026.11.21+test","correlationId":"01900000-0000-7000-8000-0000000000cc"}""";
             var data = $$"""{"date":"{{e.Data.GetProperty("date").GetString()}}","n":{{e.Data.GetProperty("n").GetInt32()}}}""";
-            var micros = e.RecordedAt.ToUnixTimeTicks() / 10;
-            var content = Encoding.UTF8.GetBytes($"{e.EventId:D}\n{id:D}\n{e.Version}\nEntered.v1\n{data}\n{metadata}\n{micros}");
-            var expected = SHA256.HashData([.. previous, .. content]);
+            var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{e.EventId:D}\n{id:D}\n{e.Version}\nEntered.v1\n{data}\n{metadata}"));
+            var micros = BitConverter.GetBytes(e.RecordedAt.ToUnixTimeTicks() / 10);
+            if (BitConverter.IsLittleEndian) Array.Reverse(micros);
+            var expected = SHA256.HashData([.. previous, .. digest, .. micros]);
             Assert.Equal(Convert.ToHexStringLower(expected), Convert.ToHexStringLower(e.Hash));
             previous = expected;
         }
+    }
+
+    /// <summary>Events hashed before migration 0011 (chain format 1, computed here as that format was documented) still verify, and an
+    /// edit of one is still found.</summary>
+    [Fact]
+    public async Task AStreamOfTheFirstChainFormat_StillVerifies_AndAnEditIsFound()
+    {
+        var id = Guid.CreateVersion7();
+        var previous = new byte[32];
+        const string metadata = """{"actor":"user-1","correlationId":"01900000-0000-7000-8000-0000000000cc"}""";
+        var recordedAt = DateTime.UtcNow.AddDays(-400);
+        recordedAt = recordedAt.AddTicks(-(recordedAt.Ticks % 10));
+        var micros = (recordedAt - DateTime.UnixEpoch).Ticks / 10;
+        await Sql("INSERT INTO streams (id, type, tenant, version, last_hash) VALUES ($1, 'case', 'h', 2, $2)", id, previous);
+        for (var v = 1; v <= 2; v++)
+        {
+            var eventId = Guid.CreateVersion7();
+            var data = $$"""{"date":"2024-05-0{{v}}"}""";
+            previous = SHA256.HashData([.. previous, .. Encoding.UTF8.GetBytes($"{eventId:D}\n{id:D}\n{v}\nEntered.v1\n{data}\n{metadata}\n{micros}")]);
+            await Sql("INSERT INTO events (id, stream_id, version, type, data, metadata, recorded_at, hash, chain) VALUES ($1, $2, $3, 'Entered.v1', $4::jsonb, $5::jsonb, $6, $7, 1)",
+                eventId, id, (long)v, data, metadata, recordedAt, previous);
+        }
+        await Sql("UPDATE streams SET last_hash = $2 WHERE id = $1", id, previous);
+        Assert.True((await fx.Store.VerifyAsync(id)).Intact);
+
+        await fx.Store.AppendAsync(id, "case", "h", 2, [new NewEvent(Guid.CreateVersion7(), "Exited.v1", """{"date":"2024-05-09"}""")], Meta);
+        Assert.Equal(new[] { 1, 1, 2 }, (await fx.Store.ReadStreamAsync(id)).Select(e => e.Chain));
+        Assert.True((await fx.Store.VerifyAsync(id)).Intact); // format 2 chains on from a format-1 head
+
+        await Sql("""UPDATE events SET data = '{"date":"2024-04-30"}' WHERE stream_id = $1 AND version = 1""", id);
+        Assert.Equal(1, (await fx.Store.VerifyAsync(id)).BrokenAtVersion);
     }
 
     [Fact]
@@ -79,7 +113,8 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
         Assert.Contains(bad, b => b.StreamId == broken && b.BrokenAtVersion == 1);
         Assert.DoesNotContain(bad, b => b.StreamId == intact);
         Assert.Equal(streams, progress[^1]);
-        Assert.Equal(Enumerable.Range(1, (int)streams).Select(i => (long)i), progress);
+        // Reported every 1,000 streams and at the end: rising, never past the count.
+        Assert.Equal(Enumerable.Range(1, (int)(streams / 1000)).Select(i => i * 1000L).Append(streams), progress);
     }
 
     private sealed class Progress(List<long> seen) : IProgress<long>

@@ -17,7 +17,7 @@ internal static class AppendBenchmark
     public static async Task<int> RunAsync()
     {
         var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("bench");
-        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 64 }.ConnectionString);
+        await using var dataSource = CaseFlowDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 64 }.ConnectionString);
         await Migrator.MigrateAsync(dataSource);
         await using (var create = dataSource.CreateCommand("""
             CREATE TABLE IF NOT EXISTS plain_events (seq bigint, id uuid, stream_id uuid, version bigint, type text, data jsonb, metadata jsonb,

@@ -21,7 +21,7 @@ internal static class RebuildBenchmark
         var events = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_000_000;
         var cases = events / 4;
         var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("rebuild");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = CaseFlowDataSource.Create(connectionString);
         await Migrator.MigrateAsync(dataSource);
         var store = new PostgresEventStore(dataSource);
         var host = new ProjectionCatalog(store, RuleCatalogue.Default);

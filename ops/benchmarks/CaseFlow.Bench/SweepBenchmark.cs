@@ -29,7 +29,7 @@ internal static class SweepBenchmark
     {
         var cases = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_000_000;
         var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("sweep");
-        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
+        await using var dataSource = CaseFlowDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         await Migrator.MigrateAsync(dataSource);
         var catalogue = RuleCatalogue.Default;
         var store = new PostgresEventStore(dataSource);

@@ -48,7 +48,7 @@ public static class CaseFlowHost
         // The one reference to the system clock; tests replace IClock.
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         builder.Services.AddSingleton(_ => RuleCatalogue.Default);
-        builder.Services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ConnectionString));
+        builder.Services.AddSingleton(sp => CaseFlowDataSource.Create(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         // The inline projection of a case's own stream: the status row. Alerts are on streams of their own (AlertRepository).
         builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();

@@ -19,8 +19,15 @@ public sealed partial class ProjectionRunner
                     await Task.Delay(options.LockRetry, ct);
                     continue;
                 }
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", session)) await listen.ExecuteNonQueryAsync(ct);
-                await LeadAsync(session, ct);
+                try
+                {
+                    await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", session)) await listen.ExecuteNonQueryAsync(ct);
+                    await LeadAsync(session, ct);
+                }
+                finally
+                {
+                    await ReleaseAsync(session);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -46,6 +53,24 @@ public sealed partial class ProjectionRunner
         catch (NpgsqlException)
         {
             // The database is out of reach: nothing to record to; the next attempt will tell.
+        }
+    }
+
+    /// <summary>
+    /// Gives up leadership before the session goes back to the pool, which does not reset connections (<see cref="CaseFlowDataSource"/>):
+    /// the advisory lock and the LISTEN would otherwise stay with a pooled connection. A session that cannot run this is broken and
+    /// is closed rather than pooled, which releases both.
+    /// </summary>
+    private static async Task ReleaseAsync(NpgsqlConnection session)
+    {
+        try
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all(); UNLISTEN *", session);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is gone or unusable: the server ended the session, and with it the lock.
         }
     }
 
