@@ -12,10 +12,9 @@ namespace CaseFlow.Bench;
 /// </summary>
 internal static class AppendBenchmark
 {
-    private const int EventsPerRun = 20_000;
-
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(string[] args)
     {
+        var eventsPerRun = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 20_000;
         var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("bench");
         await using var dataSource = CaseFlowDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 64 }.ConnectionString);
         await Migrator.MigrateAsync(dataSource);
@@ -28,12 +27,12 @@ internal static class AppendBenchmark
         var meta = new EventMetadata("bench", Guid.NewGuid(), null, "bench");
         const string data = """{"date":"2024-05-03","borderPoint":"NQZ airport","basis":"visaFree"}""";
 
-        Console.WriteLine($"Append benchmark: {EventsPerRun} events per configuration, PostgreSQL at {new NpgsqlConnectionStringBuilder(connectionString).Host}");
+        Console.WriteLine($"Append benchmark: {eventsPerRun} events per configuration, PostgreSQL at {new NpgsqlConnectionStringBuilder(connectionString).Host}");
         Console.WriteLine($"{"writers",7} {"batch",5} {"store ev/s",11} {"plain ev/s",11} {"ratio",6}");
         foreach (var writers in new[] { 1, 4, 16 })
             foreach (var batch in new[] { 1, 10 })
             {
-                var appends = EventsPerRun / batch / writers;
+                var appends = eventsPerRun / batch / writers;
                 var storeRate = await Measure(writers, appends, batch, async _ =>
                 {
                     var stream = Guid.CreateVersion7();

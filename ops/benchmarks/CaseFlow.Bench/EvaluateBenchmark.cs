@@ -41,3 +41,39 @@ public class EvaluateBenchmark
     [Benchmark]
     public PlanResult Plan() => RulesEngine.Plan(catalogue, facts, AsOf);
 }
+
+/// <summary>
+/// Evaluate on histories of 100, 1,000 and 10,000 stays (issue 14: the cost grows linearly with the history): short visa-free
+/// stays of a German national with a multiple-entry B2 visa every 50 stays, ending before the as-of date.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class EvaluateScalingBenchmark
+{
+    private CaseFacts facts = null!;
+    private readonly RuleCatalogue catalogue = RuleCatalogue.Default;
+    private static readonly LocalDate AsOf = new(2026, 6, 1);
+
+    [Params(100, 1_000, 10_000)]
+    public int Stays { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var events = new List<Fact>();
+        var day = AsOf.PlusDays(-4 * Stays - 10);
+        for (var s = 0; s < Stays; s++)
+        {
+            if (s % 50 == 0) events.Add(new VisaIssuedFact(day, "B2", VisaEntries.Multiple, day, day.PlusDays(59), 30, false));
+            events.Add(new EnteredFact(day));
+            events.Add(new NotifiedFact(day.PlusDays(1)));
+            day = day.PlusDays(1 + s % 3);
+            events.Add(new ExitedFact(day));
+            day = day.PlusDays(1 + s % 2);
+        }
+        facts = new CaseFacts(new PersonFacts("DE", new LocalDate(1980, 1, 1)), HostPartySize.Medium, events);
+    }
+
+    [Benchmark]
+    public Evaluation Evaluate() => RulesEngine.Evaluate(catalogue, facts, AsOf);
+}

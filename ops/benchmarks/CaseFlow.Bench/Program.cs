@@ -1,13 +1,14 @@
 using BenchmarkDotNet.Running;
 using CaseFlow.Bench;
 
-// ops/bench append | evaluate [BenchmarkDotNet args] | rebuild [events]
+// ops/bench append [events] | evaluate [BenchmarkDotNet args] | rebuild [events] | sweep [cases] | verify [events]
 return args.FirstOrDefault() switch
 {
-    "append" => await AppendBenchmark.RunAsync(),
+    "append" => await AppendBenchmark.RunAsync(args[1..]),
     "rebuild" => await RebuildBenchmark.RunAsync(args[1..]),
     "sweep" => await SweepBenchmark.RunAsync(args[1..]),
-    "evaluate" => Run(() => BenchmarkRunner.Run<EvaluateBenchmark>(args: args[1..])),
+    "verify" => await VerifyBenchmark.RunAsync(args[1..]),
+    "evaluate" => Run(() => BenchmarkRunner.Run([typeof(EvaluateBenchmark), typeof(EvaluateScalingBenchmark)], args: args[1..])),
     _ => Usage(),
 };
 
@@ -19,6 +20,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ops/bench append | evaluate | rebuild [events] | sweep [cases]");
+    Console.Error.WriteLine("usage: ops/bench append [events] | evaluate | rebuild [events] | sweep [cases] | verify [events]");
     return 2;
 }
