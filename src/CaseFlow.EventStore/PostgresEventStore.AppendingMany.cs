@@ -86,26 +86,24 @@ public sealed partial class PostgresEventStore
         }
 
         await using var batch = EventsBatch(connection, tx, ids, streams, versions, types, data, metadataJson, now, hashes,
-            [.. ordered.Select(a => a.StreamId)], lastHashes, returning: false);
+            [.. ordered.Select(a => a.StreamId)], lastHashes);
         await batch.ExecuteNonQueryAsync(ct);
         return recordedAt;
     }
 
     /// <summary>
-    /// One batch for one stream's append or many: the events with their chain hashes (in order; with <paramref name="returning"/>, each
-    /// one's id, sequence and transaction back), each stream's new chain head, and the NOTIFY that wakes async projection runners
-    /// (delivered at commit; they also poll, so a lost notification only delays).
+    /// The multi-stream append's second round trip: every event with its chain hash (in order), each stream's new chain head, and the
+    /// NOTIFY that wakes async projection runners (delivered at commit; they also poll, so a lost notification only delays).
     /// </summary>
     private static NpgsqlBatch EventsBatch(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] ids, Guid[] streams, long[] versions, string[] types, string[] data,
-        string metadataJson, DateTime now, byte[][] hashes, Guid[] headStreams, byte[][] heads, bool returning)
+        string metadataJson, DateTime now, byte[][] hashes, Guid[] headStreams, byte[][] heads)
     {
         var batch = new NpgsqlBatch(connection, tx);
-        var insert = new NpgsqlBatchCommand($"""
-            INSERT INTO events (id, stream_id, version, type, data, metadata, recorded_at, hash)
-            SELECT u.id, u.stream, u.version, u.type, u.data::jsonb, $6::jsonb, $7, u.hash
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO events (id, stream_id, version, type, data, metadata, recorded_at, hash, chain)
+            SELECT u.id, u.stream, u.version, u.type, u.data::jsonb, $6::jsonb, $7, u.hash, 2
             FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $8::bytea[]) WITH ORDINALITY AS u(id, stream, version, type, data, hash, n)
             ORDER BY u.n
-            {(returning ? "RETURNING id, seq, tx::text" : "")}
             """);
         insert.Parameters.Add(new() { Value = ids });
         insert.Parameters.Add(new() { Value = streams });

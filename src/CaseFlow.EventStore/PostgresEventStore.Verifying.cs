@@ -116,6 +116,7 @@ public sealed partial class PostgresEventStore
         public long? HeadVersion { get; set; }
         public byte[]? HeadHash { get; set; }
         public byte[] Hash { get; set; } = GenesisHash;
+        /// <summary>Events checked: the walk stops counting at the first problem (a hash mismatch counts its event, a gap does not).</summary>
         public long Checked { get; set; }
         public (long Version, long? Sequence, string Text)? Problem { get; private set; }
 
@@ -124,7 +125,7 @@ public sealed partial class PostgresEventStore
         public VerificationResult Result()
         {
             if (Problem is { } p)
-                return new VerificationResult(Id, p.Text.StartsWith("version", StringComparison.Ordinal) ? p.Version - 1 : p.Version, p.Version, p.Sequence, p.Text);
+                return new VerificationResult(Id, Checked, p.Version, p.Sequence, p.Text);
             if (HeadVersion is not { } head)
                 return new VerificationResult(Id, Checked, Checked, null, "no stream row for these events");
             if (head != Checked)

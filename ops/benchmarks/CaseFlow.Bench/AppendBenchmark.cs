@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CaseFlow.EventStore;
-using CaseFlow.TestSupport;
 using Npgsql;
 
 namespace CaseFlow.Bench;
@@ -15,7 +14,7 @@ internal static class AppendBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var eventsPerRun = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 20_000;
-        var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("bench");
+        var connectionString = await BenchDatabase.ConnectionStringAsync("bench");
         await using var dataSource = CaseFlowDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 64 }.ConnectionString);
         await Migrator.MigrateAsync(dataSource);
         await using (var create = dataSource.CreateCommand("""

@@ -3,7 +3,6 @@ using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using CaseFlow.EventStore.Projections;
-using CaseFlow.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -20,7 +19,7 @@ internal static class RebuildBenchmark
     {
         var events = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_000_000;
         var cases = events / 4;
-        var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("rebuild");
+        var connectionString = await BenchDatabase.ConnectionStringAsync("rebuild");
         await using var dataSource = CaseFlowDataSource.Create(connectionString);
         await Migrator.MigrateAsync(dataSource);
         var store = new PostgresEventStore(dataSource);
@@ -31,17 +30,7 @@ internal static class RebuildBenchmark
         await GenerateAsync(dataSource, cases);
         Console.WriteLine($"Generated {cases * 4:N0} events ({cases:N0} cases) in {watch.Elapsed.TotalSeconds:N1} s");
 
-        watch.Restart();
-        long read = 0;
-        for (var position = GlobalPosition.Start; ;)
-        {
-            var batch = await store.ReadAllAsync(position, 1000);
-            if (batch.Count == 0) break;
-            read += batch.Count;
-            position = batch[^1].Position;
-        }
-        var readRate = read / watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"{"sequential read of the log",-28} {readRate,12:N0} events/s");
+        var (read, readRate) = await BenchDatabase.ReadTheLogAsync(store);
 
         foreach (var projection in host.Projections)
         {

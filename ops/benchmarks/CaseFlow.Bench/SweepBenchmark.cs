@@ -5,7 +5,6 @@ using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
-using CaseFlow.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -28,7 +27,7 @@ internal static class SweepBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var cases = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_000_000;
-        var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("sweep");
+        var connectionString = await BenchDatabase.ConnectionStringAsync("sweep");
         await using var dataSource = CaseFlowDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         await Migrator.MigrateAsync(dataSource);
         var catalogue = RuleCatalogue.Default;

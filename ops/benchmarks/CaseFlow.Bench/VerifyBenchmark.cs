@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CaseFlow.EventStore;
-using CaseFlow.TestSupport;
 using Npgsql;
 
 namespace CaseFlow.Bench;
@@ -14,7 +13,7 @@ internal static class VerifyBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var events = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_000_000;
-        var connectionString = Environment.GetEnvironmentVariable("CASEFLOW_DB") is { Length: > 0 } db ? db : await TestPostgres.CreateDatabaseAsync("verify");
+        var connectionString = await BenchDatabase.ConnectionStringAsync("verify");
         await using var dataSource = CaseFlowDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         await Migrator.MigrateAsync(dataSource);
         var store = new PostgresEventStore(dataSource);
@@ -37,17 +36,7 @@ internal static class VerifyBenchmark
         var total = await Count(dataSource);
         Console.WriteLine($"Wrote {total:N0} events through AppendManyAsync in {watch.Elapsed.TotalSeconds:N1} s");
 
-        watch.Restart();
-        long read = 0;
-        for (var position = GlobalPosition.Start; ;)
-        {
-            var batch = await store.ReadAllAsync(position, 1000);
-            if (batch.Count == 0) break;
-            read += batch.Count;
-            position = batch[^1].Position;
-        }
-        var readRate = read / watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"{"sequential read of the log",-28} {readRate,12:N0} events/s");
+        await BenchDatabase.ReadTheLogAsync(store);
 
         watch.Restart();
         var (streams, broken) = await store.VerifyAllAsync();

@@ -114,13 +114,12 @@ public sealed class WorkingDayCalendar
             ? (published.NonWorkingWeekdays.ToHashSet(), published.WorkingWeekendDays.ToHashSet())
             : ComputeFromRules(year);
         var provisional = published?.Provisional ?? true;
-        var flags = new bool[Calendar.IsLeapYear(year) ? 366 : 365];
+        var flags = new bool[366]; // a common year leaves the last flag unused
         for (var d = new LocalDate(year, 1, 1); d.Year == year; d = d.PlusDays(1))
             flags[d.DayOfYear - 1] = IsWeekend(d) ? working.Contains(d) : !nonWorking.Contains(d);
         return new YearDays(year, flags, provisional);
     }
 
-    private static readonly CalendarSystem Calendar = CalendarSystem.Iso;
 
     /// <summary>
     /// The year as the fixed rules make it: holidays, carry-over of weekend holidays to the next working day

@@ -9,7 +9,7 @@ namespace CaseFlow.Domain.Rules;
 /// </summary>
 internal sealed class InReach<T>(List<T> all, Func<T, LocalDate> validFrom, Func<T, LocalDate> lastValidDay) where T : class
 {
-    private readonly int[] byStart = all.Count == 0 ? [] : [.. Enumerable.Range(0, all.Count).OrderBy(i => validFrom(all[i]))];
+    private readonly int[] byStart = [.. Enumerable.Range(0, all.Count).OrderBy(i => validFrom(all[i]))];
     private readonly List<int> reach = [];
     private int admitted;
 

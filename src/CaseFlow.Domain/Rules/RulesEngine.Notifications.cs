@@ -53,7 +53,7 @@ public static partial class RulesEngine
     /// <summary>The basis of the stay on <paramref name="date"/>: its last segment started by then (the first when none).</summary>
     private static StayBasisKind BasisOn(Stay stay, LocalDate date)
     {
-        for (var i = stay.Segments.Count - 1; i >= 0; i--)
+        for (var i = stay.Segments.Count - 1; i > 0; i--)
             if (stay.Segments[i].Start <= date) return stay.Segments[i].Basis;
         return stay.Segments[0].Basis;
     }

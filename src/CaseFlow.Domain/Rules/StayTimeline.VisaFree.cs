@@ -15,9 +15,8 @@ internal sealed partial class StayTimeline
     public (LocalDate End, string Rule) VisaFreeLawfulEnd(Regime regime, LocalDate entry)
     {
         var e = Days.Number(entry);
-        var last = e + SimulationCapDays - 1;
-        // The first failing day so far; a limit listed later binds only when it fails strictly earlier.
-        var firstFailure = last + 1;
+        // The first failing day so far, at first the day after the cap; a limit listed later binds only when it fails strictly earlier.
+        var firstFailure = e + SimulationCapDays;
         var rule = regime.Limits[0].Rule;
         for (var i = 0; i < regime.Limits.Count; i++)
         {
@@ -35,7 +34,8 @@ internal sealed partial class StayTimeline
                 rule = limit.Rule;
             }
         }
-        return firstFailure <= last ? (entry.PlusDays(firstFailure - 1 - e), rule) : (entry.PlusDays(SimulationCapDays - 1), regime.Limits[0].Rule);
+        // No failure within the cap: firstFailure is the day after it, and the rule still the first listed.
+        return (entry.PlusDays(firstFailure - 1 - e), rule);
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ internal sealed partial class StayTimeline
             var first = year == entry.Year ? e : Days.Number(new LocalDate(year, 1, 1));
             if (first > last) return int.MaxValue;
             var fails = first + Math.Max(0, limit.Days - (year == entry.Year ? usedBefore : 0));
-            if (fails < Days.Number(new LocalDate(year + 1, 1, 1))) return fails <= last ? fails : int.MaxValue;
+            if (fails < Days.Number(new LocalDate(year + 1, 1, 1))) return fails; // past the last day it binds nothing: the caller takes earlier days only
         }
     }
 }

@@ -141,7 +141,7 @@ public class PropertyTests
         }
     }
 
-    private static RuleCatalogue WithVisaFreeLimits(List<(string Rule, LimitKind Kind, int Days, int? Window)> limits)
+    internal static RuleCatalogue WithVisaFreeLimits(List<(string Rule, LimitKind Kind, int Days, int? Window)> limits)
     {
         var files = RuleCatalogue.ReadEmbeddedFiles().ToDictionary(kv => kv.Key, kv => JsonNode.Parse(kv.Value)!);
         var vf = files["regimes.json"]["regimes"]!.AsArray().Single(r => (string?)r!["id"] == "VF-53")!;
