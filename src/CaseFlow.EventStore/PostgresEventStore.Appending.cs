@@ -17,7 +17,6 @@ public sealed partial class PostgresEventStore
         Guid streamId, string streamType, string tenant, long expectedVersion, IReadOnlyList<NewEvent> events, EventMetadata metadata,
         InlineProjection? inline = null, CancellationToken ct = default)
     {
-        if (events.Count == 0) throw new ArgumentException("nothing to append", nameof(events));
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         if (inline is null) return await AppendAsync(connection, null, streamId, streamType, tenant, expectedVersion, events, metadata, ct);
         await using var tx = await connection.BeginTransactionAsync(ct);

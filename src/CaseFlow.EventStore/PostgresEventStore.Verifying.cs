@@ -138,11 +138,6 @@ public sealed partial class PostgresEventStore
 
     // Output names differ from the table's: ORDER BY prefers an output column of the same name (tx::text would sort as text).
 
-    /// <summary>The event's hash recomputed from the previous one and its stored content, in the event's chain format.</summary>
-    private static byte[] Link(byte[] previous, RecordedEvent e, ReadOnlySpan<byte> canonicalMetadata) => e.Chain == 1
-        ? ChainHash(previous, e.EventId, e.StreamId, e.Version, e.Type, CanonicalJson.Utf8(e.Data), canonicalMetadata, e.RecordedAt)
-        : ChainLink(previous, ContentDigest(e.EventId, e.StreamId, e.Version, e.Type, CanonicalJson.Utf8(e.Data), canonicalMetadata), e.RecordedAt);
-
     /// <summary>
     /// Chain format 1 (events written before migration 0011): SHA-256 over the previous hash and the event's canonical content: id,
     /// stream, version, type, canonical data, canonical metadata and the recorded instant in µs, as UTF-8 joined by <c>\n</c>.

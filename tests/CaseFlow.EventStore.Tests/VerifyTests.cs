@@ -105,6 +105,14 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
     {
         var intact = await StreamAsync(1);
         var broken = await StreamAsync(2);
+        // Enough streams for progress to be reported on the way, not only at the end.
+        await using (var connection = await fx.DataSource.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await PostgresEventStore.AppendManyAsync(connection, tx, [.. Enumerable.Range(0, 1000).Select(_ => new StreamAppend(Guid.CreateVersion7(), "case", "h", 0,
+                [new NewEvent(Guid.CreateVersion7(), "Entered.v1", """{"date":"2024-05-01"}""")]))], Meta);
+            await tx.CommitAsync();
+        }
         await Sql("""UPDATE events SET data = '{"date":"2024-01-01","n":0}' WHERE stream_id = $1 AND version = 1""", broken);
         var progress = new List<long>();
         var (streams, bad) = await fx.Store.VerifyAllAsync(new Progress(progress));
@@ -114,7 +122,19 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
         Assert.DoesNotContain(bad, b => b.StreamId == intact);
         Assert.Equal(streams, progress[^1]);
         // Reported every 1,000 streams and at the end: rising, never past the count.
+        Assert.True(streams >= 1000);
         Assert.Equal(Enumerable.Range(1, (int)(streams / 1000)).Select(i => i * 1000L).Append(streams), progress);
+    }
+
+    [Fact]
+    public async Task EventsWhoseStreamRowIsGone_AreReported()
+    {
+        // No foreign key holds events to their stream (ADR 11): an insider who deletes the stream row leaves events verify names.
+        var id = await StreamAsync(2);
+        await Sql("DELETE FROM streams WHERE id = $1", id);
+        var result = await fx.Store.VerifyAsync(id);
+        Assert.Equal((false, "no stream row for these events", 2L), (result.Intact, result.Problem, result.EventsChecked));
+        Assert.Contains((await fx.Store.VerifyAllAsync()).Broken, b => b.StreamId == id && b.Problem == "no stream row for these events");
     }
 
     private sealed class Progress(List<long> seen) : IProgress<long>
