@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
@@ -61,7 +62,7 @@ internal static class OpsCommands
                 await Catalog(dataSource).EnsureAsync(ct);
                 var projection = parse.GetRequiredValue(name);
                 if (!await ProjectionTable.ControlAsync(dataSource, projection, action, ct)) throw new CliInputException($"no projection '{projection}'");
-                if (action == "rebuild") await RebuildAsync(dataSource, projection, stderr, ct);
+                if (action == "rebuild") await RebuildAsync(dataSource, projection, stdout, stderr, ct);
                 await stdout.WriteLineAsync($"{projection}: {action} done");
                 return 0;
             });
@@ -70,26 +71,37 @@ internal static class OpsCommands
         return projections;
     }
 
-    /// <summary>Runs the projection's runner here (it takes the lead unless a node holds it) and shows the rebuild's progress until it swaps.</summary>
-    private static async Task RebuildAsync(Npgsql.NpgsqlDataSource dataSource, string name, TextWriter stderr, CancellationToken ct)
+    /// <summary>
+    /// Runs the projection's runner here (it takes the lead unless a node holds it), shows the rebuild's progress and rate until it
+    /// swaps, then prints what it did. Polls the projection's own control row: the status view would count every projection's lag.
+    /// </summary>
+    private static async Task RebuildAsync(Npgsql.NpgsqlDataSource dataSource, string name, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         var projection = Catalog(dataSource).Projections.Single(p => p.Name == name);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var runner = new ProjectionRunner(new PostgresEventStore(dataSource), projection, new ProjectionOptions { BatchSize = 1000 }, $"cli:{Environment.MachineName}").RunAsync(stop.Token);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        long processed = 0;
         await Console(stderr).Progress().StartAsync(async progress =>
         {
             var task = progress.AddTask($"rebuilding {name}", maxValue: 1);
             while (true)
             {
-                var info = (await ProjectionStatus.ReadAsync(new PostgresEventStore(dataSource), ct)).Single(p => p.Name == name);
-                if (info.Rebuild is { } r) { task.MaxValue = Math.Max(1, r.Total); task.Value = r.Processed; }
-                if (info.Rebuild is null && info.State == "running") { task.Value = task.MaxValue; break; }
-                if (info.State == "failed") throw new CliInputException($"rebuild of {name} failed: {info.LastError}");
+                var row = await ProjectionTable.ReadAsync(dataSource, name, ct);
+                if (row.State == "failed") throw new CliInputException($"rebuild of {name} failed: {row.LastError}");
+                if (row is { RebuildRequested: false, State: "running" }) { task.Value = task.MaxValue; processed = row.Processed; break; }
+                if (row.State == "rebuilding")
+                {
+                    (task.MaxValue, task.Value) = (Math.Max(1, row.RebuildTotal ?? 0), row.RebuildProcessed ?? 0);
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"rebuilding {name}, {row.RebuildRate ?? 0:N0} events/s");
+                }
                 await Task.Delay(250, ct);
             }
         });
         await stop.CancelAsync();
         await runner;
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{name} rebuilt: {processed:N0} events in {watch.Elapsed.TotalSeconds:N1} s ({processed / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0} events/s)"));
     }
 
     private static ProjectionCatalog Catalog(Npgsql.NpgsqlDataSource dataSource) => new(new PostgresEventStore(dataSource), RuleCatalogue.Default);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -49,7 +50,8 @@ public sealed class EventTypeMap(JsonSerializerOptions options)
     {
         var (type, data) = Upcasted(recorded.Type, recorded.Data);
         if (!types.TryGetValue(type, out var clr)) throw new InvalidOperationException($"event {recorded.EventId}: unknown type '{type}'");
-        return data.Deserialize(clr, Options) ?? throw new InvalidOperationException($"event {recorded.EventId}: empty data");
+        // From the element's own UTF-8 (no copy): JsonElement.Deserialize would write the element out to a buffer first.
+        return JsonSerializer.Deserialize(JsonMarshal.GetRawUtf8Value(data), clr, Options) ?? throw new InvalidOperationException($"event {recorded.EventId}: empty data");
     }
 
     /// <summary>The newest type name and shape of stored data.</summary>

@@ -58,6 +58,9 @@ public sealed partial class PostgresEventStore
         return ([.. streams], reached, read);
     }
 
+    /// <summary>A consistent picture of the log to read stream by stream (a rebuild's first pass); dispose it to end its transaction.</summary>
+    public Task<LogSnapshot> OpenSnapshotAsync(CancellationToken ct = default) => LogSnapshot.OpenAsync(DataSource, ct);
+
     /// <summary>How many events there are in all (a rebuild's total).</summary>
     public async Task<long> CountAsync(CancellationToken ct = default)
     {

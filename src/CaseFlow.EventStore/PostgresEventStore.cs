@@ -12,7 +12,8 @@ public delegate Task InlineProjection(NpgsqlConnection connection, NpgsqlTransac
 /// CaseFlow's event store on PostgreSQL. Guarantees (each proven by a test on real PostgreSQL, see docs/architecture.md):
 /// optimistic concurrency checked before a global sequence number is taken; events and inline projections in one
 /// transaction; a global log that never skips or repeats; a per-stream hash chain; reads to a version or a recorded instant.
-/// One file per job: <c>PostgresEventStore.Appending.cs</c>, <c>.Reading.cs</c> (streams), <c>.GlobalLog.cs</c> (following the log), <c>.Verifying.cs</c>
+/// One file per job: <c>PostgresEventStore.Appending.cs</c>, <c>.Reading.cs</c> (streams), <c>.GlobalLog.cs</c> (following the log), <c>.Snapshot.cs</c>
+/// (the log stream by stream in one snapshot, a rebuild's first pass), <c>.Verifying.cs</c>
 /// (the hash chain); this file holds the row mapping they share.
 /// </summary>
 public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
@@ -21,24 +22,40 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
-    private const string Columns = "seq, id, stream_id, version, type, data::text AS data_text, metadata::text AS metadata_text, recorded_at, tx::text AS tx_text, hash, chain";
+    internal const string Columns = "seq, id, stream_id, version, type, data::text AS data_text, metadata::text AS metadata_text, recorded_at, tx::text AS tx_text, hash, chain";
 
     private static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
     {
         var result = new List<RecordedEvent>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            using var data = JsonDocument.Parse(reader.GetString(5));
-            var seq = reader.GetInt64(0);
-            result.Add(new RecordedEvent(
-                seq, reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4), data.RootElement.Clone(),
-                JsonSerializer.Deserialize<EventMetadata>(reader.GetString(6), MetadataJson.Options)!,
-                Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)),
-                new GlobalPosition(ulong.Parse(reader.GetString(8), CultureInfo.InvariantCulture), seq),
-                (byte[])reader[9]) { Chain = reader.GetInt16(10) });
-        }
+        var metadata = new MetadataCache();
+        while (await reader.ReadAsync(ct)) result.Add(Row(reader, metadata));
         return result;
+    }
+
+    /// <summary>The event of the current row of a reader over <see cref="Columns"/>.</summary>
+    internal static RecordedEvent Row(NpgsqlDataReader reader, MetadataCache metadata)
+    {
+        var seq = reader.GetInt64(0);
+        return new RecordedEvent(
+            seq, reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4), JsonElement.Parse(reader.GetString(5)),
+            metadata.Parse(reader.GetString(6)),
+            Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)),
+            new GlobalPosition(ulong.Parse(reader.GetString(8), CultureInfo.InvariantCulture), seq),
+            (byte[])reader[9]) { Chain = reader.GetInt16(10) };
+    }
+}
+
+/// <summary>Parses stored metadata, reusing the previous event's object when the text is the same (the events of one append share it).</summary>
+internal sealed class MetadataCache
+{
+    private string? text;
+    private EventMetadata? parsed;
+
+    public EventMetadata Parse(string json)
+    {
+        if (json != text) (text, parsed) = (json, JsonSerializer.Deserialize<EventMetadata>(json, MetadataJson.Options)!);
+        return parsed!;
     }
 }
 

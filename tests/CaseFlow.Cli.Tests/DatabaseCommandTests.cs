@@ -123,6 +123,9 @@ public sealed class OpsCommandTests : IAsyncLifetime
 
         var rebuilt = await Run("projections", "rebuild", "timeline");
         Assert.Equal(0, rebuilt.Code);
+        await using var count = dataSource.CreateCommand("SELECT count(*) FROM events");
+        var events = (long)(await count.ExecuteScalarAsync())!; // every event of the log is accounted for, projected or not
+        Assert.Matches(FormattableString.Invariant($@"^timeline rebuilt: {events:N0} events in [0-9.]+ s \([0-9,]+ events/s\)"), rebuilt.Out.Trim());
         Assert.Equal(2, (await Run("projections", "rebuild", "nope")).Code);
         Assert.Contains("timeline", (await Run("projections", "list")).Out, StringComparison.Ordinal);
     }

@@ -83,10 +83,13 @@ public class ProjectionTableTests(EventStoreFixture fixture) : ProjectionTestBas
         var unknown = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Do("explode"));
         Assert.Contains("rebuild, cancel-rebuild, pause or resume", unknown.Message, StringComparison.Ordinal);
 
-        // A rebuild under way (whether or not its request flag is still set) shows its progress.
-        await Fx.InsiderSqlAsync("UPDATE projections SET state = 'rebuilding', rebuild_requested = false, rebuild_processed = 5, rebuild_total = 9 WHERE name = 't_control'");
+        // A rebuild under way (whether or not its request flag is still set) shows its progress; its rate once it has a start.
+        await Fx.InsiderSqlAsync("UPDATE projections SET state = 'rebuilding', rebuild_requested = false, rebuild_processed = 50, rebuild_total = 90 WHERE name = 't_control'");
         var rebuilding = (await ProjectionStatus.ReadAsync(Fx.Store, CancellationToken.None)).Single(p => p.Name == "t_control");
-        Assert.Equal(new RebuildProgress(5, 9), rebuilding.Rebuild);
+        Assert.Equal(new RebuildProgress(50, 90), rebuilding.Rebuild);
+        await Fx.InsiderSqlAsync("UPDATE projections SET rebuild_started_at = now() - interval '10 seconds' WHERE name = 't_control'");
+        var started = (await ProjectionStatus.ReadAsync(Fx.Store, CancellationToken.None)).Single(p => p.Name == "t_control");
+        Assert.Equal(new RebuildProgress(50, 90, 5), started.Rebuild); // 50 events in 10 s
     }
 
 }

@@ -24,12 +24,13 @@ public interface ITableProjection
 }
 
 /// <summary>
-/// Base of the projections that need a whole case: for each case touched by a batch, its events up to the latest version in the
-/// batch are folded and evaluated as of the case's latest business date (never the clock), and the case's rows are replaced.
-/// Reading only committed earlier versions of the same streams keeps incremental runs and rebuilds identical. A batch costs three
-/// round trips whatever its size: read the streams, delete the cases' rows, COPY the new rows.
+/// Base of the projections that need a whole case: for each case touched by a batch, its events in the log up to the batch's end are
+/// folded and evaluated as of the case's latest business date (never the clock), and the case's rows are replaced. Folding the
+/// log's prefix (never what committed later) keeps incremental runs and rebuilds identical. A batch costs four round trips whatever
+/// its size: read the streams, the host parties' sizes, delete the cases' rows, COPY the new rows. A rebuild hands it whole streams
+/// (<see cref="ApplyStreamsAsync"/>): no stream is read back and no row deleted.
 /// </summary>
-public abstract class CaseProjection(RuleCatalogue catalogue) : IProjection, ITableProjection
+public abstract class CaseProjection(RuleCatalogue catalogue) : IStreamProjection, ITableProjection
 {
     public abstract string Name { get; }
     protected RuleCatalogue Catalogue => catalogue;
@@ -47,13 +48,33 @@ public abstract class CaseProjection(RuleCatalogue catalogue) : IProjection, ITa
     /// <summary>The case's rows of <see cref="Companion"/>.</summary>
     protected virtual IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySize? size) => [];
 
+    public IReadOnlyCollection<string> StreamTypes => [CaseRepository.StreamType];
+
+    private static bool Touches(RecordedEvent e) => CaseRepository.Types.Knows(e.Type) && !AlertRepository.IsAlertEvent(e.Type);
+
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
     {
-        var caseEvents = batch.Where(e => CaseRepository.Types.Knows(e.Type) && !AlertRepository.IsAlertEvent(e.Type)).ToList();
-        if (caseEvents.Count == 0) return;
-        var upTo = caseEvents.GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.Max(e => e.Version));
-        var history = await PostgresEventStore.ReadStreamsAsync(context.Connection, context.Transaction, upTo.Keys, ct);
-        var cases = history.GroupBy(e => e.StreamId).Select(stream => LoadedCase.From(stream.Key, [.. stream.Where(e => e.Version <= upTo[stream.Key])])).ToList();
+        var touched = batch.Where(Touches).Select(e => e.StreamId).Distinct().ToArray();
+        if (touched.Length == 0) return;
+        var end = batch[^1].Position;
+        var history = await PostgresEventStore.ReadStreamsAsync(context.Connection, context.Transaction, touched, ct);
+        var streams = history.Where(e => e.Position.CompareTo(end) <= 0).GroupBy(e => e.StreamId).Select(s => (IReadOnlyList<RecordedEvent>)[.. s]).ToList();
+        foreach (var shape in Shapes)
+        {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {context.Table(shape.Table)} WHERE case_id = ANY($1)", context.Connection, context.Transaction);
+            delete.Parameters.Add(new() { Value = touched });
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await WriteAsync(context, streams, ct);
+    }
+
+    /// <summary>A rebuild's whole streams: the same rows <see cref="ApplyAsync"/> writes, for every stream with an event that touches a case.</summary>
+    public Task ApplyStreamsAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<RecordedEvent>> streams, CancellationToken ct) =>
+        WriteAsync(context, [.. streams.Where(s => s.Any(Touches))], ct);
+
+    private async Task WriteAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<RecordedEvent>> streams, CancellationToken ct)
+    {
+        var cases = streams.Select(s => LoadedCase.From(s[0].StreamId, s)).ToList();
         var sizes = await HostPartyStore.SizesAsync(context.Connection, context.Transaction, cases.Select(c => c.HostPartyId), ct);
         var rows = new List<object?[]>();
         var companionRows = new List<object?[]>();
@@ -63,12 +84,6 @@ public abstract class CaseProjection(RuleCatalogue catalogue) : IProjection, ITa
             var evaluation = c.LatestBusinessDate is { } latest ? c.Evaluate(catalogue, size, latest) : null;
             rows.AddRange(Rows(c, evaluation));
             companionRows.AddRange(CompanionRows(c, evaluation, size));
-        }
-        foreach (var shape in Shapes)
-        {
-            await using var delete = new NpgsqlCommand($"DELETE FROM {context.Table(shape.Table)} WHERE case_id = ANY($1)", context.Connection, context.Transaction);
-            delete.Parameters.Add(new() { Value = upTo.Keys.ToArray() });
-            await delete.ExecuteNonQueryAsync(ct);
         }
         await CopyAsync(context, context.Table(Table), Columns, rows, ct);
         if (Companion is { } companion) await CopyAsync(context, context.Table(companion.Table), companion.Columns, companionRows, ct);

@@ -13,7 +13,7 @@ namespace CaseFlow.Core.Projections;
 /// <summary>One line of a case's timeline.</summary>
 public sealed record TimelineEntry(long Version, Instant RecordedAt, string Actor, LocalDate? BusinessDate, string Type, string Text);
 
-public sealed class TimelineProjection : IProjection, ITableProjection
+public sealed class TimelineProjection : IStreamProjection, ITableProjection
 {
     public const string TableName = "case_timeline";
 
@@ -29,6 +29,12 @@ public sealed class TimelineProjection : IProjection, ITableProjection
         new("case_id", NpgsqlDbType.Uuid), new("version", NpgsqlDbType.Bigint), new("seq", NpgsqlDbType.Bigint), new("recorded_at", NpgsqlDbType.TimestampTz),
         new("actor", NpgsqlDbType.Text), new("business_date", NpgsqlDbType.Date), new("type", NpgsqlDbType.Text), new("text", NpgsqlDbType.Text),
     ];
+
+    public IReadOnlyCollection<string> StreamTypes => [CaseRepository.StreamType];
+
+    /// <summary>A rebuild's whole streams: one row per event, as when following the log.</summary>
+    public Task ApplyStreamsAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<CaseFlow.EventStore.RecordedEvent>> streams, CancellationToken ct) =>
+        ApplyAsync(context, [.. streams.SelectMany(s => s)], ct);
 
     /// <summary>One COPY per batch: each event is applied exactly once (the checkpoint commits with the rows).</summary>
     public Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)

@@ -36,3 +36,20 @@ public interface IProjection
     /// <summary>Applies a batch (in global-log order) inside the runner's transaction; the checkpoint commits with it.</summary>
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<RecordedEvent> batch, CancellationToken ct);
 }
+
+/// <summary>
+/// A projection whose rows for a stream depend on that stream's events alone. A rebuild then reads the log once, stream by stream in
+/// one snapshot, and hands it whole streams in large batches (no per-stream reads, one COPY per batch), and follows the log in order
+/// only for what was appended after the snapshot (ADR 12).
+/// </summary>
+public interface IStreamProjection : IProjection
+{
+    /// <summary>The stream types whose events it reads (streams of other types are not read).</summary>
+    IReadOnlyCollection<string> StreamTypes { get; }
+
+    /// <summary>
+    /// Writes the rows of these streams (each complete up to the rebuild's snapshot, in version order) into the context's tables,
+    /// which hold none of their rows yet. Must write what <see cref="IProjection.ApplyAsync"/> would have written after the same events.
+    /// </summary>
+    Task ApplyStreamsAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<RecordedEvent>> streams, CancellationToken ct);
+}

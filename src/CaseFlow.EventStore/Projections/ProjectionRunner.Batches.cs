@@ -71,18 +71,23 @@ public sealed partial class ProjectionRunner
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Records the poison event; with <see cref="PoisonPolicy.Skip"/> moves past it and returns true, else fails the projection.</summary>
-    private async Task<bool> PoisonAsync(GlobalPosition from, RecordedEvent e, Exception error, bool shadow, CancellationToken ct)
+    /// <summary>
+    /// Records the poison event; with <see cref="PoisonPolicy.Skip"/> moves past it (from <paramref name="from"/>; null in a rebuild's
+    /// stream pass, which has no checkpoint to move) and returns true, else fails the projection.
+    /// </summary>
+    private async Task<bool> PoisonAsync(GlobalPosition? from, RecordedEvent e, Exception error, bool shadow, CancellationToken ct)
     {
         var skip = projection.Policy == PoisonPolicy.Skip;
         await using var connection = await Db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ProjectionTable.RecordPoisonAsync(connection, tx, projection.Name, e, $"{error.GetType().Name}: {error.Message}", skip ? "skipped" : "paused", ct);
         var message = $"event {e.EventId} (seq {e.Sequence}, {e.Type}): {error.GetType().Name}: {error.Message}";
-        if (skip)
-            await AdvanceAsync(connection, tx, from, e.Position, 0, shadow, ct, message); // skipped: not counted as processed
-        else
+        if (!skip)
             await ProjectionTable.FailAsync(connection, tx, projection.Name, message, ct);
+        else if (from is { } position)
+            await AdvanceAsync(connection, tx, position, e.Position, 0, shadow, ct, message); // skipped: not counted as processed
+        else
+            await ProjectionTable.RecordLastErrorAsync(connection, tx, projection.Name, message, ct);
         await tx.CommitAsync(ct);
         return skip;
     }

@@ -48,7 +48,7 @@ public sealed partial class ProjectionRunner
         try
         {
             await using var connection = await Db.OpenConnectionAsync(CancellationToken.None);
-            await ProjectionTable.RecordLastErrorAsync(connection, projection.Name, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+            await ProjectionTable.RecordLastErrorAsync(connection, null, projection.Name, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
         }
         catch (NpgsqlException)
         {

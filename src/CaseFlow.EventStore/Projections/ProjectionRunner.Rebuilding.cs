@@ -23,16 +23,23 @@ public sealed partial class ProjectionRunner
         }
 
         var position = GlobalPosition.Start;
+        if (projection is IStreamProjection streams)
+        {
+            // The log so far, stream by stream; then the log after the snapshot, in order, as any runner follows it.
+            var pass = await StreamPassAsync(streams, ct);
+            if (pass is not { } end)
+            {
+                if ((await ControlAsync(ct)).CancelRequested) await AbandonAsync(shadowNames, ct);
+                return;
+            }
+            position = end;
+        }
         while (true)
         {
             var control = await ControlAsync(ct);
             if (control.CancelRequested)
             {
-                await using var connection = await Db.OpenConnectionAsync(ct);
-                await using var tx = await connection.BeginTransactionAsync(ct);
-                await using (var drop = new NpgsqlCommand(string.Join("; ", shadowNames.Select(t => $"DROP TABLE IF EXISTS {t}")), connection, tx)) await drop.ExecuteNonQueryAsync(ct);
-                await ProjectionTable.AbandonRebuildAsync(connection, tx, projection.Name, ct);
-                await tx.CommitAsync(ct);
+                await AbandonAsync(shadowNames, ct);
                 return;
             }
             var (consumed, reached) = await StepAsync(position, shadow: true, ct);
@@ -55,6 +62,16 @@ public sealed partial class ProjectionRunner
             await ProjectionTable.CompleteRebuildAsync(connection, tx, projection.Name, ct);
             await tx.CommitAsync(ct);
         }
+    }
+
+    /// <summary>A cancelled rebuild: its shadow tables dropped, the projection back on its live checkpoint.</summary>
+    private async Task AbandonAsync(IReadOnlyList<string> shadowNames, CancellationToken ct)
+    {
+        await using var connection = await Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var drop = new NpgsqlCommand(string.Join("; ", shadowNames.Select(t => $"DROP TABLE IF EXISTS {t}")), connection, tx)) await drop.ExecuteNonQueryAsync(ct);
+        await ProjectionTable.AbandonRebuildAsync(connection, tx, projection.Name, ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>The swapped-in tables' indexes get back the names the migrations gave the live ones (LIKE names them after the shadow).</summary>

@@ -12,6 +12,9 @@ public sealed record ProjectionOptions
     /// <summary>How long a node waits before trying again for a projection another node runs.</summary>
     public TimeSpan LockRetry { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How many events (whole streams) a rebuild's stream-by-stream pass folds and COPYs per transaction.</summary>
+    public int RebuildBatchEvents { get; init; } = 20_000;
+
     public int MaxAttempts { get; init; } = 3;
 
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
@@ -26,7 +29,8 @@ public sealed record ProjectionOptions
 /// recorded, and skipped or pauses the projection per its policy. Rebuilds build shadow tables from zero while the live tables keep
 /// serving, then swap them in one transaction.
 /// One file per job: <c>ProjectionRunner.Leading.cs</c> (the advisory lock, the loop, waiting, surviving errors),
-/// <c>.Batches.cs</c> (a batch and its checkpoint, retries, poison events), <c>.Rebuilding.cs</c> (shadow tables and the swap);
+/// <c>.Batches.cs</c> (a batch and its checkpoint, retries, poison events), <c>.Rebuilding.cs</c> (shadow tables and the swap),
+/// <c>.StreamPass.cs</c> (a rebuild's first pass, stream by stream);
 /// the checkpoint row they share is <see cref="ProjectionTable"/>'s.
 /// </summary>
 public sealed partial class ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionOptions options, string node)

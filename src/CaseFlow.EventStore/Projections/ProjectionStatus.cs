@@ -5,7 +5,8 @@ namespace CaseFlow.EventStore.Projections;
 public sealed record ProjectionInfo(string Name, string Checkpoint, long HeadSequence, long LagEvents, double LagSeconds, string State, string? LastError, string? Node,
     DateTimeOffset? HeartbeatAt, long Processed, RebuildProgress? Rebuild, bool HeartbeatStale);
 
-public sealed record RebuildProgress(long Processed, long Total);
+/// <param name="EventsPerSecond">Events processed a second since the rebuild started (0 before it starts).</param>
+public sealed record RebuildProgress(long Processed, long Total, double EventsPerSecond = 0);
 
 /// <summary>What ops see of the async projections: checkpoint, head of the log, lag in events and seconds, state, last error, node.</summary>
 public static class ProjectionStatus
@@ -18,7 +19,7 @@ public static class ProjectionStatus
             var (head, behind, age) = await store.LagAsync(p.Position, ct);
             var rebuilding = p.State == "rebuilding" || p.RebuildRequested;
             result.Add(new ProjectionInfo(p.Name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Position.Transaction}:{p.Position.Sequence}"), head, behind, Math.Round(age.TotalSeconds, 1), p.State, p.LastError,
-                p.Node, p.HeartbeatAt, p.Processed, rebuilding ? new RebuildProgress(p.RebuildProcessed ?? 0, p.RebuildTotal ?? 0) : null, p.HeartbeatStale));
+                p.Node, p.HeartbeatAt, p.Processed, rebuilding ? new RebuildProgress(p.RebuildProcessed ?? 0, p.RebuildTotal ?? 0, Math.Round(p.RebuildRate ?? 0)) : null, p.HeartbeatStale));
         }
         return result;
     }

@@ -6,7 +6,7 @@ namespace CaseFlow.EventStore.Projections;
 
 /// <summary>A projection's row: checkpoint, state, control flags, the node that last showed life, rebuild progress.</summary>
 public sealed record ProjectionRow(string Name, GlobalPosition Position, string State, bool RebuildRequested, bool CancelRequested, string? LastError, string? Node,
-    DateTimeOffset? HeartbeatAt, long Processed, long? RebuildProcessed, long? RebuildTotal, bool HeartbeatStale);
+    DateTimeOffset? HeartbeatAt, long Processed, long? RebuildProcessed, long? RebuildTotal, bool HeartbeatStale, double? RebuildRate = null);
 
 /// <summary>A poison event a projection recorded (skipped or paused on).</summary>
 public sealed record ProjectionError(Guid EventId, long Sequence, string Error, string Action, DateTimeOffset OccurredAt);
@@ -22,7 +22,8 @@ public static class ProjectionTable
 
     private const string RowColumns = """
         name, position_tx::text, position_seq, state, rebuild_requested, cancel_requested, last_error, node, heartbeat_at, processed, rebuild_processed, rebuild_total,
-        state IN ('running', 'rebuilding') AND coalesce(heartbeat_at, updated_at) < now() - make_interval(secs => $1)
+        state IN ('running', 'rebuilding') AND coalesce(heartbeat_at, updated_at) < now() - make_interval(secs => $1),
+        CASE WHEN rebuild_started_at IS NOT NULL THEN rebuild_processed / greatest(extract(epoch FROM now() - rebuild_started_at)::float8, 0.001) END
         """;
 
     public static async Task EnsureRowAsync(NpgsqlConnection connection, string name, CancellationToken ct)
@@ -47,7 +48,7 @@ public static class ProjectionTable
             rows.Add(new ProjectionRow(row.GetString(0), new GlobalPosition(ulong.Parse(row.GetString(1), CultureInfo.InvariantCulture), row.GetInt64(2)), row.GetString(3),
                 row.GetBoolean(4), row.GetBoolean(5), row.IsDBNull(6) ? null : row.GetString(6), row.IsDBNull(7) ? null : row.GetString(7),
                 row.IsDBNull(8) ? null : new DateTimeOffset(row.GetDateTime(8), TimeSpan.Zero), row.GetInt64(9), row.IsDBNull(10) ? null : row.GetInt64(10),
-                row.IsDBNull(11) ? null : row.GetInt64(11), row.GetBoolean(12)));
+                row.IsDBNull(11) ? null : row.GetInt64(11), row.GetBoolean(12), row.IsDBNull(13) ? null : row.GetDouble(13)));
         return rows;
     }
 
@@ -58,8 +59,8 @@ public static class ProjectionTable
     public static Task FailAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string name, string message, CancellationToken ct) =>
         SetAsync(connection, tx, name, "state = 'failed', last_error = $2", message, ct);
 
-    public static Task RecordLastErrorAsync(NpgsqlConnection connection, string name, string message, CancellationToken ct) =>
-        SetAsync(connection, null, name, "last_error = $2", message, ct);
+    public static Task RecordLastErrorAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string name, string message, CancellationToken ct) =>
+        SetAsync(connection, tx, name, "last_error = $2", message, ct);
 
     private static async Task SetAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string name, string assignments, string value, CancellationToken ct)
     {
@@ -119,7 +120,8 @@ public static class ProjectionTable
     public static async Task StartRebuildAsync(NpgsqlConnection connection, string name, string node, long total, CancellationToken ct)
     {
         await using var reset = new NpgsqlCommand("""
-            UPDATE projections SET state = 'rebuilding', rebuild_tx = '0', rebuild_seq = 0, rebuild_processed = 0, rebuild_total = $3, node = $2, updated_at = now()
+            UPDATE projections SET state = 'rebuilding', rebuild_tx = '0', rebuild_seq = 0, rebuild_processed = 0, rebuild_total = $3, node = $2,
+                                   rebuild_started_at = now(), updated_at = now()
             WHERE name = $1
             """, connection);
         reset.Parameters.Add(new() { Value = name });
