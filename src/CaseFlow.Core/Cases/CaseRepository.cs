@@ -39,6 +39,9 @@ public interface IInlineCaseProjection
     /// <param name="updated">The case after the append.</param>
     /// <param name="decided">The events just appended.</param>
     Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase updated, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct);
+
+    /// <summary>Many cases just opened (an import's batch), in a number of round trips that does not grow with them.</summary>
+    Task ApplyManyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<LoadedCase> opened, Instant recordedAt, CancellationToken ct);
 }
 
 /// <summary>Loads cases from the event store and appends decided events with the registered inline projections in the same transaction.</summary>
@@ -86,5 +89,19 @@ public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInline
             [.. decided.Select(e => Types.ToNew(e, Guid.CreateVersion7()))], metadata, ct);
         foreach (var projection in inline) await projection.ApplyAsync(connection, tx, updated, decided, appended[^1].RecordedAt, ct);
         return updated;
+    }
+
+    /// <summary>
+    /// Opens many new cases inside the caller's transaction in a number of round trips that does not grow with them (an import's batch):
+    /// one multi-stream append, then each inline projection's rows for all of them. All or nothing: on an exception the caller rolls back.
+    /// </summary>
+    public async Task<IReadOnlyList<LoadedCase>> OpenManyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<(CaseId Id, IReadOnlyList<CaseEvent> Events)> opened,
+        EventMetadata metadata, CancellationToken ct)
+    {
+        var cases = opened.Select(c => new LoadedCase(c.Id, c.Events, CaseState.Fold(c.Events), c.Events.Count)).ToList();
+        var recordedAt = await PostgresEventStore.AppendManyAsync(connection, tx,
+            [.. cases.Select(c => new StreamAppend(c.Id.Value, StreamType, c.HostPartyId.ToString(), 0, [.. c.Events.Select(e => Types.ToNew(e, Guid.CreateVersion7()))]))], metadata, ct);
+        foreach (var projection in inline) await projection.ApplyManyAsync(connection, tx, cases, recordedAt, ct);
+        return cases;
     }
 }

@@ -80,6 +80,23 @@ public sealed partial class CaseStatusProjection
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
+    /// <summary>The host party's cases of these people (nationality, passport number), by the person's index in <paramref name="people"/>: one query.</summary>
+    public static async Task<IReadOnlyDictionary<int, Guid>> FindPeopleAsync(NpgsqlConnection connection, Guid hostPartyId, IReadOnlyList<(string Nationality, string PassportNumber)> people,
+        CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT p.n, s.case_id FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS p(nationality, hash, n)
+            JOIN case_status s ON s.host_party_id = $1 AND s.nationality = p.nationality AND s.passport_hash = p.hash
+            """, connection);
+        command.Parameters.Add(new() { Value = hostPartyId });
+        command.Parameters.Add(new() { Value = people.Select(p => p.Nationality).ToArray() });
+        command.Parameters.Add(new() { Value = people.Select(p => PassportHash(p.PassportNumber)).ToArray() });
+        var found = new Dictionary<int, Guid>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) found[(int)row.GetInt64(0) - 1] = row.GetGuid(1);
+        return found;
+    }
+
     /// <summary>"family name, given names" of each case (the digest names people, never passports).</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
     {

@@ -29,6 +29,28 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
     public Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase updated, IReadOnlyList<CaseEvent> decided, Instant recordedAt, CancellationToken ct) =>
         ApplyAsync(connection, tx, updated, catalogue, recordedAt, ct);
 
+    /// <summary>
+    /// The rows of many cases just opened (an import's batch): one lookup of their host parties' sizes, then one binary COPY. New cases
+    /// have no row yet; a person the host party already has fails the COPY on <see cref="PersonConstraint"/>, as the upsert would.
+    /// </summary>
+    public async Task ApplyManyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<LoadedCase> opened, Instant recordedAt, CancellationToken ct)
+    {
+        if (opened.Count == 0) return;
+        var sizes = await HostPartyStore.SizesAsync(connection, tx, opened.Select(c => c.HostPartyId), ct);
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY case_status ({string.Join(", ", RowColumns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var c in opened)
+        {
+            await copy.StartRowAsync(ct);
+            var values = Values(c, Compute(c, catalogue, sizes.GetValueOrDefault(c.HostPartyId)), recordedAt);
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is null) await copy.WriteNullAsync(ct);
+                else await copy.WriteAsync(values[i], RowColumns[i].Type, ct);
+            }
+        }
+        await copy.CompleteAsync(ct);
+    }
+
     public static CaseStatusRow Compute(LoadedCase c, RuleCatalogue catalogue, HostPartySize? size)
     {
         if (c.LatestBusinessDate is not { } latest) return new CaseStatusRow(c.State.Closed ? "closed" : "notArrived", null, null, null, null, 0, 0, catalogue.Version);
@@ -55,48 +77,52 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
     public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LoadedCase c, RuleCatalogue catalogue, Instant recordedAt, CancellationToken ct)
     {
         var size = await HostPartyStore.SizeAsync(connection, tx, c.HostPartyId, ct);
-        var row = Compute(c, catalogue, size);
+        await using var batch = new NpgsqlBatch(connection, tx) { BatchCommands = { Upsert(c, Compute(c, catalogue, size), recordedAt) } };
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The columns of a case's status row, in the order <see cref="Values"/> gives them.</summary>
+    private static readonly (string Name, NpgsqlDbType Type)[] RowColumns =
+    [
+        ("case_id", NpgsqlDbType.Uuid), ("host_party_id", NpgsqlDbType.Uuid), ("version", NpgsqlDbType.Bigint), ("nationality", NpgsqlDbType.Text),
+        ("family_name", NpgsqlDbType.Text), ("given_names", NpgsqlDbType.Text), ("in_country", NpgsqlDbType.Boolean), ("last_entry", NpgsqlDbType.Date),
+        ("last_exit", NpgsqlDbType.Date), ("notification_status", NpgsqlDbType.Text), ("last_notified", NpgsqlDbType.Date), ("updated_at", NpgsqlDbType.TimestampTz),
+        ("status", NpgsqlDbType.Text), ("basis", NpgsqlDbType.Text), ("permitted_until", NpgsqlDbType.Date), ("next_deadline_kind", NpgsqlDbType.Text),
+        ("next_deadline_due", NpgsqlDbType.Date), ("fine_mci", NpgsqlDbType.Numeric), ("fine_tenge", NpgsqlDbType.Numeric), ("catalogue_version", NpgsqlDbType.Text),
+        ("passport_hash", NpgsqlDbType.Bytea), ("passport_masked", NpgsqlDbType.Text), ("search_name", NpgsqlDbType.Text), ("passport_hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea),
+    ];
+
+    /// <summary>The columns an upsert replaces: all but the case, its host party and the person's nationality and names, which never change.</summary>
+    private static readonly string Replaced = string.Join(", ", RowColumns.Skip(2).Where(c => c.Name is not ("nationality" or "family_name" or "given_names"))
+        .Select(c => $"{c.Name} = EXCLUDED.{c.Name}"));
+
+    private static readonly string UpsertSql = $"""
+        INSERT INTO case_status ({string.Join(", ", RowColumns.Select(c => c.Name))})
+        VALUES ({string.Join(", ", RowColumns.Select((_, i) => $"${i + 1}"))})
+        ON CONFLICT (case_id) DO UPDATE SET {Replaced}
+        """;
+
+    /// <summary>The case's status row, inserted or replaced.</summary>
+    private static NpgsqlBatchCommand Upsert(LoadedCase c, CaseStatusRow row, Instant recordedAt)
+    {
+        var command = new NpgsqlBatchCommand(UpsertSql);
+        var values = Values(c, row, recordedAt);
+        for (var i = 0; i < values.Length; i++) command.Parameters.Add(new NpgsqlParameter { Value = values[i] ?? DBNull.Value, NpgsqlDbType = RowColumns[i].Type });
+        return command;
+    }
+
+    private static object?[] Values(LoadedCase c, CaseStatusRow row, Instant recordedAt)
+    {
         var state = c.State;
         var p = state.Person!;
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO case_status (case_id, host_party_id, version, nationality, family_name, given_names, in_country, last_entry, last_exit,
-                notification_status, last_notified, updated_at, status, basis, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
-                catalogue_version, passport_hash, passport_masked, search_name, passport_hashes)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
-            ON CONFLICT (case_id) DO UPDATE SET
-                version = EXCLUDED.version, in_country = EXCLUDED.in_country, last_entry = EXCLUDED.last_entry, last_exit = EXCLUDED.last_exit,
-                notification_status = EXCLUDED.notification_status, last_notified = EXCLUDED.last_notified, updated_at = EXCLUDED.updated_at,
-                status = EXCLUDED.status, basis = EXCLUDED.basis, permitted_until = EXCLUDED.permitted_until, next_deadline_kind = EXCLUDED.next_deadline_kind,
-                next_deadline_due = EXCLUDED.next_deadline_due, fine_mci = EXCLUDED.fine_mci, fine_tenge = EXCLUDED.fine_tenge,
-                catalogue_version = EXCLUDED.catalogue_version, passport_hash = EXCLUDED.passport_hash, passport_masked = EXCLUDED.passport_masked,
-                search_name = EXCLUDED.search_name, passport_hashes = EXCLUDED.passport_hashes
-            """, connection, tx);
-        void Add(object? value, NpgsqlDbType type) => command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
-        Add(c.Id.Value, NpgsqlDbType.Uuid);
-        Add(c.HostPartyId, NpgsqlDbType.Uuid);
-        Add(c.Version, NpgsqlDbType.Bigint);
-        Add(p.Nationality, NpgsqlDbType.Text);
-        Add(p.FamilyName, NpgsqlDbType.Text);
-        Add(p.GivenNames, NpgsqlDbType.Text);
-        Add(state.InCountry, NpgsqlDbType.Boolean);
-        Add(state.LastEntry?.ToDateOnly(), NpgsqlDbType.Date);
-        Add(state.LastExit?.ToDateOnly(), NpgsqlDbType.Date);
-        Add(Camel(state.Notification.ToString()), NpgsqlDbType.Text);
-        Add(state.LastNotified?.ToDateOnly(), NpgsqlDbType.Date);
-        Add(recordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz);
-        Add(row.Status, NpgsqlDbType.Text);
-        Add(row.Basis is { } b ? Camel(b.ToString()) : null, NpgsqlDbType.Text);
-        Add(row.PermittedUntil?.ToDateOnly(), NpgsqlDbType.Date);
-        Add(row.NextDeadlineKind is { } k ? Camel(k.ToString()) : null, NpgsqlDbType.Text);
-        Add(row.NextDeadlineDue?.ToDateOnly(), NpgsqlDbType.Date);
-        Add(row.FineMci, NpgsqlDbType.Numeric);
-        Add(row.FineTenge, NpgsqlDbType.Numeric);
-        Add(row.CatalogueVersion, NpgsqlDbType.Text);
-        Add(PassportHash(p.PassportNumber), NpgsqlDbType.Bytea);
-        Add(Mask(p.PassportNumber), NpgsqlDbType.Text);
-        Add(SearchText.Fold($"{p.FamilyName} {p.GivenNames}"), NpgsqlDbType.Text);
-        Add(PassportNumbers(c.Events).Select(PassportHash).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
-        await command.ExecuteNonQueryAsync(ct);
+        return
+        [
+            c.Id.Value, c.HostPartyId, c.Version, p.Nationality, p.FamilyName, p.GivenNames, state.InCountry, state.LastEntry?.ToDateOnly(), state.LastExit?.ToDateOnly(),
+            Camel(state.Notification.ToString()), state.LastNotified?.ToDateOnly(), recordedAt.ToDateTimeUtc(), row.Status, row.Basis is { } b ? Camel(b.ToString()) : null,
+            row.PermittedUntil?.ToDateOnly(), row.NextDeadlineKind is { } k ? Camel(k.ToString()) : null, row.NextDeadlineDue?.ToDateOnly(), row.FineMci, row.FineTenge,
+            row.CatalogueVersion, PassportHash(p.PassportNumber), Mask(p.PassportNumber), SearchText.Fold($"{p.FamilyName} {p.GivenNames}"),
+            PassportNumbers(c.Events).Select(PassportHash).ToArray(),
+        ];
     }
 
     /// <summary>Every passport number the case has had, the current one last: a replaced number still finds the case.</summary>

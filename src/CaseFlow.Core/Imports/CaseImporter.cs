@@ -19,9 +19,10 @@ public sealed record ImportReport(int Created, int Skipped, int Rejected, IReadO
 
 /// <summary>
 /// Imports a host party's existing caseload from CSV (docs/import-sample.csv): one row per person with its stays, visas and
-/// notifications. Each row is decided by the case decider as a whole and appended in one transaction, so a rejected row leaves
-/// nothing behind; a person the host party already has a case for (same nationality and passport) is skipped, so re-importing
-/// the same file changes nothing. Columns: familyName, givenNames, nationality, birthDate, passportNumber, passportExpiry,
+/// notifications. Each row is decided by the case decider as a whole in memory, so a rejected row leaves nothing behind; the
+/// accepted rows are stored <see cref="BatchRows"/> at a time, each batch in one transaction of a few round trips (a batch the
+/// database refuses is stored row by row). A person the host party already has a case for (same nationality and passport) is
+/// skipped, so re-importing the same file changes nothing. Columns: familyName, givenNames, nationality, birthDate, passportNumber, passportExpiry,
 /// stays (<c>entry/exit;entry/</c>), visas (<c>category:single|multiple:validFrom:validTo[:stayPerEntryDays]</c>; ...),
 /// notified (<c>date;date</c>).
 /// </summary>
@@ -44,20 +45,39 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         if (missing.Count > 0)
             return new ImportReport(0, 0, 1, [new ImportRowResult(1, ImportOutcome.Rejected, null, $"header lacks column(s): {string.Join(", ", missing)}")]);
         var metadata = new EventMetadata(actor, Guid.CreateVersion7(), null, catalogue.Version);
+        var pending = new List<DecidedRow>();
+        var imported = new Dictionary<(string, string), Guid>(); // people this file has created a case for
         for (var i = 1; i < rows.Count; i++)
         {
             if (rows[i].All(string.IsNullOrWhiteSpace)) continue;
-            results.Add(await ImportRowAsync(i + 1, header, rows[i], host, actor, today, metadata, ct));
+            var decided = Decide(i + 1, header, rows[i], host, actor, today);
+            if (decided.Rejected is { } rejected) results.Add(rejected);
+            else pending.Add(decided);
+            if (pending.Count < BatchRows && i < rows.Count - 1) continue;
+            results.AddRange(await StoreAsync(pending, host, metadata, imported, ct));
+            pending.Clear();
             progress?.Report(i);
         }
+        results.AddRange(await StoreAsync(pending, host, metadata, imported, ct));
+        results.Sort((x, y) => x.Row.CompareTo(y.Row));
         return new ImportReport(results.Count(r => r.Outcome == ImportOutcome.Created), results.Count(r => r.Outcome == ImportOutcome.Skipped),
             results.Count(r => r.Outcome == ImportOutcome.Rejected), results);
     }
 
-    private async Task<ImportRowResult> ImportRowAsync(int line, string[] header, string[] row, HostPartyId host, string actor, LocalDate today, EventMetadata metadata, CancellationToken ct)
+    /// <summary>Rows stored per transaction: a batch costs the same few round trips whatever its size.</summary>
+    public const int BatchRows = 500;
+
+    /// <summary>A row decided in memory: its events, or why it is rejected.</summary>
+    private sealed record DecidedRow(int Line, CaseId Id, IReadOnlyList<CaseEvent> Events, Person? Person, ImportRowResult? Rejected)
+    {
+        public (string, string) Key => (Person!.Nationality, Person.PassportNumber);
+    }
+
+    private DecidedRow Decide(int line, string[] header, string[] row, HostPartyId host, string actor, LocalDate today)
     {
         string Field(string name) => Array.IndexOf(header, name) is var i and >= 0 && i < row.Length ? row[i].Trim() : "";
         var id = CaseId.New();
+        DecidedRow Reject(string reason) => new(line, id, [], null, new ImportRowResult(line, ImportOutcome.Rejected, null, reason));
         List<CaseCommand> commands;
         try
         {
@@ -65,41 +85,95 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         }
         catch (FormatException e)
         {
-            return new ImportRowResult(line, ImportOutcome.Rejected, null, e.Message);
+            return Reject(e.Message);
         }
         foreach (var (name, i) in header.Select((h, i) => (h, i)))
             if (i < row.Length && InputRules.StringProblem(name, row[i]) is { } problem)
-                return new ImportRowResult(line, ImportOutcome.Rejected, null, $"{name}: {problem}");
+                return Reject($"{name}: {problem}");
 
         var state = CaseState.Initial;
         var events = new List<CaseEvent>();
         foreach (var command in commands)
         {
             var decision = CaseDecider.Decide(command, state, catalogue);
-            if (decision.Rejection is { } r) return new ImportRowResult(line, ImportOutcome.Rejected, null, $"{r.Code}: {r.Message}");
+            if (decision.Rejection is { } r) return Reject($"{r.Code}: {r.Message}");
             events.AddRange(decision.Events);
             state = decision.Events.Aggregate(state, CaseState.Evolve);
         }
+        return new DecidedRow(line, id, events, state.Person, null);
+    }
 
+    /// <summary>
+    /// Stores a batch of decided rows in one transaction: people the host party already has (one query) or this file already created
+    /// are skipped; the rest are opened together (<see cref="CaseRepository.OpenManyAsync"/>). When the database refuses the batch (a
+    /// concurrent import created one of its people, or a row it will not store), each row goes alone, so the report stays per row.
+    /// </summary>
+    private async Task<IReadOnlyList<ImportRowResult>> StoreAsync(IReadOnlyList<DecidedRow> batch, HostPartyId host, EventMetadata metadata,
+        Dictionary<(string, string), Guid> imported, CancellationToken ct)
+    {
+        if (batch.Count == 0) return [];
+        var results = new List<ImportRowResult>();
+        var fresh = new List<DecidedRow>();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            var existing = await CaseStatusProjection.FindPeopleAsync(connection, host.Value, [.. batch.Select(b => b.Key)], ct);
+            var inBatch = new Dictionary<(string, string), Guid>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var b = batch[i];
+                if (existing.TryGetValue(i, out var known) || imported.TryGetValue(b.Key, out known) || inBatch.TryGetValue(b.Key, out known))
+                    results.Add(AlreadyImported(b.Line, known));
+                else
+                {
+                    inBatch[b.Key] = b.Id.Value;
+                    fresh.Add(b);
+                }
+            }
+            if (fresh.Count == 0) return results;
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                await cases.OpenManyAsync(connection, tx, [.. fresh.Select(b => (b.Id, b.Events))], metadata, ct);
+                await tx.CommitAsync(ct);
+                foreach (var b in fresh) imported[b.Key] = b.Id.Value;
+                results.AddRange(fresh.Select(b => new ImportRowResult(b.Line, ImportOutcome.Created, b.Id.Value, null)));
+                return results;
+            }
+            catch (PostgresException e)
+            {
+                log.LogWarning("Import batch of {Rows} rows refused by the database ({SqlState}); storing its rows one by one", fresh.Count, e.SqlState);
+                await tx.RollbackAsync(ct);
+            }
+        }
+        results.Clear();
+        foreach (var b in batch) results.Add(await StoreRowAsync(b, host, metadata, imported, ct));
+        return results;
+    }
+
+    private static ImportRowResult AlreadyImported(int line, Guid? existing) =>
+        new(line, ImportOutcome.Skipped, existing, $"already imported: the host party has case {existing} for this nationality and passport");
+
+    /// <summary>One row in its own transaction: a row the database refuses is that row's problem, rolled back and reported.</summary>
+    private async Task<ImportRowResult> StoreRowAsync(DecidedRow row, HostPartyId host, EventMetadata metadata, Dictionary<(string, string), Guid> imported, CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         try
         {
-            await cases.AppendAsync(connection, tx, null, id, events, metadata, ct);
+            await cases.AppendAsync(connection, tx, null, row.Id, row.Events, metadata, ct);
             await tx.CommitAsync(ct);
-            return new ImportRowResult(line, ImportOutcome.Created, id.Value, null);
+            imported[row.Key] = row.Id.Value;
+            return new ImportRowResult(row.Line, ImportOutcome.Created, row.Id.Value, null);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == CaseStatusProjection.PersonConstraint)
         {
             await tx.RollbackAsync(ct);
-            var existing = await CaseStatusProjection.FindPersonAsync(db, host.Value, state.Person!.Nationality, state.Person.PassportNumber, ct);
-            return new ImportRowResult(line, ImportOutcome.Skipped, existing, $"already imported: the host party has case {existing} for this nationality and passport");
+            return AlreadyImported(row.Line, await CaseStatusProjection.FindPersonAsync(db, host.Value, row.Person!.Nationality, row.Person.PassportNumber, ct));
         }
         catch (PostgresException e)
         {
-            // One row the database refuses is that row's problem: it is rolled back and reported, the rest of the file goes on.
-            log.LogWarning("Import row {Line} refused by the database ({SqlState})", line, e.SqlState);
-            return new ImportRowResult(line, ImportOutcome.Rejected, null, "the row could not be stored; nothing of it was kept");
+            log.LogWarning("Import row {Line} refused by the database ({SqlState})", row.Line, e.SqlState);
+            return new ImportRowResult(row.Line, ImportOutcome.Rejected, null, "the row could not be stored; nothing of it was kept");
         }
     }
 

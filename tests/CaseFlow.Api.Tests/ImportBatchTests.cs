@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using CaseFlow.Core.Imports;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>Imports stored in batches (ADR 12): the per-row report, skips and rejections as before, many cases per transaction.</summary>
+public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    private const string Header = "familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified";
+    private readonly string run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+
+    private string Person(int k, string family = "Batch", string nationality = "DE") =>
+        $"{family}{k},Person,{nationality},1980-01-01,B{run}{k:D5},,2024-01-10/2024-01-20,,2024-01-11";
+
+    private async Task<JsonElement> ImportAsync(IEnumerable<string> rows)
+    {
+        var csv = string.Join('\n', [Header, .. rows]);
+        var response = await app.Client().PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    private async Task<T> Scalar<T>(string sql, params object[] args)
+    {
+        await using var command = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task ManyBatches_EachRowReportedInOrder_DuplicatesSkippedWithinAndAcrossBatches_ManyCasesPerTransaction()
+    {
+        var known = (await ImportAsync([Person(1100)])).GetProperty("rows")[0].GetProperty("caseId").GetGuid(); // the host party has this person already
+        var lines = Enumerable.Range(1, 1203).Select(k => k switch
+        {
+            10 => Person(5),                           // the same person as line 6, in the same batch
+            700 => Person(3),                          // the same person as line 4, a batch later
+            800 => Person(800, nationality: "XX"),     // rejected by the decider
+            _ => Person(k),
+        }).ToList();
+
+        var report = await ImportAsync(lines);
+        var rows = report.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(2, 1203), rows.Select(r => r.GetProperty("row").GetInt32())); // one result per data line, in file order
+        JsonElement Line(int k) => rows[k - 1];
+        Guid? Case(int k) => Line(k).GetProperty("caseId").ValueKind == JsonValueKind.Null ? null : Line(k).GetProperty("caseId").GetGuid();
+        string Outcome(int k) => Line(k).GetProperty("outcome").GetString()!;
+
+        Assert.Equal(("skipped", Case(5)), (Outcome(10), Case(10)));
+        Assert.Equal(("skipped", Case(3)), (Outcome(700), Case(700)));
+        Assert.Equal(("skipped", known), (Outcome(1100), Case(1100)));
+        Assert.Equal(("rejected", (Guid?)null), (Outcome(800), Case(800)));
+        Assert.Contains("person.unknown-nationality", Line(800).GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal((1199, 3, 1), (report.GetProperty("created").GetInt32(), report.GetProperty("skipped").GetInt32(), report.GetProperty("rejected").GetInt32()));
+
+        var created = rows.Where(r => r.GetProperty("outcome").GetString() == "created").Select(r => r.GetProperty("caseId").GetGuid()).ToArray();
+        Assert.Equal(created.Length, created.Distinct().Count());
+        Assert.Equal((long)created.Length, await Scalar<long>("SELECT count(*) FROM case_status WHERE case_id = ANY($1)", created));
+        // Every created case whole (opened, entered, notified, exited), and stored 500 rows to a transaction, not one.
+        Assert.Equal(4L * created.Length, await Scalar<long>("SELECT count(*) FROM events WHERE stream_id = ANY($1)", created));
+        Assert.InRange(await Scalar<long>("SELECT count(DISTINCT tx) FROM events WHERE stream_id = ANY($1)", created), 1, (created.Length + CaseImporter.BatchRows - 1) / CaseImporter.BatchRows);
+
+        var view = await (await app.Client().GetAsync($"/api/cases/{Case(1203)}")).JsonAsync();
+        Assert.Equal(("left", "2024-01-20"), (view.GetProperty("status").GetString(), view.GetProperty("lastExit").GetString()));
+    }
+
+    [Fact]
+    public async Task ABatchTheDatabaseRefuses_IsStoredRowByRow_OnlyTheRefusedRowIsRejected_AndLeavesNothing()
+    {
+        // An insider's constraint the decider knows nothing of: the batch holding "Refused3" fails as a whole, then goes row by row.
+        await Scalar<object>("ALTER TABLE case_status ADD CONSTRAINT test_refuse CHECK (family_name NOT LIKE 'Refused%')");
+        try
+        {
+            var report = await ImportAsync([Person(1), Person(2), Person(3, family: "Refused"), Person(4)]);
+            var rows = report.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal(["created", "created", "rejected", "created"], rows.Select(r => r.GetProperty("outcome").GetString()));
+            Assert.Equal("the row could not be stored; nothing of it was kept", rows[2].GetProperty("reason").GetString());
+            var refusedEvents = await Scalar<long>("SELECT count(*) FROM events WHERE type = 'CaseOpened.v1' AND data->'person'->>'familyName' = 'Refused3'");
+            Assert.Equal(0L, refusedEvents);
+            var created = rows.Where(r => r.GetProperty("outcome").GetString() == "created").Select(r => r.GetProperty("caseId").GetGuid()).ToArray();
+            Assert.Equal(3L, await Scalar<long>("SELECT count(*) FROM case_status WHERE case_id = ANY($1)", created));
+        }
+        finally
+        {
+            await Scalar<object>("ALTER TABLE case_status DROP CONSTRAINT test_refuse");
+        }
+    }
+}
