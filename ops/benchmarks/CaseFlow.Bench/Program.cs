@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using CaseFlow.Bench;
 
-// ops/bench append [events] | evaluate [BenchmarkDotNet args] | import [rows] | rebuild [events] | sweep [cases] | verify [events]
+// ops/bench append [events] | evaluate [BenchmarkDotNet args] | http [seconds] | import [rows] | rebuild [events] | sweep [cases] | verify [events]
 return args.FirstOrDefault() switch
 {
     "append" => await AppendBenchmark.RunAsync(args[1..]),
     "import" => await ImportBenchmark.RunAsync(args[1..]),
+    "http" => await HttpBenchmark.RunAsync(args[1..]),
     "rebuild" => await RebuildBenchmark.RunAsync(args[1..]),
     "sweep" => await SweepBenchmark.RunAsync(args[1..]),
     "verify" => await VerifyBenchmark.RunAsync(args[1..]),
@@ -21,6 +22,6 @@ static int Run(Action action)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ops/bench append [events] | evaluate | import [rows] | rebuild [events] | sweep [cases] | verify [events]");
+    Console.Error.WriteLine("usage: ops/bench append [events] | evaluate | http [seconds] | import [rows] | rebuild [events] | sweep [cases] | verify [events]");
     return 2;
 }

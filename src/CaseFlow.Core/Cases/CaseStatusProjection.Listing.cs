@@ -26,37 +26,43 @@ public sealed partial class CaseStatusProjection
     /// </summary>
     public static async Task<IReadOnlyList<(CaseSummary Summary, DateOnly SortDue)>> ListAsync(NpgsqlDataSource db, CaseListQuery q, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
-            WITH listed AS (
-                SELECT *, CASE WHEN status = 'inCountry' AND permitted_until < $10 THEN 'overstaying' ELSE status END AS status_today FROM case_status)
-            SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, status_today, in_country, basis, last_entry, last_exit,
-                   notification_status, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
-                   COALESCE(next_deadline_due, 'infinity'::date) AS sort_due
-            FROM listed
-            WHERE host_party_id = ANY($1)
-              AND ($2::text IS NULL OR status_today = $2)
-              AND ($3::text IS NULL OR nationality = $3)
-              AND ($4::date IS NULL OR next_deadline_due <= $4)
-              AND ($5::text IS NULL OR $6 = ANY(passport_hashes) OR strpos(search_name, $5) > 0
-                   OR strpos(search_name, $11) > 0)
-              AND ($7::date IS NULL OR (COALESCE(next_deadline_due, 'infinity'::date), case_id) > ($7, $8))
-            ORDER BY COALESCE(next_deadline_due, 'infinity'::date), case_id
-            LIMIT $9
-            """);
-        void Add(object? value, NpgsqlDbType type) => command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
-        Add(q.HostParties.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-        Add(q.Status, NpgsqlDbType.Text);
-        Add(q.Nationality?.ToUpperInvariant(), NpgsqlDbType.Text);
-        Add(q.DeadlineBefore?.ToDateOnly(), NpgsqlDbType.Date);
-        // Names match as folded text (accents and case ignored; % and _ are plain characters), in either order of the name parts.
-        var folded = string.IsNullOrWhiteSpace(q.Search) ? null : SearchText.Fold(q.Search);
-        Add(folded, NpgsqlDbType.Text);
-        Add(string.IsNullOrWhiteSpace(q.Search) ? null : PassportHash(q.Search), NpgsqlDbType.Bytea);
-        Add(q.After?.Due, NpgsqlDbType.Date);
-        Add(q.After?.Id, NpgsqlDbType.Uuid);
-        Add(q.Limit, NpgsqlDbType.Integer);
-        Add(q.Today.ToDateOnly(), NpgsqlDbType.Date);
-        Add(folded is null ? null : Reversed(folded), NpgsqlDbType.Text);
+        // Only the filters asked for are in the statement: the pooled connections prepare it, and a generic plan over "$n IS NULL OR ..."
+        // guessed every filter selective and sorted all the host party's cases instead of reading case_status_list_order in order.
+        await using var command = db.CreateCommand();
+        string P(object? value, NpgsqlDbType type)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
+            return $"${command.Parameters.Count}";
+        }
+        var hosts = P(q.HostParties.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        var limit = P(q.Limit, NpgsqlDbType.Integer);
+        var statusToday = $"CASE WHEN status = 'inCountry' AND permitted_until < {P(q.Today.ToDateOnly(), NpgsqlDbType.Date)} THEN 'overstaying' ELSE status END";
+        var filters = new List<string>();
+        if (q.Status is { } status) filters.Add($"{statusToday} = {P(status, NpgsqlDbType.Text)}");
+        if (q.Nationality is { } nationality) filters.Add($"nationality = {P(nationality.ToUpperInvariant(), NpgsqlDbType.Text)}");
+        if (q.DeadlineBefore is { } before) filters.Add($"next_deadline_due <= {P(before.ToDateOnly(), NpgsqlDbType.Date)}");
+        if (!string.IsNullOrWhiteSpace(q.Search))
+        {
+            // Names match as folded text (accents and case ignored; % and _ are plain characters), in either order of the name parts.
+            var folded = SearchText.Fold(q.Search);
+            filters.Add($"({P(PassportHash(q.Search), NpgsqlDbType.Bytea)} = ANY(passport_hashes) OR strpos(search_name, {P(folded, NpgsqlDbType.Text)}) > 0 "
+                + $"OR strpos(search_name, {P(Reversed(folded), NpgsqlDbType.Text)}) > 0)");
+        }
+        if (q.After is { } after)
+            filters.Add($"(COALESCE(next_deadline_due, 'infinity'::date), case_id) > ({P(after.Due, NpgsqlDbType.Date)}, {P(after.Id, NpgsqlDbType.Uuid)})");
+        // Per host party, its first cases in list order straight from case_status_list_order (migration 0013), then merged.
+        command.CommandText = $"""
+            SELECT l.* FROM unnest({hosts}) AS h(id) CROSS JOIN LATERAL (
+                SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, {statusToday} AS status_today, in_country, basis,
+                       last_entry, last_exit, notification_status, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
+                       COALESCE(next_deadline_due, 'infinity'::date) AS sort_due
+                FROM case_status
+                WHERE host_party_id = h.id{string.Concat(filters.Select(f => " AND " + f))}
+                ORDER BY COALESCE(next_deadline_due, 'infinity'::date), case_id
+                LIMIT {limit}) AS l
+            ORDER BY l.sort_due, l.case_id
+            LIMIT {limit}
+            """;
 
         var items = new List<(CaseSummary Summary, DateOnly SortDue)>();
         await using var row = await command.ExecuteReaderAsync(ct);
