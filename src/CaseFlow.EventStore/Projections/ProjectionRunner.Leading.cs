@@ -86,7 +86,8 @@ public sealed partial class ProjectionRunner
         while (!ct.IsCancellationRequested)
         {
             var control = await ControlAsync(ct);
-            if (control.RebuildRequested)
+            // A rebuild a poison event paused stays failed until ops resume it (which restarts it); asking for a rebuild again also clears it.
+            if (control.RebuildRequested && control.State != "failed")
             {
                 await RebuildAsync(ct);
                 continue;
