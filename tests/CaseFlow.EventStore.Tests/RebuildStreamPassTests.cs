@@ -16,8 +16,8 @@ public sealed class StreamCountingProjection(string name, IReadOnlyCollection<st
     public IReadOnlyList<string> Tables => [name];
     public IReadOnlyCollection<string> StreamTypes => streamTypes;
 
-    /// <summary>Called with the number of streams of every whole-stream batch (each attempt).</summary>
-    public Func<int, Task>? OnStreams { get; set; }
+    /// <summary>Called with every whole-stream batch (each attempt).</summary>
+    public Func<IReadOnlyList<IReadOnlyList<RecordedEvent>>, Task>? OnStreams { get; set; }
 
     public string CreateSql() => byEvent.CreateSql();
 
@@ -25,7 +25,7 @@ public sealed class StreamCountingProjection(string name, IReadOnlyCollection<st
 
     public async Task ApplyStreamsAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<RecordedEvent>> streams, CancellationToken ct)
     {
-        if (OnStreams is not null) await OnStreams(streams.Count);
+        if (OnStreams is not null) await OnStreams(streams);
         foreach (var stream in streams)
         {
             if (stream.Any(e => e.Type == "Poison.v1")) throw new InvalidOperationException($"cannot project stream {stream[0].StreamId}");
@@ -104,6 +104,16 @@ public class RebuildStreamPassTests(EventStoreFixture fixture) : ProjectionTestB
     }
 
     [Fact]
+    public async Task Snapshot_OfAnEmptyLog_EndsAtTheStart_AndHoldsNothing()
+    {
+        await using var empty = CaseFlowDataSource.Create(await CaseFlow.TestSupport.TestPostgres.CreateDatabaseAsync("emptysnapshot"));
+        await Migrator.MigrateAsync(empty);
+        await using var snapshot = await new PostgresEventStore(empty).OpenSnapshotAsync();
+        Assert.Equal((GlobalPosition.Start, 0L), (snapshot.End, snapshot.Count));
+        await foreach (var _ in snapshot.StreamsAsync(["probe"], CancellationToken.None)) Assert.Fail("an empty log has no streams");
+    }
+
+    [Fact]
     public async Task StreamPassRebuild_GivesTheRowsOfTheLog_CatchesUpWhatCameAfterItsSnapshot_AndShowsARate()
     {
         await WriteAsync(12, 3);
@@ -114,16 +124,25 @@ public class RebuildStreamPassTests(EventStoreFixture fixture) : ProjectionTestB
         var incremental = await Checksum("p_stream_rebuild");
 
         // Appended while the pass runs (after its snapshot): the catch-up in log order must bring them in.
-        var batches = 0;
+        var batches = new List<int[]>();
+        var isolated = new HashSet<Guid>(); // streams of a batch holding a poison stream (another test's): they are retried one by one
         var during = Guid.Empty;
-        projection.OnStreams = async _ =>
+        projection.OnStreams = async streams =>
         {
-            if (Interlocked.Increment(ref batches) != 1) return;
+            lock (batches)
+            {
+                if (streams.Any(s => s.Any(e => e.Type == "Poison.v1"))) isolated.UnionWith(streams.Select(s => s[0].StreamId));
+                else if (!streams.All(s => isolated.Contains(s[0].StreamId))) batches.Add([.. streams.Select(s => s.Count)]);
+                if (batches.Count != 1 || during != Guid.Empty) return;
+            }
             during = Guid.CreateVersion7();
             await Fx.Store.AppendAsync(during, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Probe.v1", "{}"), new NewEvent(Guid.CreateVersion7(), "Late.v1", "{}")], Meta);
         };
         await RebuildAsync("p_stream_rebuild");
-        Assert.True(batches > 1, "the rebuild went stream by stream, in several batches");
+        // Whole streams, batched by events: each batch but the last reaches RebuildBatchEvents and would not without its last stream.
+        Assert.True(batches.Count > 1, "the rebuild went stream by stream, in several batches");
+        Assert.All(batches, b => Assert.NotEmpty(b));
+        Assert.All(batches[..^1], b => Assert.True(b.Sum() >= SmallPasses.RebuildBatchEvents && b.Sum() - b[^1] < SmallPasses.RebuildBatchEvents, string.Join(",", b)));
 
         await Until(async () => await Processed("p_stream_rebuild") == await Projectable());
         Assert.Equal(await Projectable(), await Sum("p_stream_rebuild"));
@@ -165,12 +184,20 @@ public class RebuildStreamPassTests(EventStoreFixture fixture) : ProjectionTestB
         Assert.Equal((2, 3L, "Probe.v1"), await Row("p_stream_skip", poisoned)); // the poison event skipped, the events around it kept
         Assert.Equal(2L, await Scalar<long>("SELECT count(*) FROM projection_errors WHERE projection = 'p_stream_skip' AND action = 'skipped'"));
         Assert.Equal("running", await Scalar<string>("SELECT state FROM projections WHERE name = 'p_stream_skip'"));
+        Assert.Equal(await Projectable(), await Processed("p_stream_skip")); // the isolated events counted once, the poison event not
 
         var pause = await StreamCounting("p_stream_pause", PoisonPolicy.Pause);
         await using (var row = Fx.DataSource.CreateCommand("INSERT INTO projections (name, state, rebuild_requested) VALUES ('p_stream_pause', 'running', true)"))
             await row.ExecuteNonQueryAsync();
         var runPause = new ProjectionRunner(Fx.Store, pause, SmallPasses, "node-a").RunAsync(cts.Token);
         await Until(async () => await Scalar<string>("SELECT state FROM projections WHERE name = 'p_stream_pause'") == "failed");
+        // Paused it stays: the runner goes through its loop twice more (each pass beats) without starting the rebuild again.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var beat = await Scalar<DateTime>("SELECT heartbeat_at FROM projections WHERE name = 'p_stream_pause'");
+            await Until(async () => await Scalar<DateTime>("SELECT heartbeat_at FROM projections WHERE name = 'p_stream_pause'") > beat);
+        }
+        Assert.Equal("failed", await Scalar<string>("SELECT state FROM projections WHERE name = 'p_stream_pause'"));
         Assert.Equal(1L, await Scalar<long>("SELECT count(*) FROM projection_errors WHERE projection = 'p_stream_pause' AND action = 'paused'"));
         Assert.Equal(0L, await Scalar<long>("SELECT count(*) FROM p_stream_pause"));
         cts.Cancel();

@@ -106,7 +106,7 @@ public sealed partial class ProjectionRunner
                     await using var connection = await Db.OpenConnectionAsync(ct);
                     await using var tx = await connection.BeginTransactionAsync(ct);
                     await projection.ApplyAsync(new ProjectionContext(connection, tx, Shadow: true), [e], ct);
-                    await ProjectionTable.AdvanceAsync(connection, tx, projection.Name, GlobalPosition.Start, GlobalPosition.Start, 1, true, node, null, ct);
+                    await AdvanceAsync(connection, tx, GlobalPosition.Start, GlobalPosition.Start, 1, shadow: true, ct);
                     await tx.CommitAsync(ct);
                 }
                 catch (Exception error) when (!ct.IsCancellationRequested)
