@@ -89,4 +89,30 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             await Scalar<object>("ALTER TABLE case_status DROP CONSTRAINT test_refuse");
         }
     }
+
+    [Fact]
+    public async Task ABatchOfManyCases_FoldedOnEveryCore_RebuildsToTheRowsOfTheLog()
+    {
+        // 150 cases in one stream-pass batch: the case projections and the timeline take their parallel path (64 cases or more).
+        await ImportAsync(Enumerable.Range(5000, 150).Select(k => Person(k, nationality: k % 2 == 0 ? "DE" : "UZ")));
+        var ops = app.Client("ops");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await (await ops.GetAsync("/api/ops/projections")).JsonAsync()).EnumerateArray().Any(p => p.GetProperty("lagEvents").GetInt64() > 0))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "projections did not catch up");
+            await Task.Delay(50);
+        }
+        string[] tables = ["deadlines", "dashboard_cases", "offences", "case_timeline"];
+        async Task<string[]> Checksums() => [.. await Task.WhenAll(tables.Select(t => Scalar<string>($"SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {t} x")))];
+        var before = await Checksums();
+        Assert.True(await Scalar<long>("SELECT count(*) FROM case_timeline") >= 600);
+        foreach (var name in new[] { "deadlines", "dashboard", "offences", "timeline" })
+            Assert.Equal(HttpStatusCode.Accepted, (await ops.PostAsync($"/api/ops/projections/{name}/rebuild", null)).StatusCode);
+        while (await Scalar<long>("SELECT count(*) FROM projections WHERE rebuild_requested OR state <> 'running'") > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline.AddSeconds(30), "rebuild did not finish");
+            await Task.Delay(50);
+        }
+        Assert.Equal(before, await Checksums());
+    }
 }

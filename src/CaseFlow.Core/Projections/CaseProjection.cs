@@ -72,21 +72,39 @@ public abstract class CaseProjection(RuleCatalogue catalogue) : IStreamProjectio
     public Task ApplyStreamsAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<RecordedEvent>> streams, CancellationToken ct) =>
         WriteAsync(context, [.. streams.Where(s => s.Any(Touches))], ct);
 
+    /// <summary>A batch with at least this many cases is decoded, folded and evaluated on every core (the cases are independent).</summary>
+    private const int ParallelFrom = 64;
+
     private async Task WriteAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<RecordedEvent>> streams, CancellationToken ct)
     {
-        var cases = streams.Select(s => LoadedCase.From(s[0].StreamId, s)).ToList();
+        var cases = new LoadedCase[streams.Count];
+        ForEach(cases.Length, i => cases[i] = LoadedCase.From(streams[i][0].StreamId, streams[i]));
         var sizes = await HostPartyStore.SizesAsync(context.Connection, context.Transaction, cases.Select(c => c.HostPartyId), ct);
-        var rows = new List<object?[]>();
-        var companionRows = new List<object?[]>();
-        foreach (var c in cases)
+        var rows = new List<object?[]>[cases.Length];
+        var companionRows = new List<object?[]>[cases.Length];
+        ForEach(cases.Length, i =>
         {
+            var c = cases[i];
             var size = sizes.GetValueOrDefault(c.HostPartyId);
             var evaluation = c.LatestBusinessDate is { } latest ? c.Evaluate(catalogue, size, latest) : null;
-            rows.AddRange(Rows(c, evaluation));
-            companionRows.AddRange(CompanionRows(c, evaluation, size));
-        }
-        await CopyAsync(context, context.Table(Table), Columns, rows, ct);
-        if (Companion is { } companion) await CopyAsync(context, context.Table(companion.Table), companion.Columns, companionRows, ct);
+            rows[i] = [.. Rows(c, evaluation)];
+            companionRows[i] = [.. CompanionRows(c, evaluation, size)];
+        });
+        await CopyAsync(context, context.Table(Table), Columns, [.. rows.SelectMany(r => r)], ct);
+        if (Companion is { } companion) await CopyAsync(context, context.Table(companion.Table), companion.Columns, [.. companionRows.SelectMany(r => r)], ct);
+    }
+
+    /// <summary>
+    /// <paramref name="body"/> for 0 to <paramref name="count"/> - 1: in order on this thread for a small batch, else on every core. A
+    /// failing batch is retried and then isolated down to single events by the runner, which run here in order, so a poison event is
+    /// recorded with its own error.
+    /// </summary>
+    internal static void ForEach(int count, Action<int> body)
+    {
+        if (count < ParallelFrom)
+            for (var i = 0; i < count; i++) body(i);
+        else
+            Parallel.For(0, count, body);
     }
 
     public static async Task CopyAsync(ProjectionContext context, string table, IReadOnlyList<Column> columns, IReadOnlyList<object?[]> rows, CancellationToken ct)

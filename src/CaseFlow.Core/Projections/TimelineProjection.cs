@@ -40,15 +40,18 @@ public sealed class TimelineProjection : IStreamProjection, ITableProjection
     public Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
     {
         // A case's own stream only: alert streams (issue 11) have versions of their own; the inbox and the alert history tell their story.
-        var rows = batch.Where(e => CaseRepository.Types.Knows(e.Type) && !(AlertRepository.IsAlertEvent(e.Type) && e.Data.GetProperty("caseId").GetGuid() != e.StreamId)).Select(recorded =>
+        var events = batch.Where(e => CaseRepository.Types.Knows(e.Type) && !(AlertRepository.IsAlertEvent(e.Type) && e.Data.GetProperty("caseId").GetGuid() != e.StreamId)).ToList();
+        var rows = new object?[events.Count][];
+        CaseProjection.ForEach(events.Count, i =>
         {
+            var recorded = events[i];
             var e = (CaseEvent)CaseRepository.Types.FromRecorded(recorded);
-            return new object?[]
-            {
+            rows[i] =
+            [
                 recorded.StreamId, recorded.Version, recorded.Sequence, recorded.RecordedAt.ToDateTimeUtc(), recorded.Metadata.Actor,
                 CaseEvents.DateOf(e)?.ToDateOnly(), recorded.Type, Describe(e),
-            };
-        }).ToList();
+            ];
+        });
         return CaseProjection.CopyAsync(context, context.Table(Table), Columns, rows, ct);
     }
 
