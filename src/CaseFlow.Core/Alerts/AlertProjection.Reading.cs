@@ -1,3 +1,4 @@
+using CaseFlow.Core.Input;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -32,24 +33,24 @@ public sealed partial class AlertProjection
     /// <summary>A page of the inbox and the number of alerts the filters match ("open": not resolved).</summary>
     public static async Task<(IReadOnlyList<AlertView> Items, long Total)> ListAsync(NpgsqlDataSource db, AlertQuery q, CancellationToken ct)
     {
-        const string Where = """
-            host_party_id = ANY($1) AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR state = $3 OR ($3 = 'open' AND state <> 'resolved'))
-              AND ($4::text IS NULL OR level = $4) AND ($5::uuid IS NULL OR case_id = $5)
-            """;
+        // Only the filters asked for are in the statements (SqlFilters says why).
+        var sql = new SqlFilters();
+        var hosts = sql.Param(q.HostParties.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        if (q.Kind is { } kind) sql.Where($"kind = {sql.Param(kind, NpgsqlDbType.Text)}");
+        if (q.State == "open") sql.Where("state <> 'resolved'");
+        else if (q.State is { } state) sql.Where($"state = {sql.Param(state, NpgsqlDbType.Text)}");
+        if (q.Level is { } level) sql.Where($"level = {sql.Param(level, NpgsqlDbType.Text)}");
+        if (q.CaseId is { } caseId) sql.Where($"case_id = {sql.Param(caseId, NpgsqlDbType.Uuid)}");
+        var where = $"host_party_id = ANY({hosts}){sql.And}";
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM alerts WHERE {where}");
+        sql.AddTo(count.Parameters);
+        var pageSize = sql.Param(q.PageSize, NpgsqlDbType.Integer);
+        var offset = sql.Param((q.Page - 1) * q.PageSize, NpgsqlDbType.Integer);
+        var page = new NpgsqlBatchCommand($"SELECT {ViewColumns} FROM alerts WHERE {where} ORDER BY {Sorts[q.Sort]} LIMIT {pageSize} OFFSET {offset}");
+        sql.AddTo(page.Parameters);
         await using var batch = db.CreateBatch();
-        var page = new NpgsqlBatchCommand($"SELECT {ViewColumns} FROM alerts WHERE {Where} ORDER BY {Sorts[q.Sort]} LIMIT $6 OFFSET $7");
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM alerts WHERE {Where}");
-        foreach (var command in new[] { page, count })
-        {
-            command.Parameters.Add(new() { Value = q.HostParties.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-            command.Parameters.Add(new() { Value = (object?)q.Kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new() { Value = (object?)q.State ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new() { Value = (object?)q.Level ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new() { Value = (object?)q.CaseId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            batch.BatchCommands.Add(command);
-        }
-        page.Parameters.Add(new() { Value = q.PageSize });
-        page.Parameters.Add(new() { Value = (q.Page - 1) * q.PageSize });
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(count);
         await using var row = await batch.ExecuteReaderAsync(ct);
         var items = await ReadAsync(row, ct);
         await row.NextResultAsync(ct);

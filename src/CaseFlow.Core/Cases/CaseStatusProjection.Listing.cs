@@ -1,3 +1,4 @@
+using CaseFlow.Core.Input;
 using CaseFlow.Domain.Rules;
 using NodaTime;
 using Npgsql;
@@ -26,43 +27,37 @@ public sealed partial class CaseStatusProjection
     /// </summary>
     public static async Task<IReadOnlyList<(CaseSummary Summary, DateOnly SortDue)>> ListAsync(NpgsqlDataSource db, CaseListQuery q, CancellationToken ct)
     {
-        // Only the filters asked for are in the statement: the pooled connections prepare it, and a generic plan over "$n IS NULL OR ..."
-        // guessed every filter selective and sorted all the host party's cases instead of reading case_status_list_order in order.
-        await using var command = db.CreateCommand();
-        string P(object? value, NpgsqlDbType type)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
-            return $"${command.Parameters.Count}";
-        }
-        var hosts = P(q.HostParties.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
-        var limit = P(q.Limit, NpgsqlDbType.Integer);
-        var statusToday = $"CASE WHEN status = 'inCountry' AND permitted_until < {P(q.Today.ToDateOnly(), NpgsqlDbType.Date)} THEN 'overstaying' ELSE status END";
-        var filters = new List<string>();
-        if (q.Status is { } status) filters.Add($"{statusToday} = {P(status, NpgsqlDbType.Text)}");
-        if (q.Nationality is { } nationality) filters.Add($"nationality = {P(nationality.ToUpperInvariant(), NpgsqlDbType.Text)}");
-        if (q.DeadlineBefore is { } before) filters.Add($"next_deadline_due <= {P(before.ToDateOnly(), NpgsqlDbType.Date)}");
+        // Only the filters asked for are in the statement (SqlFilters says why).
+        var sql = new SqlFilters();
+        var hosts = sql.Param(q.HostParties.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
+        var limit = sql.Param(q.Limit, NpgsqlDbType.Integer);
+        var statusToday = $"CASE WHEN status = 'inCountry' AND permitted_until < {sql.Param(q.Today.ToDateOnly(), NpgsqlDbType.Date)} THEN 'overstaying' ELSE status END";
+        if (q.Status is { } status) sql.Where($"{statusToday} = {sql.Param(status, NpgsqlDbType.Text)}");
+        if (q.Nationality is { } nationality) sql.Where($"nationality = {sql.Param(nationality.ToUpperInvariant(), NpgsqlDbType.Text)}");
+        if (q.DeadlineBefore is { } before) sql.Where($"next_deadline_due <= {sql.Param(before.ToDateOnly(), NpgsqlDbType.Date)}");
         if (!string.IsNullOrWhiteSpace(q.Search))
         {
             // Names match as folded text (accents and case ignored; % and _ are plain characters), in either order of the name parts.
             var folded = SearchText.Fold(q.Search);
-            filters.Add($"({P(PassportHash(q.Search), NpgsqlDbType.Bytea)} = ANY(passport_hashes) OR strpos(search_name, {P(folded, NpgsqlDbType.Text)}) > 0 "
-                + $"OR strpos(search_name, {P(Reversed(folded), NpgsqlDbType.Text)}) > 0)");
+            sql.Where($"({sql.Param(PassportHash(q.Search), NpgsqlDbType.Bytea)} = ANY(passport_hashes) OR strpos(search_name, {sql.Param(folded, NpgsqlDbType.Text)}) > 0 "
+                + $"OR strpos(search_name, {sql.Param(Reversed(folded), NpgsqlDbType.Text)}) > 0)");
         }
         if (q.After is { } after)
-            filters.Add($"(COALESCE(next_deadline_due, 'infinity'::date), case_id) > ({P(after.Due, NpgsqlDbType.Date)}, {P(after.Id, NpgsqlDbType.Uuid)})");
+            sql.Where($"(COALESCE(next_deadline_due, 'infinity'::date), case_id) > ({sql.Param(after.Due, NpgsqlDbType.Date)}, {sql.Param(after.Id, NpgsqlDbType.Uuid)})");
         // Per host party, its first cases in list order straight from case_status_list_order (migration 0013), then merged.
-        command.CommandText = $"""
+        await using var command = db.CreateCommand($"""
             SELECT l.* FROM unnest({hosts}) AS h(id) CROSS JOIN LATERAL (
                 SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, {statusToday} AS status_today, in_country, basis,
                        last_entry, last_exit, notification_status, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
                        COALESCE(next_deadline_due, 'infinity'::date) AS sort_due
                 FROM case_status
-                WHERE host_party_id = h.id{string.Concat(filters.Select(f => " AND " + f))}
+                WHERE host_party_id = h.id{sql.And}
                 ORDER BY COALESCE(next_deadline_due, 'infinity'::date), case_id
                 LIMIT {limit}) AS l
             ORDER BY l.sort_due, l.case_id
             LIMIT {limit}
-            """;
+            """);
+        sql.AddTo(command.Parameters);
 
         var items = new List<(CaseSummary Summary, DateOnly SortDue)>();
         await using var row = await command.ExecuteReaderAsync(ct);
