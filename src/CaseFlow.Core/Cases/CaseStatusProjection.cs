@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using NodaTime;
@@ -37,18 +38,7 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
     {
         if (opened.Count == 0) return;
         var sizes = await HostPartyStore.SizesAsync(connection, tx, opened.Select(c => c.HostPartyId), ct);
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY case_status ({string.Join(", ", RowColumns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var c in opened)
-        {
-            await copy.StartRowAsync(ct);
-            var values = Values(c, Compute(c, catalogue, sizes.GetValueOrDefault(c.HostPartyId)), recordedAt);
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (values[i] is null) await copy.WriteNullAsync(ct);
-                else await copy.WriteAsync(values[i], RowColumns[i].Type, ct);
-            }
-        }
-        await copy.CompleteAsync(ct);
+        await CaseProjection.CopyAsync(connection, TableName, RowColumns, [.. opened.Select(c => Values(c, Compute(c, catalogue, sizes.GetValueOrDefault(c.HostPartyId)), recordedAt))], ct);
     }
 
     public static CaseStatusRow Compute(LoadedCase c, RuleCatalogue catalogue, HostPartySize? size)
@@ -82,14 +72,16 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
     }
 
     /// <summary>The columns of a case's status row, in the order <see cref="Values"/> gives them.</summary>
-    private static readonly (string Name, NpgsqlDbType Type)[] RowColumns =
+    private const string TableName = "case_status";
+
+    private static readonly Column[] RowColumns =
     [
-        ("case_id", NpgsqlDbType.Uuid), ("host_party_id", NpgsqlDbType.Uuid), ("version", NpgsqlDbType.Bigint), ("nationality", NpgsqlDbType.Text),
-        ("family_name", NpgsqlDbType.Text), ("given_names", NpgsqlDbType.Text), ("in_country", NpgsqlDbType.Boolean), ("last_entry", NpgsqlDbType.Date),
-        ("last_exit", NpgsqlDbType.Date), ("notification_status", NpgsqlDbType.Text), ("last_notified", NpgsqlDbType.Date), ("updated_at", NpgsqlDbType.TimestampTz),
-        ("status", NpgsqlDbType.Text), ("basis", NpgsqlDbType.Text), ("permitted_until", NpgsqlDbType.Date), ("next_deadline_kind", NpgsqlDbType.Text),
-        ("next_deadline_due", NpgsqlDbType.Date), ("fine_mci", NpgsqlDbType.Numeric), ("fine_tenge", NpgsqlDbType.Numeric), ("catalogue_version", NpgsqlDbType.Text),
-        ("passport_hash", NpgsqlDbType.Bytea), ("passport_masked", NpgsqlDbType.Text), ("search_name", NpgsqlDbType.Text), ("passport_hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea),
+        new("case_id", NpgsqlDbType.Uuid), new("host_party_id", NpgsqlDbType.Uuid), new("version", NpgsqlDbType.Bigint), new("nationality", NpgsqlDbType.Text),
+        new("family_name", NpgsqlDbType.Text), new("given_names", NpgsqlDbType.Text), new("in_country", NpgsqlDbType.Boolean), new("last_entry", NpgsqlDbType.Date),
+        new("last_exit", NpgsqlDbType.Date), new("notification_status", NpgsqlDbType.Text), new("last_notified", NpgsqlDbType.Date), new("updated_at", NpgsqlDbType.TimestampTz),
+        new("status", NpgsqlDbType.Text), new("basis", NpgsqlDbType.Text), new("permitted_until", NpgsqlDbType.Date), new("next_deadline_kind", NpgsqlDbType.Text),
+        new("next_deadline_due", NpgsqlDbType.Date), new("fine_mci", NpgsqlDbType.Numeric), new("fine_tenge", NpgsqlDbType.Numeric), new("catalogue_version", NpgsqlDbType.Text),
+        new("passport_hash", NpgsqlDbType.Bytea), new("passport_masked", NpgsqlDbType.Text), new("search_name", NpgsqlDbType.Text), new("passport_hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea),
     ];
 
     /// <summary>The columns an upsert replaces: all but the case, its host party and the person's nationality and names, which never change.</summary>

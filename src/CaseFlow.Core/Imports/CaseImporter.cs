@@ -53,12 +53,13 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
             var decided = Decide(i + 1, header, rows[i], host, actor, today);
             if (decided.Rejected is { } rejected) results.Add(rejected);
             else pending.Add(decided);
-            if (pending.Count < BatchRows && i < rows.Count - 1) continue;
+            if (pending.Count < BatchRows) continue;
             results.AddRange(await StoreAsync(pending, host, metadata, imported, ct));
             pending.Clear();
             progress?.Report(i);
         }
         results.AddRange(await StoreAsync(pending, host, metadata, imported, ct));
+        progress?.Report(rows.Count - 1);
         results.Sort((x, y) => x.Row.CompareTo(y.Row));
         return new ImportReport(results.Count(r => r.Outcome == ImportOutcome.Created), results.Count(r => r.Outcome == ImportOutcome.Skipped),
             results.Count(r => r.Outcome == ImportOutcome.Rejected), results);

@@ -107,10 +107,14 @@ public abstract class CaseProjection(RuleCatalogue catalogue) : IStreamProjectio
             Parallel.For(0, count, body);
     }
 
-    public static async Task CopyAsync(ProjectionContext context, string table, IReadOnlyList<Column> columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    public static Task CopyAsync(ProjectionContext context, string table, IReadOnlyList<Column> columns, IReadOnlyList<object?[]> rows, CancellationToken ct) =>
+        CopyAsync(context.Connection, table, columns, rows, ct);
+
+    /// <summary>Rows (values in <paramref name="columns"/> order, null for NULL) written to <paramref name="table"/> with one binary COPY.</summary>
+    public static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<Column> columns, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        await using var copy = await context.Connection.BeginBinaryImportAsync(
+        await using var copy = await connection.BeginBinaryImportAsync(
             $"COPY {table} ({string.Join(", ", columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)
         {
