@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using CaseFlow.EventStore;
 using Npgsql;
 
@@ -6,6 +7,9 @@ namespace CaseFlow.Cli;
 /// <summary>The database the CLI works on: <c>--db</c>, else <c>CASEFLOW_DB</c> (ops/caseflow points it at ops/run's cluster when none is set). Migrated on open.</summary>
 internal static class Database
 {
+    /// <summary>The data keys under the keys in <c>CASEFLOW_KEYS</c> (ops/caseflow points it at ops/run's), else <c>.caseflow</c>.</summary>
+    public static DataKeys Keys() => new(new KeyRing(KeyOptions.FromEnvironment(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
     public static async Task<NpgsqlDataSource> OpenAsync(string? connectionString, CancellationToken ct)
     {
         var cs = connectionString ?? Environment.GetEnvironmentVariable("CASEFLOW_DB");

@@ -27,7 +27,7 @@ internal static class ImportCommand
             if (!path.Exists) throw new CliInputException($"{path.FullName}: no such file");
             await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
             var catalogue = RuleCatalogue.Default;
-            var importer = new CaseImporter(new CaseRepository(new PostgresEventStore(dataSource), [new CaseStatusProjection(catalogue)]), catalogue, dataSource, NullLogger<CaseImporter>.Instance);
+            var importer = new CaseImporter(new CaseRepository(new PostgresEventStore(dataSource), Database.Keys(), [new CaseStatusProjection(catalogue)]), catalogue, dataSource, NullLogger<CaseImporter>.Instance);
             var total = Math.Max(1, File.ReadLines(path.FullName).Count() - 1);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
             ImportReport report = null!;

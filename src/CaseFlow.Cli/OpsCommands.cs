@@ -104,7 +104,7 @@ internal static class OpsCommands
             $"{name} rebuilt: {processed:N0} events in {watch.Elapsed.TotalSeconds:N1} s ({processed / Math.Max(watch.Elapsed.TotalSeconds, 0.001):N0} events/s)"));
     }
 
-    private static ProjectionCatalog Catalog(Npgsql.NpgsqlDataSource dataSource) => new(new PostgresEventStore(dataSource), RuleCatalogue.Default);
+    private static ProjectionCatalog Catalog(Npgsql.NpgsqlDataSource dataSource) => new(new PostgresEventStore(dataSource), RuleCatalogue.Default, Database.Keys());
 
     private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
 }

@@ -70,6 +70,9 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>The key webhook secrets are sealed with in this app (tests open sealed values with it).</summary>
+    /// <summary>The test's own master, blind-index and seal keys (inline: no key file in the working directory).</summary>
+    public CaseFlow.Core.Security.KeyOptions DataKeyOptions { get; } = CaseFlow.Core.Security.KeyRing.EphemeralOptions();
+
     public string SecretsKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private static string Bin() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -87,6 +90,9 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("CaseFlow:RateLimits:PerKeyPerMinute", RateLimitPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // A secrets key of the test's own (never a file in the working directory); webhook receivers listen on loopback.
         builder.UseSetting("CaseFlow:Secrets:Key", SecretsKey);
+        builder.UseSetting("CaseFlow:Keys:Master", DataKeyOptions.Master);
+        builder.UseSetting("CaseFlow:Keys:Index", DataKeyOptions.Index);
+        builder.UseSetting("CaseFlow:Keys:Seal", DataKeyOptions.Seal);
         builder.UseSetting("CaseFlow:Delivery:AllowedNetworks:0", "127.0.0.1");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<IClock>(Clock)));
     }

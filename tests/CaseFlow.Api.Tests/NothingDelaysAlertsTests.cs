@@ -232,7 +232,7 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         Assert.False(sweep.IsCompleted);
 
         // The user's acknowledgement, in the transaction that holds the stream, then committed: the sweep's expected version is stale.
-        var loaded = (await AlertRepository.LoadManyAsync(user, [contested], CancellationToken.None)).Single();
+        var loaded = (await AlertRepository.LoadManyAsync(user, app.Services.GetRequiredService<CaseFlow.Core.Security.DataKeys>(), [contested], CancellationToken.None)).Single();
         var alert = loaded.State.AlertsById.Values.First(a => a.Status == CaseFlow.Domain.Cases.AlertStatus.Raised);
         var ack = CaseFlow.Domain.Cases.CaseDecider.Decide(new CaseFlow.Domain.Cases.AcknowledgeAlert(loaded.Case.Id, alert.Id, "user:compliance", new LocalDate(2024, 6, 10)),
             loaded.State, CaseFlow.Domain.Rules.RuleCatalogue.Default);

@@ -26,7 +26,8 @@ internal static class HttpBenchmark
         var root = Environment.GetEnvironmentVariable("CASEFLOW_ROOT") ?? throw new InvalidOperationException("CASEFLOW_ROOT: run through ops/bench");
         var port = FreePort();
         var keyFile = Path.Combine(Path.GetTempPath(), $"caseflow-bench-{port}.key");
-        using var api = StartApi(root, connectionString, port, keyFile);
+        var keys = CaseFlow.Core.Security.KeyRing.EphemeralOptions();
+        using var api = StartApi(root, connectionString, port, keyFile, keys);
         try
         {
             using var setup = Client(1, port);
@@ -36,7 +37,7 @@ internal static class HttpBenchmark
             var readId = (await JsonAsync(setup, "/api/cases?limit=50")).GetProperty("items").EnumerateArray()
                 .OrderByDescending(c => c.GetProperty("version").GetInt64()).First().GetProperty("id").GetGuid();
             var arrivals = new Queue<Guid>(await ImportArrivalsAsync(setup, host, seconds));
-            var longCase = await LongHistoryAsync(connectionString, host, 4000);
+            var longCase = await LongHistoryAsync(connectionString, keys, host, 4000);
 
             var today = DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var entry = Encoding.UTF8.GetBytes($$"""{"date":"{{today}}","borderPoint":"ALA"}""");
@@ -109,11 +110,11 @@ internal static class HttpBenchmark
     }
 
     /// <summary>A case with <paramref name="stays"/> two-day stays a day apart (22 years from 2003), appended through the repository with its status row.</summary>
-    private static async Task<Guid> LongHistoryAsync(string connectionString, Guid host, int stays)
+    private static async Task<Guid> LongHistoryAsync(string connectionString, CaseFlow.Core.Security.KeyOptions keys, Guid host, int stays)
     {
         await using var dataSource = CaseFlow.EventStore.CaseFlowDataSource.Create(connectionString);
         var repository = new CaseFlow.Core.Cases.CaseRepository(new CaseFlow.EventStore.PostgresEventStore(dataSource),
-            [new CaseFlow.Core.Cases.CaseStatusProjection(CaseFlow.Domain.Rules.RuleCatalogue.Default)]);
+            new CaseFlow.Core.Security.DataKeys(new CaseFlow.Core.Security.KeyRing(keys, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)), [new CaseFlow.Core.Cases.CaseStatusProjection(CaseFlow.Domain.Rules.RuleCatalogue.Default)]);
         var id = CaseFlow.Domain.Cases.CaseId.New();
         var events = new List<CaseFlow.Domain.Cases.CaseEvent>
         {
@@ -148,7 +149,7 @@ internal static class HttpBenchmark
         return ids;
     }
 
-    private static Process StartApi(string root, string connectionString, int port, string keyFile)
+    private static Process StartApi(string root, string connectionString, int port, string keyFile, CaseFlow.Core.Security.KeyOptions keys)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -163,6 +164,9 @@ internal static class HttpBenchmark
         };
         start.Environment["CASEFLOW_DB"] = connectionString;
         start.Environment["CaseFlow__Secrets__KeyFile"] = keyFile;
+        start.Environment["CaseFlow__Keys__Master"] = keys.Master;
+        start.Environment["CaseFlow__Keys__Index"] = keys.Index;
+        start.Environment["CaseFlow__Keys__Seal"] = keys.Seal;
         var process = Process.Start(start) ?? throw new InvalidOperationException("the API did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine("api: " + line); };

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using System.Diagnostics;
 using System.Globalization;
 using CaseFlow.Core.Cases;
@@ -25,7 +26,7 @@ internal static class ImportBenchmark
         await using var dataSource = CaseFlowDataSource.Create(connectionString);
         await Migrator.MigrateAsync(dataSource);
         var catalogue = RuleCatalogue.Default;
-        var cases = new CaseRepository(new PostgresEventStore(dataSource), [new CaseStatusProjection(catalogue)]);
+        var cases = new CaseRepository(new PostgresEventStore(dataSource), new DataKeys(KeyRing.Ephemeral()), [new CaseStatusProjection(catalogue)]);
         var importer = new CaseImporter(cases, catalogue, dataSource, NullLogger<CaseImporter>.Instance);
         var host = await new HostPartyStore(dataSource).AddAsync(
             new HostParty(Guid.CreateVersion7(), "Import Bench", $"{Random.Shared.NextInt64(100_000_000_000, 999_999_999_999)}", HostPartySize.Medium), "bench")

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using System.Diagnostics;
 using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
@@ -23,7 +24,7 @@ internal static class RebuildBenchmark
         await using var dataSource = CaseFlowDataSource.Create(connectionString);
         await Migrator.MigrateAsync(dataSource);
         var store = new PostgresEventStore(dataSource);
-        var host = new ProjectionCatalog(store, RuleCatalogue.Default);
+        var host = new ProjectionCatalog(store, RuleCatalogue.Default, new DataKeys(KeyRing.Ephemeral()));
         await host.EnsureAsync(CancellationToken.None);
 
         var watch = Stopwatch.StartNew();

@@ -3,6 +3,7 @@ using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Idempotency;
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Input;
 using CaseFlow.Core.Users;
 using CaseFlow.Domain.Cases;
@@ -18,7 +19,7 @@ namespace CaseFlow.Api.Cases;
 /// The path every change to a case takes: If-Match (428/412), tenancy (404 for another host party's case), Idempotency-Key
 /// claimed in the append transaction, decide, append with the inline projection, respond with the new ETag. A refusal appends nothing.
 /// </summary>
-public sealed class CaseCommands(CaseRepository cases, CaseReader reader, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db)
+public sealed class CaseCommands(CaseRepository cases, CaseReader reader, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db, SecretBox box)
 {
     public async Task<IResult> ChangeAsync(HttpContext http, Guid id, string body, Func<RequestContext, LoadedCase, CaseCommand> command, CancellationToken ct)
     {
@@ -43,7 +44,7 @@ public sealed class CaseCommands(CaseRepository cases, CaseReader reader, RuleCa
             {
                 // A passport replacement to a number another case of the host party already has.
                 var replaced = CaseState.Fold(current.Events.Concat(decision.Events)).Person!;
-                return (null, await DuplicatePerson.ProblemAsync(db, current.HostPartyId, replaced, ct));
+                return (null, await DuplicatePerson.ProblemAsync(db, cases.DataKeys.Ring, current.HostPartyId, replaced, ct));
             }
             var view = CaseView.From(updated, catalogue, context.Today, readable.Size);
             return (new StoredResponse(StatusCodes.Status200OK, null, ETags.Format(updated.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
@@ -63,7 +64,7 @@ public sealed class CaseCommands(CaseRepository cases, CaseReader reader, RuleCa
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (key is not null)
         {
-            switch (await IdempotencyKeys.ClaimAsync(connection, tx, principal.UserId, key, Idempotency.Hash(http.Request.Method, http.Request.Path, body), ct))
+            switch (await IdempotencyKeys.ClaimAsync(connection, tx, box, principal.UserId, key, Idempotency.Hash(http.Request.Method, http.Request.Path, body), ct))
             {
                 case IdempotencyKeys.Replay replay: return replay.Response.ToResult(http.Response);
                 case IdempotencyKeys.Mismatch: return Idempotency.MismatchProblem(key);
@@ -74,7 +75,7 @@ public sealed class CaseCommands(CaseRepository cases, CaseReader reader, RuleCa
         {
             var (response, problem) = await work(connection, tx);
             if (problem is not null) return problem;
-            if (key is not null) await IdempotencyKeys.StoreAsync(connection, tx, principal.UserId, key, response!, ct);
+            if (key is not null) await IdempotencyKeys.StoreAsync(connection, tx, box, principal.UserId, key, response!, ct);
             await tx.CommitAsync(ct);
             return response!.ToResultFirstTime(http.Response);
         }

@@ -1,5 +1,6 @@
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Security;
 using CaseFlow.Domain.Cases;
 using Npgsql;
 
@@ -11,9 +12,9 @@ public static class DuplicatePerson
     /// <summary>The constraint that names a duplicate person.</summary>
     public const string Constraint = CaseStatusProjection.PersonConstraint;
 
-    public static async Task<IResult> ProblemAsync(NpgsqlDataSource db, Guid hostPartyId, Person person, CancellationToken ct)
+    public static async Task<IResult> ProblemAsync(NpgsqlDataSource db, KeyRing ring, Guid hostPartyId, Person person, CancellationToken ct)
     {
-        var existing = await CaseStatusProjection.FindPersonAsync(db, hostPartyId, person.Nationality, person.PassportNumber, ct);
+        var existing = await CaseStatusProjection.FindPersonAsync(db, ring, hostPartyId, person.Nationality, person.PassportNumber, ct);
         return Results.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Type = Problems.TypePrefix + "case.duplicate-person",

@@ -51,6 +51,13 @@ public static class CaseFlowHost
         builder.Services.AddSingleton(sp => CaseFlowDataSource.Create(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
         // The inline projection of a case's own stream: the status row. Alerts are on streams of their own (AlertRepository).
+        builder.Services.AddSingleton(sp =>
+        {
+            var keys = new KeyOptions();
+            builder.Configuration.GetSection("CaseFlow:Keys").Bind(keys);
+            return new KeyRing(keys, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KeyRing>());
+        });
+        builder.Services.AddSingleton<DataKeys>();
         builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();
         builder.Services.AddSingleton<CaseRepository>();
         builder.Services.AddSingleton<AlertRepository>();
@@ -62,7 +69,7 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddOptions<ProjectionSettings>().Bind(builder.Configuration.GetSection("CaseFlow:Projections"));
-        builder.Services.AddSingleton(sp => new ProjectionCatalog(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<RuleCatalogue>(),
+        builder.Services.AddSingleton(sp => new ProjectionCatalog(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<RuleCatalogue>(), sp.GetRequiredService<DataKeys>(),
             new AlertSettings(sp.GetRequiredService<IOptions<AlertOptions>>().Value.StayEndingLeadDays)));
         builder.Services.AddHostedService<ProjectionWorker>();
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Security;
 using CaseFlow.Domain.Cases;
 using CaseFlow.EventStore;
 using Npgsql;
@@ -26,7 +27,7 @@ public sealed record AlertAppend(CaseAlerts Current, IReadOnlyList<CaseEvent> Ev
 /// <c>alerts</c> primary key refuse a second writer. Appends go through <see cref="PostgresEventStore.AppendManyAsync"/> with the
 /// inline <see cref="AlertProjection"/> in the same transaction, for one case or for a sweep's whole chunk.
 /// </summary>
-public sealed class AlertRepository(PostgresEventStore store)
+public sealed class AlertRepository(PostgresEventStore store, DataKeys dataKeys)
 {
     public const string StreamType = "case-alerts";
 
@@ -51,27 +52,28 @@ public sealed class AlertRepository(PostgresEventStore store)
     public async Task<CaseAlerts?> LoadAsync(CaseId id, CancellationToken ct)
     {
         await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-        return (await LoadManyAsync(connection, [id.Value], ct)).SingleOrDefault();
+        return (await LoadManyAsync(connection, dataKeys, [id.Value], ct)).SingleOrDefault();
     }
 
     /// <summary>
     /// The cases of <paramref name="ids"/> that exist, each with its alerts, in one read. A case whose events cannot be read (an insider
     /// wrote one no reader knows) is given to <paramref name="unreadable"/> and left out; without it, the error is thrown.
     /// </summary>
-    public static async Task<IReadOnlyList<CaseAlerts>> LoadManyAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken ct,
+    public static async Task<IReadOnlyList<CaseAlerts>> LoadManyAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyCollection<Guid> ids, CancellationToken ct,
         Action<Guid, Exception>? unreadable = null)
     {
         var alertStreams = ids.ToDictionary(id => StreamFor(new CaseId(id)));
         var streams = (await PostgresEventStore.ReadStreamsAsync(connection, null, [.. ids, .. alertStreams.Keys], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
+        var keys = await dataKeys.LoadAsync(connection, null, ids, ct);
         var loaded = new List<CaseAlerts>();
         foreach (var id in ids)
         {
             if (!streams.TryGetValue(id, out var caseEvents) || caseEvents[0].Type != CaseEventTypes.Names[typeof(CaseOpened)]) continue;
             try
             {
-                var c = LoadedCase.From(id, caseEvents);
+                var c = LoadedCase.From(id, caseEvents, keys);
                 var alertEvents = streams.GetValueOrDefault(StreamFor(c.Id)) ?? [];
-                var state = alertEvents.Select(e => (CaseEvent)CaseRepository.Types.FromRecorded(e)).Aggregate(c.State, CaseState.Evolve);
+                var state = alertEvents.Select(keys.Decode).Aggregate(c.State, CaseState.Evolve);
                 loaded.Add(new CaseAlerts(c, state, alertEvents.Count == 0 ? 0 : alertEvents[^1].Version));
             }
             catch (Exception e) when (unreadable is not null && e is not OperationCanceledException)
@@ -98,7 +100,7 @@ public sealed class AlertRepository(PostgresEventStore store)
         if (writes.Count == 0) return;
         var recordedAt = await PostgresEventStore.AppendManyAsync(connection, tx,
             [.. writes.Select(a => new StreamAppend(a.Current.StreamId, StreamType, a.Current.Case.HostPartyId.ToString(), a.Current.Version,
-                [.. a.Events.Select(e => CaseRepository.Types.ToNew(e, Guid.CreateVersion7()))]))], metadata, ct);
+                [.. a.Events.Select(e => a.Current.Case.Keys.Encode(e, Guid.CreateVersion7()))]))], metadata, ct);
         await AlertProjection.ApplyAsync(connection, tx, writes, recordedAt, ct);
     }
 }

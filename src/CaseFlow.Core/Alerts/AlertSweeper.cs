@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using CaseFlow.Core.HostParties;
 using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Alerts;
@@ -38,7 +39,7 @@ public sealed record SweepResult(bool Full, int CasesChecked, int AlertsRaised, 
 /// be evaluated or appended is recorded in <c>sweep_failures</c> (case, error, attempts) and skipped; the rest go on and the checkpoint
 /// moves. A node killed mid-tick loses nothing: the checkpoint moves only when a tick finished, and the next tick redoes its work.
 /// </summary>
-public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore store, RuleCatalogue catalogue, IClock clock, IOptions<AlertOptions> options,
+public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore store, DataKeys dataKeys, RuleCatalogue catalogue, IClock clock, IOptions<AlertOptions> options,
     ILogger<AlertSweeper> log)
 {
     public const string Actor = "system:deadline-sweep";
@@ -78,7 +79,7 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var failures = new Dictionary<Guid, string>();
-        var cases = await AlertRepository.LoadManyAsync(connection, ids, ct, (id, e) => failures[id] = $"{e.GetType().Name}: {e.Message}");
+        var cases = await AlertRepository.LoadManyAsync(connection, dataKeys, ids, ct, (id, e) => failures[id] = $"{e.GetType().Name}: {e.Message}");
         var sizes = await HostPartyStore.SizesAsync(connection, null, cases.Select(c => c.Case.HostPartyId), ct);
         var appends = new List<AlertAppend>();
         foreach (var c in cases)
@@ -114,7 +115,7 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
         Dictionary<Guid, string> failures, EventMetadata metadata, CancellationToken ct)
     {
         var done = new List<AlertAppend>();
-        var repository = new AlertRepository(store);
+        var repository = new AlertRepository(store, dataKeys);
         foreach (var first in appends)
         {
             var append = first;

@@ -1,4 +1,5 @@
 using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Users;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
@@ -11,6 +12,9 @@ namespace CaseFlow.Core.Cases;
 /// <summary>A case a reader may see: its recorded events (with metadata and hashes), the folded case and its host party's size.</summary>
 public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedCase Case, HostPartySize? Size)
 {
+    /// <summary>The recorded events with their personal fields opened (or marked erased): what history, events and export show.</summary>
+    public IEnumerable<RecordedEvent> Revealed => Recorded.Select(Case.Keys.Reveal);
+
     /// <summary>The rules applied to the case as of <paramref name="asOf"/> with the host party's size.</summary>
     public Evaluation Evaluate(RuleCatalogue catalogue, LocalDate asOf) => Case.Evaluate(catalogue, Size, asOf);
 
@@ -21,7 +25,7 @@ public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedC
     public ReadableCase? KnownAt(Instant knownAt)
     {
         var known = Recorded.Where(e => e.RecordedAt <= knownAt).ToList();
-        return known.Count == 0 ? null : this with { Recorded = known, Case = LoadedCase.From(Case.Id.Value, known) };
+        return known.Count == 0 ? null : this with { Recorded = known, Case = LoadedCase.From(Case.Id.Value, known, Case.Keys) };
     }
 }
 
@@ -30,14 +34,14 @@ public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedC
 /// as absent as one that does not exist: no existence leak), read the host party's size, and evaluate as of a date. Every view of a
 /// case (the case, its history, state at a date, export, verify, timeline, alerts) starts here.
 /// </summary>
-public sealed class CaseReader(PostgresEventStore store, NpgsqlDataSource db)
+public sealed class CaseReader(PostgresEventStore store, NpgsqlDataSource db, DataKeys dataKeys)
 {
     /// <summary>The case as known now, or null when it does not exist or <paramref name="reader"/> may not read it.</summary>
     public async Task<ReadableCase?> ReadAsync(Guid id, Principal reader, CancellationToken ct)
     {
         var recorded = await store.ReadStreamAsync(id, ct: ct);
         if (recorded.Count == 0) return null;
-        var loaded = LoadedCase.From(id, recorded);
+        var loaded = LoadedCase.From(id, recorded, await dataKeys.LoadAsync(db, [id], ct));
         if (!reader.CanRead(loaded.HostPartyId)) return null;
         return new ReadableCase(recorded, loaded, await HostPartyStore.SizeAsync(db, loaded.HostPartyId, ct));
     }
@@ -46,6 +50,6 @@ public sealed class CaseReader(PostgresEventStore store, NpgsqlDataSource db)
     public async Task<bool> CanReadAsync(Guid id, Principal reader, CancellationToken ct)
     {
         var recorded = await store.ReadStreamAsync(id, ct: ct);
-        return recorded.Count > 0 && reader.CanRead(LoadedCase.From(id, recorded).HostPartyId);
+        return recorded.Count > 0 && reader.CanRead(LoadedCase.From(id, recorded, dataKeys.Withheld).HostPartyId);
     }
 }

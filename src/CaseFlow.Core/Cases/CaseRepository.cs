@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
@@ -7,9 +8,12 @@ using Npgsql;
 
 namespace CaseFlow.Core.Cases;
 
-/// <summary>A case loaded from its stream: the events, the folded state and the stream version (the ETag).</summary>
+/// <summary>A case loaded from its stream: the events, the folded state, the stream version (the ETag) and the data keys it was read with.</summary>
 public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, CaseState State, long Version)
 {
+    /// <summary>The keys that opened (and seal) its personal data; <see cref="CaseKeys.Withheld"/> when read without them.</summary>
+    public required CaseKeys Keys { get; init; }
+
     public Guid HostPartyId => State.HostPartyId!.Value.Value;
 
     /// <summary>The latest business date the case's events carry (the read models judge as of it, never the clock); null before any.</summary>
@@ -19,11 +23,11 @@ public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, Case
     public Evaluation Evaluate(RuleCatalogue catalogue, HostPartySize? size, LocalDate asOf) =>
         RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(Events, size), asOf);
 
-    /// <summary>The case folded from its recorded events (at least one).</summary>
-    public static LoadedCase From(Guid id, IReadOnlyList<RecordedEvent> recorded)
+    /// <summary>The case folded from its recorded events (at least one), its personal fields opened with <paramref name="keys"/>.</summary>
+    public static LoadedCase From(Guid id, IReadOnlyList<RecordedEvent> recorded, CaseKeys keys)
     {
-        var events = recorded.Select(r => (CaseEvent)CaseRepository.Types.FromRecorded(r)).ToList();
-        return new LoadedCase(new CaseId(id), events, CaseState.Fold(events), recorded[^1].Version);
+        var events = recorded.Select(keys.Decode).ToList();
+        return new LoadedCase(new CaseId(id), events, CaseState.Fold(events), recorded[^1].Version) { Keys = keys };
     }
 }
 
@@ -45,7 +49,7 @@ public interface IInlineCaseProjection
 }
 
 /// <summary>Loads cases from the event store and appends decided events with the registered inline projections in the same transaction.</summary>
-public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInlineCaseProjection> inline)
+public sealed class CaseRepository(PostgresEventStore store, DataKeys dataKeys, IEnumerable<IInlineCaseProjection> inline)
 {
     private readonly IReadOnlyList<IInlineCaseProjection> inline = [.. inline.Where(p => p.StreamType == StreamType)];
 
@@ -62,11 +66,13 @@ public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInline
 
     public PostgresEventStore Store => store;
 
+    public DataKeys DataKeys => dataKeys;
+
     /// <summary>The case, or null when no such stream exists (the writer's load: tenancy is the caller's, see <see cref="CaseReader"/>).</summary>
     public async Task<LoadedCase?> LoadAsync(CaseId id, CancellationToken ct = default)
     {
         var recorded = await store.ReadStreamAsync(id.Value, ct: ct);
-        return recorded.Count == 0 ? null : LoadedCase.From(id.Value, recorded);
+        return recorded.Count == 0 ? null : LoadedCase.From(id.Value, recorded, await dataKeys.LoadAsync(store.DataSource, [id.Value], ct));
     }
 
     /// <summary>Appends in its own transaction. Throws <see cref="ConcurrencyException"/> when another writer came first.</summary>
@@ -84,9 +90,11 @@ public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInline
         EventMetadata metadata, CancellationToken ct)
     {
         var events = (current?.Events ?? []).Concat(decided).ToList();
-        var updated = new LoadedCase(id, events, CaseState.Fold(events), (current?.Version ?? 0) + decided.Count);
+        // A new case gets its data key in this transaction (as does a case from before encryption, at its first append since).
+        var keys = current is not null && current.Keys.Holds(id.Value) ? current.Keys : await dataKeys.EnsureAsync(connection, tx, [id.Value], ct);
+        var updated = new LoadedCase(id, events, CaseState.Fold(events), (current?.Version ?? 0) + decided.Count) { Keys = keys };
         var appended = await PostgresEventStore.AppendAsync(connection, tx, id.Value, StreamType, updated.HostPartyId.ToString(), current?.Version ?? 0,
-            [.. decided.Select(e => Types.ToNew(e, Guid.CreateVersion7()))], metadata, ct);
+            [.. decided.Select(e => keys.Encode(e, Guid.CreateVersion7()))], metadata, ct);
         foreach (var projection in inline) await projection.ApplyAsync(connection, tx, updated, decided, appended[^1].RecordedAt, ct);
         return updated;
     }
@@ -98,9 +106,10 @@ public sealed class CaseRepository(PostgresEventStore store, IEnumerable<IInline
     public async Task<IReadOnlyList<LoadedCase>> OpenManyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<(CaseId Id, IReadOnlyList<CaseEvent> Events)> opened,
         EventMetadata metadata, CancellationToken ct)
     {
-        var cases = opened.Select(c => new LoadedCase(c.Id, c.Events, CaseState.Fold(c.Events), c.Events.Count)).ToList();
+        var keys = await dataKeys.EnsureAsync(connection, tx, [.. opened.Select(c => c.Id.Value)], ct);
+        var cases = opened.Select(c => new LoadedCase(c.Id, c.Events, CaseState.Fold(c.Events), c.Events.Count) { Keys = keys }).ToList();
         var recordedAt = await PostgresEventStore.AppendManyAsync(connection, tx,
-            [.. cases.Select(c => new StreamAppend(c.Id.Value, StreamType, c.HostPartyId.ToString(), 0, [.. c.Events.Select(e => Types.ToNew(e, Guid.CreateVersion7()))]))], metadata, ct);
+            [.. cases.Select(c => new StreamAppend(c.Id.Value, StreamType, c.HostPartyId.ToString(), 0, [.. c.Events.Select(e => keys.Encode(e, Guid.CreateVersion7()))]))], metadata, ct);
         foreach (var projection in inline) await projection.ApplyManyAsync(connection, tx, cases, recordedAt, ct);
         return cases;
     }

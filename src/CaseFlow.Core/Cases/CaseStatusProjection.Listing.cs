@@ -1,4 +1,7 @@
+using System.Text.Json;
 using CaseFlow.Core.Input;
+using CaseFlow.Core.Security;
+using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using NodaTime;
 using Npgsql;
@@ -13,7 +16,21 @@ public sealed record CaseSummary(Guid Id, Guid HostPartyId, long Version, string
 
 public sealed record NextDeadlineSummary(string Kind, LocalDate Due);
 
-/// <param name="Search">Folded name text or a passport number (see <see cref="SearchText"/>).</param>
+/// <summary>What a list shows of the person, sealed in the status row under the case's data key: names and the masked passport number.</summary>
+public sealed record PersonalSummary(string FamilyName, string GivenNames, string Passport)
+{
+    public static PersonalSummary Erased { get; } = new(Person.ErasedMark, Person.ErasedMark, Person.ErasedMark);
+
+    public static PersonalSummary Of(Person p) => new(p.FamilyName, p.GivenNames, CaseStatusProjection.Mask(p.PassportNumber));
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    /// <summary>The summary sealed in a row: erased when the key is destroyed or the row holds none.</summary>
+    public static PersonalSummary Open(CaseKeys keys, Guid caseId, byte[]? sealedValue) =>
+        keys.Open(caseId, sealedValue) is { } json ? JsonSerializer.Deserialize<PersonalSummary>(json)! : Erased;
+}
+
+/// <param name="Search">Whole words of the name (accents and case ignored, any order) or a passport number: matched by blind index.</param>
 /// <param name="After">The keyset cursor: the last row's sort date and id.</param>
 public sealed record CaseListQuery(IReadOnlyCollection<Guid> HostParties, string? Status, string? Nationality, LocalDate? DeadlineBefore, string? Search,
     (DateOnly Due, Guid Id)? After, int Limit, LocalDate Today);
@@ -25,7 +42,7 @@ public sealed partial class CaseStatusProjection
     /// Up to <see cref="CaseListQuery.Limit"/> cases sorted by next deadline (none last) then id, each with its sort date (the cursor).
     /// The stored status is as of the case's last event; a stay that has run past its last lawful day is overstaying today.
     /// </summary>
-    public static async Task<IReadOnlyList<(CaseSummary Summary, DateOnly SortDue)>> ListAsync(NpgsqlDataSource db, CaseListQuery q, CancellationToken ct)
+    public static async Task<IReadOnlyList<(CaseSummary Summary, DateOnly SortDue)>> ListAsync(NpgsqlDataSource db, DataKeys keys, CaseListQuery q, CancellationToken ct)
     {
         // Only the filters asked for are in the statement (SqlFilters says why).
         var sql = new SqlFilters();
@@ -37,17 +54,16 @@ public sealed partial class CaseStatusProjection
         if (q.DeadlineBefore is { } before) sql.Where($"next_deadline_due <= {sql.Param(before.ToDateOnly(), NpgsqlDbType.Date)}");
         if (!string.IsNullOrWhiteSpace(q.Search))
         {
-            // Names match as folded text (accents and case ignored; % and _ are plain characters), in either order of the name parts.
-            var folded = SearchText.Fold(q.Search);
-            sql.Where($"({sql.Param(PassportHash(q.Search), NpgsqlDbType.Bytea)} = ANY(passport_hashes) OR strpos(search_name, {sql.Param(folded, NpgsqlDbType.Text)}) > 0 "
-                + $"OR strpos(search_name, {sql.Param(Reversed(folded), NpgsqlDbType.Text)}) > 0)");
+            // Every word of the search is a word of the name (folded: accents and case ignored), or the search is one of the case's passport numbers.
+            var tokens = NpgsqlDbType.Array | NpgsqlDbType.Bytea;
+            sql.Where($"(search_tokens @> {sql.Param(keys.Ring.NameTokens(q.Search), tokens)} OR search_tokens @> {sql.Param(new[] { keys.Ring.PassportSearchToken(q.Search) }, tokens)})");
         }
         if (q.After is { } after)
             sql.Where($"(COALESCE(next_deadline_due, 'infinity'::date), case_id) > ({sql.Param(after.Due, NpgsqlDbType.Date)}, {sql.Param(after.Id, NpgsqlDbType.Uuid)})");
         // Per host party, its first cases in list order straight from case_status_list_order (migration 0013), then merged.
         await using var command = db.CreateCommand($"""
             SELECT l.* FROM unnest({hosts}) AS h(id) CROSS JOIN LATERAL (
-                SELECT case_id, host_party_id, version, family_name, given_names, nationality, passport_masked, {statusToday} AS status_today, in_country, basis,
+                SELECT case_id, host_party_id, version, personal, nationality, {statusToday} AS status_today, in_country, basis,
                        last_entry, last_exit, notification_status, permitted_until, next_deadline_kind, next_deadline_due, fine_mci, fine_tenge,
                        COALESCE(next_deadline_due, 'infinity'::date) AS sort_due
                 FROM case_status
@@ -59,39 +75,45 @@ public sealed partial class CaseStatusProjection
             """);
         sql.AddTo(command.Parameters);
 
-        var items = new List<(CaseSummary Summary, DateOnly SortDue)>();
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct))
+        var rows = new List<(Guid Id, byte[]? Personal, Func<PersonalSummary, CaseSummary> Summary, DateOnly SortDue)>();
+        await using (var row = await command.ExecuteReaderAsync(ct))
         {
-            items.Add((new CaseSummary(row.GetGuid(0), row.GetGuid(1), row.GetInt64(2), row.GetString(3), row.GetString(4), row.GetString(5),
-                row.IsDBNull(6) ? "****" : row.GetString(6), row.GetString(7), row.GetBoolean(8), row.IsDBNull(9) ? null : row.GetString(9), Date(row, 10), Date(row, 11),
-                row.GetString(12), Date(row, 13), row.IsDBNull(14) ? null : new NextDeadlineSummary(row.GetString(14), Date(row, 15)!.Value),
-                new FineTotal(row.GetDecimal(16), row.IsDBNull(17) ? null : row.GetDecimal(17))), row.GetFieldValue<DateOnly>(18)));
+            while (await row.ReadAsync(ct))
+            {
+                var (id, host, version, nationalityOf) = (row.GetGuid(0), row.GetGuid(1), row.GetInt64(2), row.GetString(4));
+                var (statusOf, inCountry, basis, entry, exit, notification, until) = (row.GetString(5), row.GetBoolean(6), row.IsDBNull(7) ? null : row.GetString(7),
+                    Date(row, 8), Date(row, 9), row.GetString(10), Date(row, 11));
+                var next = row.IsDBNull(12) ? null : new NextDeadlineSummary(row.GetString(12), Date(row, 13)!.Value);
+                var fines = new FineTotal(row.GetDecimal(14), row.IsDBNull(15) ? null : row.GetDecimal(15));
+                rows.Add((id, row.IsDBNull(3) ? null : (byte[])row[3], p => new CaseSummary(id, host, version, p.FamilyName, p.GivenNames, nationalityOf, p.Passport, statusOf,
+                    inCountry, basis, entry, exit, notification, until, next, fines), row.GetFieldValue<DateOnly>(16)));
+            }
         }
-        return items;
+        var opened = await keys.LoadAsync(db, [.. rows.Select(r => r.Id)], ct);
+        return [.. rows.Select(r => (r.Summary(PersonalSummary.Open(opened, r.Id, r.Personal)), r.SortDue))];
     }
 
     /// <summary>The case the host party already has for this person (nationality and current passport number), or null.</summary>
-    public static async Task<Guid?> FindPersonAsync(NpgsqlDataSource db, Guid hostPartyId, string nationality, string passportNumber, CancellationToken ct)
+    public static async Task<Guid?> FindPersonAsync(NpgsqlDataSource db, KeyRing ring, Guid hostPartyId, string nationality, string passportNumber, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT case_id FROM case_status WHERE host_party_id = $1 AND nationality = $2 AND passport_hash = $3");
+        await using var command = db.CreateCommand("SELECT case_id FROM case_status WHERE host_party_id = $1 AND nationality = $2 AND passport_index = $3");
         command.Parameters.Add(new() { Value = hostPartyId });
         command.Parameters.Add(new() { Value = nationality });
-        command.Parameters.Add(new() { Value = PassportHash(passportNumber) });
+        command.Parameters.Add(new() { Value = ring.PassportIndex(nationality, passportNumber) });
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
     /// <summary>The host party's cases of these people (nationality, passport number), by the person's index in <paramref name="people"/>: one query.</summary>
-    public static async Task<IReadOnlyDictionary<int, Guid>> FindPeopleAsync(NpgsqlConnection connection, Guid hostPartyId, IReadOnlyList<(string Nationality, string PassportNumber)> people,
+    public static async Task<IReadOnlyDictionary<int, Guid>> FindPeopleAsync(NpgsqlConnection connection, KeyRing ring, Guid hostPartyId, IReadOnlyList<(string Nationality, string PassportNumber)> people,
         CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
             SELECT p.n, s.case_id FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS p(nationality, hash, n)
-            JOIN case_status s ON s.host_party_id = $1 AND s.nationality = p.nationality AND s.passport_hash = p.hash
+            JOIN case_status s ON s.host_party_id = $1 AND s.nationality = p.nationality AND s.passport_index = p.hash
             """, connection);
         command.Parameters.Add(new() { Value = hostPartyId });
         command.Parameters.Add(new() { Value = people.Select(p => p.Nationality).ToArray() });
-        command.Parameters.Add(new() { Value = people.Select(p => PassportHash(p.PassportNumber)).ToArray() });
+        command.Parameters.Add(new() { Value = people.Select(p => ring.PassportIndex(p.Nationality, p.PassportNumber)).ToArray() });
         var found = new Dictionary<int, Guid>();
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct)) found[(int)row.GetInt64(0) - 1] = row.GetGuid(1);
@@ -99,18 +121,16 @@ public sealed partial class CaseStatusProjection
     }
 
     /// <summary>"family name, given names" of each case (the digest names people, never passports).</summary>
-    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("SELECT case_id, family_name, given_names FROM case_status WHERE case_id = ANY($1)");
+        await using var command = db.CreateCommand("SELECT case_id, personal FROM case_status WHERE case_id = ANY($1)");
         command.Parameters.Add(new() { Value = caseIds.ToArray() });
-        var names = new Dictionary<Guid, string>();
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) names[row.GetGuid(0)] = $"{row.GetString(1)}, {row.GetString(2)}";
-        return names;
+        var sealedNames = new Dictionary<Guid, byte[]?>();
+        await using (var row = await command.ExecuteReaderAsync(ct))
+            while (await row.ReadAsync(ct)) sealedNames[row.GetGuid(0)] = row.IsDBNull(1) ? null : (byte[])row[1];
+        var opened = await keys.LoadAsync(db, sealedNames.Keys, ct);
+        return sealedNames.ToDictionary(n => n.Key, n => PersonalSummary.Open(opened, n.Key, n.Value) is var p ? $"{p.FamilyName}, {p.GivenNames}" : "");
     }
-
-    /// <summary>"lena schmidt" for a search of "Lena Schmidt" when the stored name is "schmidt lena": the last word first.</summary>
-    private static string Reversed(string folded) => folded.LastIndexOf(' ') is var at and > 0 ? $"{folded[(at + 1)..]} {folded[..at]}" : folded;
 
     private static LocalDate? Date(NpgsqlDataReader row, int i) => row.IsDBNull(i) ? null : LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(i));
 }

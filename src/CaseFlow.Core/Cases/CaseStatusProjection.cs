@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using CaseFlow.Core.HostParties;
 using CaseFlow.Core.Projections;
@@ -77,15 +75,15 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
     private static readonly Column[] RowColumns =
     [
         new("case_id", NpgsqlDbType.Uuid), new("host_party_id", NpgsqlDbType.Uuid), new("version", NpgsqlDbType.Bigint), new("nationality", NpgsqlDbType.Text),
-        new("family_name", NpgsqlDbType.Text), new("given_names", NpgsqlDbType.Text), new("in_country", NpgsqlDbType.Boolean), new("last_entry", NpgsqlDbType.Date),
+        new("personal", NpgsqlDbType.Bytea), new("in_country", NpgsqlDbType.Boolean), new("last_entry", NpgsqlDbType.Date),
         new("last_exit", NpgsqlDbType.Date), new("notification_status", NpgsqlDbType.Text), new("last_notified", NpgsqlDbType.Date), new("updated_at", NpgsqlDbType.TimestampTz),
         new("status", NpgsqlDbType.Text), new("basis", NpgsqlDbType.Text), new("permitted_until", NpgsqlDbType.Date), new("next_deadline_kind", NpgsqlDbType.Text),
         new("next_deadline_due", NpgsqlDbType.Date), new("fine_mci", NpgsqlDbType.Numeric), new("fine_tenge", NpgsqlDbType.Numeric), new("catalogue_version", NpgsqlDbType.Text),
-        new("passport_hash", NpgsqlDbType.Bytea), new("passport_masked", NpgsqlDbType.Text), new("search_name", NpgsqlDbType.Text), new("passport_hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea),
+        new("passport_index", NpgsqlDbType.Bytea), new("search_tokens", NpgsqlDbType.Array | NpgsqlDbType.Bytea),
     ];
 
-    /// <summary>The columns an upsert replaces: all but the case, its host party and the person's nationality and names, which never change.</summary>
-    private static readonly string Replaced = string.Join(", ", RowColumns.Skip(2).Where(c => c.Name is not ("nationality" or "family_name" or "given_names"))
+    /// <summary>The columns an upsert replaces: all but the case, its host party and the person's nationality, which never change.</summary>
+    private static readonly string Replaced = string.Join(", ", RowColumns.Skip(2).Where(c => c.Name is not "nationality")
         .Select(c => $"{c.Name} = EXCLUDED.{c.Name}"));
 
     private static readonly string UpsertSql = $"""
@@ -107,13 +105,15 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
     {
         var state = c.State;
         var p = state.Person!;
+        var keys = c.Keys;
+        var erased = p.Erased || keys.IsErased(c.Id.Value);
         return
         [
-            c.Id.Value, c.HostPartyId, c.Version, p.Nationality, p.FamilyName, p.GivenNames, state.InCountry, state.LastEntry?.ToDateOnly(), state.LastExit?.ToDateOnly(),
+            c.Id.Value, c.HostPartyId, c.Version, p.Nationality, erased ? null : keys.Seal(c.Id.Value, PersonalSummary.Of(p).ToJson()), state.InCountry, state.LastEntry?.ToDateOnly(), state.LastExit?.ToDateOnly(),
             Camel(state.Notification.ToString()), state.LastNotified?.ToDateOnly(), recordedAt.ToDateTimeUtc(), row.Status, row.Basis is { } b ? Camel(b.ToString()) : null,
             row.PermittedUntil?.ToDateOnly(), row.NextDeadlineKind is { } k ? Camel(k.ToString()) : null, row.NextDeadlineDue?.ToDateOnly(), row.FineMci, row.FineTenge,
-            row.CatalogueVersion, PassportHash(p.PassportNumber), Mask(p.PassportNumber), SearchText.Fold($"{p.FamilyName} {p.GivenNames}"),
-            PassportNumbers(c.Events).Select(PassportHash).ToArray(),
+            row.CatalogueVersion, erased ? null : keys.Ring.PassportIndex(p.Nationality, p.PassportNumber),
+            erased ? Array.Empty<byte[]>() : [.. keys.Ring.NameTokens($"{p.FamilyName} {p.GivenNames}"), .. PassportNumbers(c.Events).Select(keys.Ring.PassportSearchToken)],
         ];
     }
 
@@ -121,9 +121,6 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
     public static IEnumerable<string> PassportNumbers(IEnumerable<CaseEvent> events) => events
         .Select(e => e switch { CaseOpened o => o.Person.PassportNumber, PassportReplaced r => r.PassportNumber, _ => null })
         .OfType<string>().Distinct();
-
-    /// <summary>Passport numbers are searched by exact match on this hash and shown masked in lists.</summary>
-    public static byte[] PassportHash(string passport) => SHA256.HashData(Encoding.UTF8.GetBytes(passport.Trim().ToUpperInvariant()));
 
     public static string Mask(string passport) => passport.Length <= 4 ? "****" : $"{passport[..2]}{new string('*', passport.Length - 4)}{passport[^2..]}";
 

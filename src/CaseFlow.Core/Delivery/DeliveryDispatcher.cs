@@ -69,7 +69,7 @@ public sealed class DeliveryOptions
 /// ran out) after sending and before recording; every copy carries the same delivery id, on which receivers de-duplicate. Webhooks are
 /// signed over a timestamp and the body (<c>X-CaseFlow-Signature: t=&lt;unix seconds&gt;,v1=&lt;HMAC-SHA256 hex of "t.body"&gt;</c>).
 /// </summary>
-public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory http, IClock clock, SecretBox secrets, IOptions<DeliveryOptions> options,
+public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory http, IClock clock, SecretBox secrets, DataKeys dataKeys, IOptions<DeliveryOptions> options,
     ILogger<DeliveryDispatcher> log)
 {
     public const string DeliveryHeader = "X-CaseFlow-Delivery";
@@ -184,7 +184,7 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
             return;
         }
         using var smtp = new SmtpClient(options.Value.SmtpHost, options.Value.SmtpPort);
-        using var message = new MailMessage(options.Value.From, d.Target, Subject(d), d.Payload);
+        using var message = new MailMessage(options.Value.From, d.Target, Subject(d), await DigestNames.FillAsync(db, dataKeys, d.Payload, ct));
         message.Headers.Add(DeliveryHeader, d.Id.ToString());
         await smtp.SendMailAsync(message, ct);
     }

@@ -10,7 +10,8 @@ namespace CaseFlow.Core.Delivery;
 
 /// <summary>
 /// The daily digest (08:00 Asia/Almaty): for each digest subscription, one delivery listing the host party's open alerts. Its id is
-/// derived from subscription and date, so a second firing the same day (another node, a misfire re-run) adds nothing.
+/// derived from subscription and date, so a second firing the same day (another node, a misfire re-run) adds nothing. The stored
+/// payload names no one: each person is a placeholder the dispatcher fills in when it sends (<see cref="DigestNames"/>).
 /// </summary>
 public sealed class DigestService(NpgsqlDataSource db, IClock clock)
 {
@@ -21,10 +22,9 @@ public sealed class DigestService(NpgsqlDataSource db, IClock clock)
         foreach (var subscription in await Outbox.SubscriptionsAsync(db, null, "digest", ct))
         {
             var alerts = await AlertProjection.OpenAsync(db, subscription.HostPartyId, ct);
-            var names = await CaseStatusProjection.NamesAsync(db, [.. alerts.Select(a => a.CaseId).Distinct()], ct);
             var body = new StringBuilder($"CaseFlow digest for {today:yyyy-MM-dd} (Asia/Almaty): open alerts\n\n");
             foreach (var a in alerts)
-                body.Append(CultureInfo.InvariantCulture, $"- {names.GetValueOrDefault(a.CaseId, "(unknown)")}: {a.Kind} ({a.Level}), due {a.Due:yyyy-MM-dd}: {a.Message}\n");
+                body.Append(CultureInfo.InvariantCulture, $"- {DigestNames.Placeholder(a.CaseId)}: {a.Kind} ({a.Level}), due {a.Due:yyyy-MM-dd}: {a.Message}\n");
             if (alerts.Count == 0) body.Append("No open alerts.\n");
             enqueued += await Outbox.EnqueueDigestAsync(db, subscription.Id, today, body.ToString(), ct);
         }

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -26,7 +27,8 @@ public static class IdempotencyKeys
 
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
 
-    public static async Task<Claim> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid userId, string key, byte[] requestHash, CancellationToken ct)
+    /// <param name="box">Opens a stored body: responses are kept sealed (they may name the person), never in clear.</param>
+    public static async Task<Claim> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SecretBox box, Guid userId, string key, byte[] requestHash, CancellationToken ct)
     {
         await using (var insert = new NpgsqlCommand("INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection, tx))
         {
@@ -44,14 +46,14 @@ public static class IdempotencyKeys
         if (!await row.ReadAsync(ct))
         {
             await row.DisposeAsync();
-            return await ClaimAsync(connection, tx, userId, key, requestHash, ct);
+            return await ClaimAsync(connection, tx, box, userId, key, requestHash, ct);
         }
         if (!((byte[])row[0]).AsSpan().SequenceEqual(requestHash)) return new Mismatch();
         if (row.IsDBNull(1)) return new Pending(row.GetBoolean(5));
-        return new Replay(new StoredResponse(row.GetInt32(1), row.IsDBNull(2) ? null : row.GetString(2), row.IsDBNull(3) ? null : row.GetString(3), row.GetString(4)));
+        return new Replay(new StoredResponse(row.GetInt32(1), row.IsDBNull(2) ? null : row.GetString(2), row.IsDBNull(3) ? null : row.GetString(3), box.Open((byte[])row[4])));
     }
 
-    public static async Task StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid userId, string key, StoredResponse response, CancellationToken ct)
+    public static async Task StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SecretBox box, Guid userId, string key, StoredResponse response, CancellationToken ct)
     {
         await using var update = new NpgsqlCommand("UPDATE idempotency_keys SET status = $3, location = $4, etag = $5, body = $6 WHERE user_id = $1 AND key = $2", connection, tx);
         update.Parameters.Add(new() { Value = userId });
@@ -59,7 +61,7 @@ public static class IdempotencyKeys
         update.Parameters.Add(new() { Value = response.Status });
         update.Parameters.Add(new() { Value = (object?)response.Location ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new() { Value = (object?)response.ETag ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        update.Parameters.Add(new() { Value = response.Body });
+        update.Parameters.Add(new() { Value = box.Seal(response.Body) });
         await update.ExecuteNonQueryAsync(ct);
     }
 

@@ -117,7 +117,7 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         var fresh = new List<DecidedRow>();
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
-            var existing = await CaseStatusProjection.FindPeopleAsync(connection, host.Value, [.. batch.Select(b => b.Key)], ct);
+            var existing = await CaseStatusProjection.FindPeopleAsync(connection, cases.DataKeys.Ring, host.Value, [.. batch.Select(b => b.Key)], ct);
             var inBatch = new Dictionary<(string, string), Guid>();
             for (var i = 0; i < batch.Count; i++)
             {
@@ -169,7 +169,7 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == CaseStatusProjection.PersonConstraint)
         {
             await tx.RollbackAsync(ct);
-            return AlreadyImported(row.Line, await CaseStatusProjection.FindPersonAsync(db, host.Value, row.Person!.Nationality, row.Person.PassportNumber, ct));
+            return AlreadyImported(row.Line, await CaseStatusProjection.FindPersonAsync(db, cases.DataKeys.Ring, host.Value, row.Person!.Nationality, row.Person.PassportNumber, ct));
         }
         catch (PostgresException e)
         {

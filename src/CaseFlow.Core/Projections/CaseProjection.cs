@@ -1,6 +1,7 @@
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Security;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
@@ -30,7 +31,7 @@ public interface ITableProjection
 /// its size: read the streams, the host parties' sizes, delete the cases' rows, COPY the new rows. A rebuild hands it whole streams
 /// (<see cref="ApplyStreamsAsync"/>): no stream is read back and no row deleted.
 /// </summary>
-public abstract class CaseProjection(RuleCatalogue catalogue) : IStreamProjection, ITableProjection
+public abstract class CaseProjection(RuleCatalogue catalogue, DataKeys dataKeys) : IStreamProjection, ITableProjection
 {
     public abstract string Name { get; }
     protected RuleCatalogue Catalogue => catalogue;
@@ -78,7 +79,9 @@ public abstract class CaseProjection(RuleCatalogue catalogue) : IStreamProjectio
     private async Task WriteAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<RecordedEvent>> streams, CancellationToken ct)
     {
         var cases = new LoadedCase[streams.Count];
-        ForEach(cases.Length, i => cases[i] = LoadedCase.From(streams[i][0].StreamId, streams[i]));
+        // The rules need the birth date (TRP-FAMILY-16): the batch's keys in one round trip; the rows themselves hold nothing personal.
+        var keys = await dataKeys.LoadAsync(context.Connection, context.Transaction, [.. streams.Select(s => s[0].StreamId)], ct);
+        ForEach(cases.Length, i => cases[i] = LoadedCase.From(streams[i][0].StreamId, streams[i], keys));
         var sizes = await HostPartyStore.SizesAsync(context.Connection, context.Transaction, cases.Select(c => c.HostPartyId), ct);
         var rows = new List<object?[]>[cases.Length];
         var companionRows = new List<object?[]>[cases.Length];

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Rules;
 using NodaTime;
@@ -13,7 +14,7 @@ namespace CaseFlow.Core.Projections;
 public sealed record Dashboard(Guid HostPartyId, LocalDate AsOf, IReadOnlyDictionary<string, long> ByStatus, long AtRiskNext7Days, long AtRiskNext30Days,
     long Overstaying, decimal FineMci, decimal? FineTenge, long OffencesLast12Months, long HostOffencesLast12Months);
 
-public sealed class DashboardProjection(RuleCatalogue catalogue) : CaseProjection(catalogue)
+public sealed class DashboardProjection(RuleCatalogue catalogue, DataKeys dataKeys) : CaseProjection(catalogue, dataKeys)
 {
     public const string TableName = "dashboard_cases";
 

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using System.Text.Json;
 using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Alerts;
@@ -13,7 +14,7 @@ namespace CaseFlow.Core.Projections;
 /// reads. While the person is in the country every deadline not yet met stays (a missed notification still needs filing); after
 /// the exit only those still open; a deadline leaves when it is met or moot. A closed case has none.
 /// </summary>
-public sealed class DeadlinesProjection(RuleCatalogue catalogue, AlertSettings settings) : CaseProjection(catalogue)
+public sealed class DeadlinesProjection(RuleCatalogue catalogue, DataKeys dataKeys, AlertSettings settings) : CaseProjection(catalogue, dataKeys)
 {
     public const string TableName = "deadlines";
     public const string AlertDatesTable = "alert_dates";

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Rules;
 using NodaTime;
@@ -14,7 +15,7 @@ namespace CaseFlow.Core.Projections;
 /// <summary>An offence on the register (art. 517 foreigner, art. 518 host party).</summary>
 public sealed record OffenceEntry(Guid CaseId, int Article, string Party, LocalDate OffenceDate, string Tier, decimal Mci, decimal? Tenge, string Rule);
 
-public sealed class OffenceRegisterProjection(RuleCatalogue catalogue) : CaseProjection(catalogue)
+public sealed class OffenceRegisterProjection(RuleCatalogue catalogue, DataKeys dataKeys) : CaseProjection(catalogue, dataKeys)
 {
     public const string TableName = "offences";
 

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using CaseFlow.Domain.Alerts;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
@@ -6,10 +7,13 @@ using CaseFlow.EventStore.Projections;
 namespace CaseFlow.Core.Projections;
 
 /// <summary>CaseFlow's async projections (each a table made by a numbered migration), as every host runs, lists and rebuilds them.</summary>
-public sealed class ProjectionCatalog(PostgresEventStore store, RuleCatalogue catalogue, AlertSettings? alertSettings = null)
+public sealed class ProjectionCatalog(PostgresEventStore store, RuleCatalogue catalogue, DataKeys dataKeys, AlertSettings? alertSettings = null)
 {
     public IReadOnlyList<IProjection> Projections { get; } =
-        [new DeadlinesProjection(catalogue, alertSettings ?? AlertSettings.Default), new DashboardProjection(catalogue), new OffenceRegisterProjection(catalogue), new TimelineProjection()];
+    [
+        new DeadlinesProjection(catalogue, dataKeys, alertSettings ?? AlertSettings.Default), new DashboardProjection(catalogue, dataKeys),
+        new OffenceRegisterProjection(catalogue, dataKeys), new TimelineProjection(dataKeys),
+    ];
 
     public IProjection? Find(string name) => Projections.SingleOrDefault(p => p.Name == name);
 

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using System.Globalization;
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
@@ -13,8 +14,10 @@ namespace CaseFlow.Core.Projections;
 /// <summary>One line of a case's timeline.</summary>
 public sealed record TimelineEntry(long Version, Instant RecordedAt, string Actor, LocalDate? BusinessDate, string Type, string Text);
 
-public sealed class TimelineProjection : IStreamProjection, ITableProjection
+public sealed class TimelineProjection(DataKeys dataKeys) : IStreamProjection, ITableProjection
 {
+    private readonly CaseKeys withheld = dataKeys.Withheld;
+
     public const string TableName = "case_timeline";
 
     public string Table => TableName;
@@ -45,7 +48,7 @@ public sealed class TimelineProjection : IStreamProjection, ITableProjection
         CaseProjection.ForEach(events.Count, i =>
         {
             var recorded = events[i];
-            var e = (CaseEvent)CaseRepository.Types.FromRecorded(recorded);
+            var e = withheld.Decode(recorded);
             rows[i] =
             [
                 recorded.StreamId, recorded.Version, recorded.Sequence, recorded.RecordedAt.ToDateTimeUtc(), recorded.Metadata.Actor,
@@ -68,26 +71,27 @@ public sealed class TimelineProjection : IStreamProjection, ITableProjection
         return rows;
     }
 
-    /// <summary>An event in plain words (personal data kept to the name; passport numbers masked).</summary>
+    /// <summary>An event in plain words, with no personal data: the rows are read without the case's key and outlive an erasure.</summary>
     public static string Describe(CaseEvent e) => e switch
     {
-        CaseOpened o => $"Case opened for {o.Person.GivenNames} {o.Person.FamilyName} ({o.Person.Nationality}, passport {CaseStatusProjection.Mask(o.Person.PassportNumber)})",
+        CaseOpened o => $"Case opened ({o.Person.Nationality} national)",
         Entered x => $"Entered Kazakhstan on {D(x.Date)} at {x.BorderPoint}",
         Notified n => $"Migration service notified on {D(n.Date)} via {n.Channel}{(n.Reference is null ? "" : $" (reference {n.Reference})")}",
-        AddressChanged a => $"Moved to a new address on {D(a.Date)}: {a.Address}",
+        AddressChanged a => $"Moved to a new address on {D(a.Date)}",
         VisaIssued v => $"{(v.EVisa ? "e-Visa" : "Visa")} {v.Category} ({v.Entries.ToString().ToLowerInvariant()} entry) issued {(v.InCountry ? "in Kazakhstan" : "")} valid {D(v.ValidFrom)} to {D(v.ValidTo)}"
                         + (v.StayPerEntryDays is { } s ? $", {s} days per entry" : ""),
         VisaExtended x => $"Visa extended on {D(x.Date)} from {D(x.PreviousValidTo)} to {D(x.ValidTo)}",
         CategoryChanged c => $"Visa category changed on {D(c.Date)} from {c.From ?? "visa-free"} to {c.To} ({c.MatrixRule}), valid {D(c.ValidFrom)} to {D(c.ValidTo)}",
         VisaCancelled c => $"Visa {c.Category} cancelled on {D(c.Date)}; exit visa until {D(c.ExitVisaUntil)} ({c.ExitRule})",
         ResidencePermitIssued p => $"Temporary residence permit issued on {D(p.Date)}, valid {D(p.ValidFrom)} to {D(p.ValidTo)}",
-        PassportReplaced p => $"Passport replaced on {D(p.Date)} (new passport {CaseStatusProjection.Mask(p.PassportNumber)})"
+        PassportReplaced p => $"Passport replaced on {D(p.Date)}"
                               + (p.EVisaInvalidated ? "; the e-Visa is no longer valid" : "") + (p.IinUpdateRequired ? "; the IIN record must be updated" : ""),
         Exited x => $"Left Kazakhstan on {D(x.Date)}",
-        CaseClosed c => $"Case closed on {D(c.Date)}: {c.Reason}",
+        CaseClosed c => $"Case closed on {D(c.Date)}",
         AlertRaised a => $"Alert raised on {D(a.RaisedOn)}: {a.Message}",
         AlertAcknowledged a => $"Alert {a.AlertId} acknowledged on {D(a.Date)}",
-        AlertResolved a => $"Alert {a.AlertId} resolved on {D(a.Date)}{(a.Automatic ? " automatically" : "")}: {a.Reason}",
+        AlertResolved a => $"Alert {a.AlertId} resolved on {D(a.Date)}{(a.Automatic ? " automatically" : "")}",
+        PersonalDataErased x => $"Personal data erased ({x.Basis})",
         _ => e.GetType().Name,
     };
 

@@ -28,6 +28,8 @@ public static class CaseDecider
     {
         if (command is not OpenCase && !state.Opened)
             return Decision.Reject(RejectionKind.Rule, "case.not-opened", "caseId", $"case {command.CaseId} has not been opened");
+        if (state.Erased && command is not (AcknowledgeAlert or ResolveAlert))
+            return Decision.Reject(RejectionKind.Rule, "case.erased", "caseId", $"the personal data of case {command.CaseId} was erased: nothing more can be recorded");
         if (state.Closed && command is not (AcknowledgeAlert or ResolveAlert))
             return Decision.Reject(RejectionKind.Rule, "case.closed", "caseId", $"case {command.CaseId} is closed");
         return command switch

@@ -22,8 +22,15 @@ public abstract record CaseEvent
     public string RecordedBy { get; }
 }
 
-/// <param name="Nationality">ISO 3166-1 alpha-2.</param>
-public sealed record Person(string FamilyName, string GivenNames, string Nationality, LocalDate BirthDate, string PassportNumber, LocalDate? PassportExpiry = null);
+/// <param name="Nationality">ISO 3166-1 alpha-2 (kept in clear: the rules need it, and alone it names no one).</param>
+/// <param name="BirthDate">Null only once the person's data was erased.</param>
+public sealed record Person(string FamilyName, string GivenNames, string Nationality, LocalDate? BirthDate, string PassportNumber, LocalDate? PassportExpiry = null)
+{
+    /// <summary>What a personal text field reads as once its case's data key was destroyed (crypto-shredding); personal dates read as null.</summary>
+    public const string ErasedMark = "[erased]";
+
+    public bool Erased => PassportNumber == ErasedMark;
+}
 
 public sealed record CaseOpened(CaseId CaseId, Person Person, HostPartyId HostPartyId, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
 
@@ -68,6 +75,12 @@ public sealed record CaseClosed(CaseId CaseId, LocalDate Date, string Reason, st
 /// <summary>The person left Kazakhstan on <see cref="Date"/>; the exit day is a day of stay.</summary>
 public sealed record Exited(CaseId CaseId, LocalDate Date, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
 
+/// <summary>
+/// The person's data was erased (crypto-shredded): the case's data key is destroyed, so every personal field of the stream reads as
+/// <see cref="Person.ErasedMark"/>. <see cref="Basis"/>: <c>request</c> or <c>retention</c>. Not a business date: the rules ignore it.
+/// </summary>
+public sealed record PersonalDataErased(CaseId CaseId, Instant ErasedAt, string Basis, string RecordedBy) : CaseEvent(CaseId, RecordedBy);
+
 /// <summary>Stable stored names of the case events (never CLR names).</summary>
 public static class CaseEventTypes
 {
@@ -85,6 +98,7 @@ public static class CaseEventTypes
         [typeof(ResidencePermitIssued)] = "ResidencePermitIssued.v1",
         [typeof(PassportReplaced)] = "PassportReplaced.v1",
         [typeof(CaseClosed)] = "CaseClosed.v1",
+        [typeof(PersonalDataErased)] = "PersonalDataErased.v1",
         [typeof(AlertRaised)] = "AlertRaised.v1",
         [typeof(AlertAcknowledged)] = "AlertAcknowledged.v1",
         [typeof(AlertResolved)] = "AlertResolved.v1",

@@ -36,7 +36,8 @@ public sealed record CaseState(
     PermitState? Permit = null,
     bool Closed = false,
     LocalDate? LastAddressChange = null,
-    System.Collections.Immutable.ImmutableDictionary<Guid, AlertState>? Alerts = null)
+    System.Collections.Immutable.ImmutableDictionary<Guid, AlertState>? Alerts = null,
+    bool Erased = false)
 {
     /// <summary>The case's alerts by id (never null).</summary>
     public System.Collections.Immutable.ImmutableDictionary<Guid, AlertState> AlertsById => Alerts ?? System.Collections.Immutable.ImmutableDictionary<Guid, AlertState>.Empty;
@@ -64,6 +65,7 @@ public sealed record CaseState(
             Visa = p.EVisaInvalidated ? state.Visa! with { EVisaInvalidated = true } : state.Visa,
         },
         CaseClosed => state with { Closed = true },
+        PersonalDataErased => state with { Erased = true },
         AlertRaised a => state with { Alerts = state.AlertsById.SetItem(a.AlertId, new AlertState(a.AlertId, a.Kind, a.Level, a.Due, AlertStatus.Raised)) },
         AlertAcknowledged a => state with { Alerts = state.AlertsById.SetItem(a.AlertId, state.AlertsById[a.AlertId] with { Status = AlertStatus.Acknowledged }) },
         AlertResolved a => state with { Alerts = state.AlertsById.SetItem(a.AlertId, state.AlertsById[a.AlertId] with { Status = AlertStatus.Resolved }) },

@@ -3,6 +3,7 @@ using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Users;
 using CaseFlow.Domain.Alerts;
 using NodaTime;
@@ -29,7 +30,7 @@ public static partial class ListAlertsEndpoint
     private static partial Regex Level();
 
     public static void MapListAlerts(this RouteGroupBuilder alerts) => alerts.MapGet("", async (
-        HttpContext http, NpgsqlDataSource db, Guid? hostParty, Guid? caseId, string? kind, string? level, string? state, string? sort, int? page, int? pageSize,
+        HttpContext http, NpgsqlDataSource db, DataKeys keys, Guid? hostParty, Guid? caseId, string? kind, string? level, string? state, string? sort, int? page, int? pageSize,
         CancellationToken ct) =>
     {
         var principal = http.Principal()!;
@@ -45,7 +46,7 @@ public static partial class ListAlertsEndpoint
 
         var query = new AlertQuery(hosts, kind, state, level, caseId, order, page ?? 1, pageSize ?? 50);
         var (items, total) = await AlertProjection.ListAsync(db, query, ct);
-        var people = await CaseStatusProjection.NamesAsync(db, [.. items.Select(a => a.CaseId).Distinct()], ct);
+        var people = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], ct);
         var actors = await UserStore.ActorNamesAsync(db, items.SelectMany(a => new[] { a.AcknowledgedBy, a.ResolvedBy }), ct);
         return Results.Ok(new AlertPage([.. items.Select(a => new InboxAlert(a.Id, a.CaseId, people.GetValueOrDefault(a.CaseId), a.HostPartyId, a.Kind, a.Level, a.Due,
             a.RaisedOn, a.Message, a.Rule, a.FineArticle, a.FineMci, a.FineTenge, a.State, a.RaisedAt, a.AcknowledgedAt, a.AcknowledgedBy,

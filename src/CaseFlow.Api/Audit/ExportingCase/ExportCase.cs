@@ -26,7 +26,7 @@ public static class ExportCaseEndpoint
         if (format == "csv")
         {
             var csv = new StringBuilder("version,sequence,recordedAt,actor,correlationId,type,businessDate,text,hash\n");
-            foreach (var (e, domain) in readable.Recorded.Zip(readable.Case.Events))
+            foreach (var (e, domain) in readable.Revealed.Zip(readable.Case.Events))
             {
                 csv.Append(CultureInfo.InvariantCulture, $"{e.Version},{e.Sequence},{InstantPattern.ExtendedIso.Format(e.RecordedAt)},{Quote(e.Metadata.Actor)},{e.Metadata.CorrelationId},")
                    .Append(CultureInfo.InvariantCulture, $"{e.Type},{CaseEvents.DateOf(domain)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{Quote(TimelineProjection.Describe(domain))},{Convert.ToHexStringLower(e.Hash)}\n");
@@ -37,7 +37,7 @@ public static class ExportCaseEndpoint
         return Results.Json(new
         {
             caseId = id, exportedAsOf = today, version = readable.Case.Version, evaluation = readable.Evaluate(catalogue, today),
-            events = readable.Recorded.Select(e => new { e.Version, e.Sequence, e.EventId, e.Type, e.Data, e.Metadata, e.RecordedAt, hash = Convert.ToHexStringLower(e.Hash) }),
+            events = readable.Revealed.Select(e => new { e.Version, e.Sequence, e.EventId, e.Type, e.Data, e.Metadata, e.RecordedAt, hash = Convert.ToHexStringLower(e.Hash) }),
         }, CaseFlowJson.Options);
     })
     .WithName("ExportCase");

@@ -23,7 +23,7 @@ public static class GetCaseHistoryEndpoint
         if (size is < 1 or > 500) return Problems.Validation("pageSize", "must be between 1 and 500");
         if (number < 1) return Problems.Validation("page", "must be 1 or more");
         if (await reader.ReadAsync(id, http.Principal()!, ct) is not { } readable) return Problems.NotFound($"case {id}");
-        var items = readable.Recorded.Zip(readable.Case.Events).Skip((number - 1) * size).Take(size)
+        var items = readable.Revealed.Zip(readable.Case.Events).Skip((number - 1) * size).Take(size)
             .Select(p => new HistoryEntry(p.First.Version, p.First.Sequence, p.First.EventId, p.First.Type, p.First.Data, p.First.Metadata.Actor, p.First.Metadata.CorrelationId,
                 p.First.Metadata.CausationId, p.First.Metadata.CatalogueVersion, p.First.RecordedAt, TimelineProjection.Describe(p.Second)))
             .ToList();

@@ -18,7 +18,7 @@ public static class GetCaseEventsEndpoint
         Guid id, HttpContext http, CaseReader reader, CancellationToken ct) =>
     {
         if (await reader.ReadAsync(id, http.Principal()!, ct) is not { } readable) return Problems.NotFound($"case {id}");
-        var events = readable.Recorded;
+        var events = readable.Revealed.ToList();
         ETags.Set(http.Response, events[^1].Version);
         return Results.Ok(events.Select(e => new EventView(e.Sequence, e.EventId, e.Version, e.Type, e.Data, e.Metadata, e.RecordedAt, Convert.ToHexStringLower(e.Hash))));
     })

@@ -3,6 +3,7 @@ using System.Text;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Input;
 using CaseFlow.Core.Users;
 using NodaTime;
@@ -23,7 +24,7 @@ public static class ListCasesEndpoint
     private static readonly string[] Statuses = ["notArrived", "inCountry", "overstaying", "left", "closed"];
 
     public static void MapListCases(this RouteGroupBuilder cases) => cases.MapGet("", async (
-        HttpContext http, NpgsqlDataSource db, IClock clock, Guid? hostParty, string? status, string? nationality, string? deadlineBefore, string? q, string? after, int? limit,
+        HttpContext http, NpgsqlDataSource db, DataKeys keys, IClock clock, Guid? hostParty, string? status, string? nationality, string? deadlineBefore, string? q, string? after, int? limit,
         CancellationToken ct) =>
     {
         var principal = http.Principal()!;
@@ -50,7 +51,7 @@ public static class ListCasesEndpoint
         if (hostParty is { } h && !principal.HostParties.Contains(h)) return Results.Ok(new CasePage([], null));
         var hosts = hostParty is { } one ? new[] { one } : principal.HostParties.ToArray();
 
-        var items = await CaseStatusProjection.ListAsync(db, new CaseListQuery(hosts, status, nationality, before, q, cursor, size + 1, RequestContext.TodayIn(clock)), ct);
+        var items = await CaseStatusProjection.ListAsync(db, keys, new CaseListQuery(hosts, status, nationality, before, q, cursor, size + 1, RequestContext.TodayIn(clock)), ct);
         var next = items.Count > size ? Cursor(items[size - 1].SortDue, items[size - 1].Summary.Id) : null;
         return Results.Ok(new CasePage([.. items.Take(size).Select(i => i.Summary)], next));
     })

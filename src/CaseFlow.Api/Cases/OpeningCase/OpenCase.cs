@@ -54,7 +54,7 @@ public static class OpenCaseEndpoint
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == DuplicatePerson.Constraint)
             {
-                return (null, await DuplicatePerson.ProblemAsync(db, request.HostPartyId, person, ct));
+                return (null, await DuplicatePerson.ProblemAsync(db, repository.DataKeys.Ring, request.HostPartyId, person, ct));
             }
         }, ct);
     })

@@ -1,6 +1,7 @@
 using System.Text;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Core.Idempotency;
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Users;
 using Npgsql;
 
@@ -33,8 +34,9 @@ public static class IdempotentPosts
         http.Request.Body.Position = 0;
         var hash = Idempotency.Hash(http.Request.Method, http.Request.Path + http.Request.QueryString, body);
         var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
+        var box = http.RequestServices.GetRequiredService<SecretBox>();
 
-        switch (await ClaimAsync(db, principal.UserId, key, hash, http.RequestAborted))
+        switch (await ClaimAsync(db, box, principal.UserId, key, hash, http.RequestAborted))
         {
             case IdempotencyKeys.Replay replay:
                 await replay.Response.ToResult(http.Response).ExecuteAsync(http);
@@ -58,7 +60,7 @@ public static class IdempotentPosts
             {
                 var stored = new StoredResponse(http.Response.StatusCode, http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null,
                     http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null, Encoding.UTF8.GetString(buffer.ToArray()));
-                await StoreAsync(db, principal.UserId, key, stored);
+                await StoreAsync(db, box, principal.UserId, key, stored);
                 kept = true;
             }
         }
@@ -73,11 +75,11 @@ public static class IdempotentPosts
 
     private sealed record InProgress : IdempotencyKeys.Claim;
 
-    private static async Task<IdempotencyKeys.Claim> ClaimAsync(NpgsqlDataSource db, Guid userId, string key, byte[] hash, CancellationToken ct)
+    private static async Task<IdempotencyKeys.Claim> ClaimAsync(NpgsqlDataSource db, SecretBox box, Guid userId, string key, byte[] hash, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var claim = await IdempotencyKeys.ClaimAsync(connection, tx, userId, key, hash, ct);
+        var claim = await IdempotencyKeys.ClaimAsync(connection, tx, box, userId, key, hash, ct);
         if (claim is IdempotencyKeys.Pending pending)
         {
             if (!pending.Abandoned) return new InProgress();
@@ -88,11 +90,11 @@ public static class IdempotentPosts
         return claim;
     }
 
-    private static async Task StoreAsync(NpgsqlDataSource db, Guid userId, string key, StoredResponse response)
+    private static async Task StoreAsync(NpgsqlDataSource db, SecretBox box, Guid userId, string key, StoredResponse response)
     {
         await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
-        await IdempotencyKeys.StoreAsync(connection, tx, userId, key, response, CancellationToken.None);
+        await IdempotencyKeys.StoreAsync(connection, tx, box, userId, key, response, CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
     }
 
