@@ -69,10 +69,9 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = "2024-05-08", channel = "eQonaq" }, "\"2\"")).StatusCode);
         Assert.True((await Sweep()).AlertsResolved >= 1);
         Assert.All((await AlertsOf(c)).Where(a => a.Kind == "arrivalNotification"), a => Assert.Equal("resolved", a.State));
-        // On the alert stream, each resolution says it was the sweep's, and why.
+        // On the alert stream, each resolution says it was the sweep's (and why, sealed with the case's personal data: the inbox below opens it).
         await using (var resolutions = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
-            SELECT count(*) FROM events WHERE stream_id = $1 AND type = 'AlertResolved.v1' AND (data->>'automatic')::boolean
-                                            AND data->>'reason' = 'condition no longer holds'
+            SELECT count(*) FROM events WHERE stream_id = $1 AND type = 'AlertResolved.v1' AND (data->>'automatic')::boolean AND data ? 'personal'
             """))
         {
             resolutions.Parameters.Add(new() { Value = AlertRepository.StreamFor(new CaseFlow.Domain.Cases.CaseId(Guid.Parse(c.Split('/')[^1]))) });
@@ -81,8 +80,8 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         var inbox = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&state=resolved&caseId={c.Split('/')[^1]}")).JsonAsync()).GetProperty("items");
         Assert.Equal(3, inbox.GetArrayLength());
-        Assert.All(inbox.EnumerateArray(), a => Assert.Equal(("Alert, DE", "system:deadline-sweep"),
-            (a.GetProperty("personName").GetString(), a.GetProperty("resolvedByName").GetString())));
+        Assert.All(inbox.EnumerateArray(), a => Assert.Equal(("Alert, DE", "system:deadline-sweep", "condition no longer holds"),
+            (a.GetProperty("personName").GetString(), a.GetProperty("resolvedByName").GetString(), a.GetProperty("resolution").GetString())));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using CaseFlow.Api.Audit.ExportingCase;
+using CaseFlow.Api.Audit.GettingAccessLog;
 using CaseFlow.Api.Audit.GettingHistory;
+using CaseFlow.Api.Audit.Sealing;
 using CaseFlow.Api.Audit.GettingStateAt;
 using CaseFlow.Api.Audit.GettingTimeline;
 using CaseFlow.Api.Audit.Verifying;
@@ -21,6 +23,9 @@ public static class AuditEndpoints
         cases.MapGetCaseStateAt();
         cases.MapGetCaseTimeline();
         cases.MapExportCase();
-        app.MapGroup("/api/audit").WithTags("Audit").MapVerify();
+        var audit = app.MapGroup("/api/audit").WithTags("Audit");
+        audit.MapVerify();
+        audit.MapSeals();
+        audit.MapGetAccessLog();
     }
 }

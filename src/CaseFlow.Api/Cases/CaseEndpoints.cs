@@ -1,6 +1,7 @@
 using CaseFlow.Api.Cases.CancellingVisa;
 using CaseFlow.Api.Cases.ChangingCategory;
 using CaseFlow.Api.Cases.ClosingCase;
+using CaseFlow.Api.Cases.ErasingCase;
 using CaseFlow.Api.Cases.ExtendingVisa;
 using CaseFlow.Api.Cases.GettingCase;
 using CaseFlow.Api.Cases.GettingEvents;
@@ -37,5 +38,6 @@ public static class CaseEndpoints
         cases.MapReplacePassport();
         cases.MapRecordExit();
         cases.MapCloseCase();
+        cases.MapEraseCase();
     }
 }

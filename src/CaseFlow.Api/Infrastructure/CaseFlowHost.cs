@@ -58,6 +58,9 @@ public static class CaseFlowHost
             return new KeyRing(keys, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KeyRing>());
         });
         builder.Services.AddSingleton<DataKeys>();
+        builder.Services.AddSingleton<CaseEraser>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("CaseFlow:Seals").Get<SealOptions>() ?? new SealOptions());
+        builder.Services.AddSingleton<Seals>();
         builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();
         builder.Services.AddSingleton<CaseRepository>();
         builder.Services.AddSingleton<AlertRepository>();
@@ -90,7 +93,8 @@ public static class CaseFlowHost
         builder.Services.AddSingleton(time);
         var jobs = builder.Configuration.GetSection("CaseFlow:Jobs").Get<JobSettings>() ?? new JobSettings();
         var connectionString = builder.Configuration["CASEFLOW_DB"] is { Length: > 0 } db ? db : builder.Configuration["CaseFlow:ConnectionString"];
-        if (jobs.Run && !string.IsNullOrEmpty(connectionString)) builder.Services.AddCaseFlowJobs(connectionString, time);
+        if (jobs.Run && !string.IsNullOrEmpty(connectionString)) builder.Services.AddCaseFlowJobs(connectionString, time,
+            builder.Configuration.GetSection("CaseFlow:Seals").Get<SealOptions>()?.IntervalMinutes ?? new SealOptions().IntervalMinutes);
 
         builder.Services.ConfigureHttpJsonOptions(o => CaseFlowJson.Configure(o.SerializerOptions));
         // Parameters that fail to bind throw, so UnhandledExceptionHandler can name the parameter in CaseFlow's own words.

@@ -19,9 +19,9 @@ public sealed class JobSettings
 /// </summary>
 public static class CaseFlowJobs
 {
-    public static readonly string[] Names = ["deadline-sweep", "deliveries", "daily-digest", "retention"];
+    public static readonly string[] Names = ["deadline-sweep", "deliveries", "daily-digest", "retention", "seal"];
 
-    public static IServiceCollection AddCaseFlowJobs(this IServiceCollection services, string connectionString, ClockTimeProvider time)
+    public static IServiceCollection AddCaseFlowJobs(this IServiceCollection services, string connectionString, ClockTimeProvider time, int sealMinutes)
     {
         var almaty = TimeZoneInfo.FindSystemTimeZoneById(LegalTime.ZoneId);
         services.AddQuartz(q =>
@@ -47,6 +47,9 @@ public static class CaseFlowJobs
             q.AddJob<RetentionJob>(j => j.WithIdentity("retention").StoreDurably().DisallowConcurrentExecution());
             q.AddTrigger(t => t.ForJob("retention").WithIdentity("retention-0330-almaty")
                 .WithCronSchedule("0 30 3 * * ?", c => c.InTimeZone(almaty).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
+            q.AddJob<SealJob>(j => j.WithIdentity("seal").StoreDurably().DisallowConcurrentExecution());
+            q.AddTrigger(t => t.ForJob("seal").WithIdentity("seal-every-interval").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(Math.Max(1, sealMinutes))).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             q.AddJobListener<JobRunRecorder>();
             q.AddTriggerListener<MisfireRecorder>();
         });

@@ -6,7 +6,7 @@ using NpgsqlTypes;
 namespace CaseFlow.Core.Alerts;
 
 public sealed record AlertView(Guid Id, Guid CaseId, Guid HostPartyId, string Kind, string Level, LocalDate Due, LocalDate RaisedOn, string Message, string Rule,
-    int? FineArticle, decimal? FineMci, decimal? FineTenge, string State, string? AcknowledgedBy, string? ResolvedBy, string? Resolution,
+    int? FineArticle, decimal? FineMci, decimal? FineTenge, string State, string? AcknowledgedBy, string? ResolvedBy, byte[]? SealedResolution,
     Instant RaisedAt, Instant? AcknowledgedAt, Instant? ResolvedAt, int Version);
 
 /// <summary>What the inbox asks for: host parties, optional filters (null = any), a sort key and a page.</summary>
@@ -83,7 +83,7 @@ public sealed partial class AlertProjection
                 row.GetGuid(0), row.GetGuid(1), row.GetGuid(2), row.GetString(3), row.GetString(4), LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(5)),
                 LocalDate.FromDateOnly(row.GetFieldValue<DateOnly>(6)), row.GetString(7), row.GetString(8), row.IsDBNull(9) ? null : row.GetInt32(9),
                 row.IsDBNull(10) ? null : row.GetDecimal(10), row.IsDBNull(11) ? null : row.GetDecimal(11), row.GetString(12),
-                row.IsDBNull(13) ? null : row.GetString(13), row.IsDBNull(14) ? null : row.GetString(14), row.IsDBNull(15) ? null : row.GetString(15),
+                row.IsDBNull(13) ? null : row.GetString(13), row.IsDBNull(14) ? null : row.GetString(14), row.IsDBNull(15) ? null : (byte[])row[15],
                 At(row.GetDateTime(16)), row.IsDBNull(17) ? null : At(row.GetDateTime(17)), row.IsDBNull(18) ? null : At(row.GetDateTime(18)), row.GetInt32(19)));
         return list;
     }

@@ -26,7 +26,7 @@ public sealed partial class AlertProjection
     {
         var raised = appends.SelectMany(a => a.Events.OfType<AlertRaised>().Select(e => (a.Current.Case.HostPartyId, Event: e))).ToList();
         var acknowledged = appends.SelectMany(a => a.Events.OfType<AlertAcknowledged>()).ToList();
-        var resolved = appends.SelectMany(a => a.Events.OfType<AlertResolved>()).ToList();
+        var resolved = appends.SelectMany(a => a.Events.OfType<AlertResolved>().Select(e => (Event: e, a.Current.Case.Keys))).ToList();
         await using var batch = new NpgsqlBatch(connection, tx);
         if (raised.Count > 0)
         {
@@ -52,8 +52,10 @@ public sealed partial class AlertProjection
         if (resolved.Count > 0)
             batch.BatchCommands.Add(Command("""
                 UPDATE alerts a SET state = 'resolved', resolved_by = u.actor, resolution = u.reason, resolved_at = $4, version = a.version + 1, updated_at = $4
-                FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, actor, reason) WHERE a.id = u.id
-                """, resolved.Select(e => e.AlertId).ToArray(), resolved.Select(e => e.RecordedBy).ToArray(), resolved.Select(e => e.Reason).ToArray(), recordedAt.ToDateTimeUtc()));
+                FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(id, actor, reason) WHERE a.id = u.id
+                """, resolved.Select(r => r.Event.AlertId).ToArray(), resolved.Select(r => r.Event.RecordedBy).ToArray(),
+                // The reason is free text that may name someone: sealed under the case's key, as in the event.
+                resolved.Select(r => r.Keys.Seal(r.Event.CaseId.Value, r.Event.Reason)).ToArray(), recordedAt.ToDateTimeUtc()));
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
     }
 

@@ -56,7 +56,7 @@ public sealed partial class CaseStatusProjection
         {
             // Every word of the search is a word of the name (folded: accents and case ignored), or the search is one of the case's passport numbers.
             var tokens = NpgsqlDbType.Array | NpgsqlDbType.Bytea;
-            sql.Where($"(search_tokens @> {sql.Param(keys.Ring.NameTokens(q.Search), tokens)} OR search_tokens @> {sql.Param(new[] { keys.Ring.PassportSearchToken(q.Search) }, tokens)})");
+            sql.Where($"(search_tokens @> {sql.Param(keys.Ring.NameSearchTokens(q.Search), tokens)} OR search_tokens @> {sql.Param(new[] { keys.Ring.PassportSearchToken(q.Search) }, tokens)})");
         }
         if (q.After is { } after)
             sql.Where($"(COALESCE(next_deadline_due, 'infinity'::date), case_id) > ({sql.Param(after.Due, NpgsqlDbType.Date)}, {sql.Param(after.Id, NpgsqlDbType.Uuid)})");

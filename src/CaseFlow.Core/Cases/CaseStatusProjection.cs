@@ -113,7 +113,7 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
             Camel(state.Notification.ToString()), state.LastNotified?.ToDateOnly(), recordedAt.ToDateTimeUtc(), row.Status, row.Basis is { } b ? Camel(b.ToString()) : null,
             row.PermittedUntil?.ToDateOnly(), row.NextDeadlineKind is { } k ? Camel(k.ToString()) : null, row.NextDeadlineDue?.ToDateOnly(), row.FineMci, row.FineTenge,
             row.CatalogueVersion, erased ? null : keys.Ring.PassportIndex(p.Nationality, p.PassportNumber),
-            erased ? Array.Empty<byte[]>() : [.. keys.Ring.NameTokens($"{p.FamilyName} {p.GivenNames}"), .. PassportNumbers(c.Events).Select(keys.Ring.PassportSearchToken)],
+            erased ? Array.Empty<byte[]>() : [.. keys.Ring.NameIndexTokens($"{p.FamilyName} {p.GivenNames}"), .. PassportNumbers(c.Events).Select(keys.Ring.PassportSearchToken)],
         ];
     }
 

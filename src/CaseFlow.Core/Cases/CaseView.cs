@@ -29,6 +29,9 @@ public sealed record CaseView(
     string CatalogueVersion,
     Evaluation Evaluation)
 {
+    /// <summary>The person's data was erased (crypto-shredded): names, passport and birth date read as erased.</summary>
+    public bool PersonalDataErased => Person.Erased;
+
     public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySize? size)
     {
         var evaluation = c.Evaluate(catalogue, size, today);

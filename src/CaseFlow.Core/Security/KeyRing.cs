@@ -74,9 +74,19 @@ public sealed class KeyRing
     /// <summary>The blind index of a passport number alone (search by number, any nationality).</summary>
     public byte[] PassportSearchToken(string passport) => Mac($"passport-any\n{passport.Trim().ToUpperInvariant()}")[..16];
 
-    /// <summary>One token per word of the folded name (accents and case ignored): a search matches whole words in any order.</summary>
-    public byte[][] NameTokens(string text) =>
-        [.. SearchText.Fold(text).Split([' ', '-', '\''], StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Select(w => Mac($"name\n{w}")[..16])];
+    /// <summary>The tokens a search for <paramref name="text"/> needs: one per word of it, folded (accents and case ignored).</summary>
+    public byte[][] NameSearchTokens(string text) => [.. Words(text).Select(w => Mac($"name\n{w}")[..16])];
+
+    /// <summary>
+    /// The tokens a name is found by: each word's prefixes of 3 letters and more (up to 24), so "Garc" finds García; a shorter word
+    /// whole. The price, said in docs/security.md: rows that share a name prefix share a token.
+    /// </summary>
+    public byte[][] NameIndexTokens(string text) =>
+        [.. Words(text).SelectMany(w => Enumerable.Range(Math.Min(3, w.Length), Math.Min(w.Length, 24) - Math.Min(3, w.Length) + 1).Select(n => w[..n]))
+            .Distinct(StringComparer.Ordinal).Select(w => Mac($"name\n{w}")[..16])];
+
+    private static IEnumerable<string> Words(string text) =>
+        SearchText.Fold(text).Split([' ', '-', '\''], StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal);
 
     private byte[] Mac(string text) => HMACSHA256.HashData(index, Encoding.UTF8.GetBytes(text));
 

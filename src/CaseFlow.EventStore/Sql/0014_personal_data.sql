@@ -62,3 +62,6 @@ CREATE TRIGGER seals_append_only BEFORE UPDATE OR DELETE ON seals FOR EACH ROW E
 -- before are dropped with their keys (a repeat is then run as a new request: the case's own checks, e.g. one case per person, still hold).
 DELETE FROM idempotency_keys WHERE status IS NOT NULL;
 ALTER TABLE idempotency_keys DROP COLUMN body, ADD COLUMN body bytea;
+
+-- An alert's resolution reason is free text that may name someone: sealed under the case's key, like the event it comes from.
+ALTER TABLE alerts DROP COLUMN resolution, ADD COLUMN resolution bytea;

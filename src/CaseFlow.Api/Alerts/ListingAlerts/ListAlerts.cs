@@ -4,6 +4,7 @@ using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Security;
+using CaseFlow.Domain.Cases;
 using CaseFlow.Core.Users;
 using CaseFlow.Domain.Alerts;
 using NodaTime;
@@ -47,10 +48,13 @@ public static partial class ListAlertsEndpoint
         var query = new AlertQuery(hosts, kind, state, level, caseId, order, page ?? 1, pageSize ?? 50);
         var (items, total) = await AlertProjection.ListAsync(db, query, ct);
         var people = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], ct);
+        var opened = await keys.LoadAsync(db, [.. items.Where(a => a.SealedResolution is not null).Select(a => a.CaseId).Distinct()], ct);
+        await PersonalDataAccess.RecordAsync(http, [.. items.Select(a => a.CaseId).Distinct()]);
         var actors = await UserStore.ActorNamesAsync(db, items.SelectMany(a => new[] { a.AcknowledgedBy, a.ResolvedBy }), ct);
         return Results.Ok(new AlertPage([.. items.Select(a => new InboxAlert(a.Id, a.CaseId, people.GetValueOrDefault(a.CaseId), a.HostPartyId, a.Kind, a.Level, a.Due,
             a.RaisedOn, a.Message, a.Rule, a.FineArticle, a.FineMci, a.FineTenge, a.State, a.RaisedAt, a.AcknowledgedAt, a.AcknowledgedBy,
-            a.AcknowledgedBy is null ? null : actors[a.AcknowledgedBy], a.ResolvedAt, a.ResolvedBy, a.ResolvedBy is null ? null : actors[a.ResolvedBy], a.Resolution,
+            a.AcknowledgedBy is null ? null : actors[a.AcknowledgedBy], a.ResolvedAt, a.ResolvedBy, a.ResolvedBy is null ? null : actors[a.ResolvedBy],
+            a.SealedResolution is null ? null : opened.Open(a.CaseId, a.SealedResolution) ?? Person.ErasedMark,
             ETags.Format(a.Version)))], query.Page, query.PageSize, total));
     })
     .RequireRoles(Role.Compliance, Role.Auditor)

@@ -40,6 +40,7 @@ public static class ExportCaseEndpoint
             events = readable.Revealed.Select(e => new { e.Version, e.Sequence, e.EventId, e.Type, e.Data, e.Metadata, e.RecordedAt, hash = Convert.ToHexStringLower(e.Hash) }),
         }, CaseFlowJson.Options);
     })
+    .LogsCaseAccess()
     .WithName("ExportCase");
 
     private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -29,6 +29,7 @@ public static class GetCaseHistoryEndpoint
             .ToList();
         return Results.Ok(new HistoryPage(items, number, size, readable.Recorded.Count));
     })
+    .LogsCaseAccess()
     .WithName("GetCaseHistory")
     .Produces<HistoryPage>();
 }

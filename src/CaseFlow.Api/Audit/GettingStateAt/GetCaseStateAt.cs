@@ -44,6 +44,7 @@ public static class GetCaseStateAtEndpoint
         var state = CaseState.Fold(readable.Case.Events.Where(e => CaseEvents.DateOf(e) is not { } d || d <= judged));
         return Results.Ok(new CaseStateAt(id, judged, known, readable.Case.Version, state, readable.Evaluate(catalogue, judged)));
     })
+    .LogsCaseAccess()
     .WithName("GetCaseStateAt")
     .Produces<CaseStateAt>();
 }

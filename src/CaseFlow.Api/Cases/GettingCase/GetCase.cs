@@ -19,6 +19,7 @@ public static class GetCaseEndpoint
         return Results.Ok(CaseView.From(readable.Case, catalogue, RequestContext.TodayIn(clock), readable.Size));
     })
     .RequireRoles(Role.Compliance, Role.Auditor)
+    .LogsCaseAccess()
     .WithName("GetCase")
     .Produces<CaseView>()
     .ProducesProblem(StatusCodes.Status404NotFound);

@@ -23,6 +23,7 @@ public static class GetCaseEventsEndpoint
         return Results.Ok(events.Select(e => new EventView(e.Sequence, e.EventId, e.Version, e.Type, e.Data, e.Metadata, e.RecordedAt, Convert.ToHexStringLower(e.Hash))));
     })
     .RequireRoles(Role.Compliance, Role.Auditor)
+    .LogsCaseAccess()
     .WithName("GetCaseEvents")
     .Produces<IEnumerable<EventView>>()
     .ProducesProblem(StatusCodes.Status404NotFound);

@@ -53,6 +53,7 @@ public static class ListCasesEndpoint
 
         var items = await CaseStatusProjection.ListAsync(db, keys, new CaseListQuery(hosts, status, nationality, before, q, cursor, size + 1, RequestContext.TodayIn(clock)), ct);
         var next = items.Count > size ? Cursor(items[size - 1].SortDue, items[size - 1].Summary.Id) : null;
+        await PersonalDataAccess.RecordAsync(http, [.. items.Take(size).Select(i => i.Summary.Id)]);
         return Results.Ok(new CasePage([.. items.Take(size).Select(i => i.Summary)], next));
     })
     .RequireRoles(Role.Compliance, Role.Auditor)
