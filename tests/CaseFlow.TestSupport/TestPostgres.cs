@@ -15,6 +15,9 @@ public static class TestPostgres
 {
     private static readonly Lazy<Task<string>> Server = new(StartAsync);
 
+    /// <summary>The throwaway server's own log (PostgreSQL's errors and their details); null when the tests use an external server.</summary>
+    public static string? ServerLog { get; private set; }
+
     public static async Task<string> CreateDatabaseAsync(string prefix = "t")
     {
         var admin = await Server.Value;
@@ -43,6 +46,7 @@ public static class TestPostgres
         var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" +
             " -c shared_buffers=2GB -c max_wal_size=8GB";
         Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {Path.Combine(root, "log")} -o \"{options}\" -w start", asPostgres);
+        ServerLog = Path.Combine(root, "log");
         var stop = $"{(asPostgres ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {root}";
         File.WriteAllText(Path.Combine(root, "owner.pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // A watchdog outside this process: when the test host is gone (even killed with SIGKILL, where no exit handler runs), it stops

@@ -20,6 +20,21 @@ namespace CaseFlow.Api.Demo;
 /// </summary>
 public static class DemoData
 {
+    /// <summary>The demo's people (a test greps the database and the logs for their names, passport numbers and birth dates).</summary>
+    public static IReadOnlyList<Person> People { get; } =
+    [
+        new Person("Müller", "Anna", "DE", new LocalDate(1988, 3, 14), "C01X00T47"),
+        new Person("Ivanov", "Sergei", "RU", new LocalDate(1985, 11, 2), "751234567"),
+        new Person("Karimov", "Bekzod", "UZ", new LocalDate(1992, 6, 30), "FA1234567"),
+        new Person("Sharma", "Priya", "IN", new LocalDate(1995, 1, 20), "Z1234567"),
+        new Person("García", "Lucía", "ES", new LocalDate(1990, 9, 9), "PAB123456"),
+        new Person("Haddad", "Omar", "JO", new LocalDate(1983, 2, 11), "N7654321"),
+        new Person("Nguyen", "Minh", "VN", new LocalDate(1991, 4, 4), "C9988776"),
+        new Person("Smith", "John", "US", new LocalDate(2001, 7, 9), "567890123"),
+        new Person("Novák", "Petr", "CZ", new LocalDate(1979, 12, 1), "45123789"),
+        new Person("Brown", "Emily", "GB", new LocalDate(1993, 8, 15), "533112244"),
+    ];
+
     public static readonly HostPartyId AstanaEngineering = new(Guid.Parse("0190a1b2-0000-7000-8000-000000000001"));
     public static readonly HostPartyId AlmatyUniversity = new(Guid.Parse("0190a1b2-0000-7000-8000-000000000002"));
 
@@ -66,43 +81,43 @@ public static class DemoData
         LocalDate Ago(int days) => today.PlusDays(-days);
 
         // inCountry, notified in time; exit deadline (30-day visa-free visit).
-        await Case(new Person("Müller", "Anna", "DE", new LocalDate(1988, 3, 14), "C01X00T47"), AstanaEngineering,
+        await Case(People[0], AstanaEngineering,
             id => new RecordEntry(id, Ago(10), "NQZ airport", actor, today),
             id => new RecordNotification(id, Ago(9), NotificationChannel.EQonaq, "EQ-000101", actor, today));
         // Arrival notification missed (art. 518 exposure for a medium host); TRP required by day 90 (EAEU).
-        await Case(new Person("Ivanov", "Sergei", "RU", new LocalDate(1985, 11, 2), "751234567"), AstanaEngineering,
+        await Case(People[1], AstanaEngineering,
             id => new RecordEntry(id, Ago(40), "Petropavl rail", actor, today));
         // TRP threshold (day 30 for CIS, not EAEU) passed: residencePermitRequired missed.
-        await Case(new Person("Karimov", "Bekzod", "UZ", new LocalDate(1992, 6, 30), "FA1234567"), AstanaEngineering,
+        await Case(People[2], AstanaEngineering,
             id => new RecordEntry(id, Ago(35), "Zhibek Zholy road", actor, today),
             id => new RecordNotification(id, Ago(34), NotificationChannel.EQonaq, "EQ-000102", actor, today));
         // Arrived yesterday: arrival notification open (14-day regime).
-        await Case(new Person("Sharma", "Priya", "IN", new LocalDate(1995, 1, 20), "Z1234567"), AlmatyUniversity,
+        await Case(People[3], AlmatyUniversity,
             id => new RecordEntry(id, Ago(1), "ALA airport", actor, today));
         // overstaying: 35 days on a 30-day visa-free visit.
-        await Case(new Person("García", "Lucía", "ES", new LocalDate(1990, 9, 9), "PAB123456"), AlmatyUniversity,
+        await Case(People[4], AlmatyUniversity,
             id => new RecordEntry(id, Ago(34), "ALA airport", actor, today),
             id => new RecordNotification(id, Ago(33), NotificationChannel.VmpGovKz, null, actor, today));
         // C3 work visa expiring in 40 days: extension window opens/closes.
-        await Case(new Person("Haddad", "Omar", "JO", new LocalDate(1983, 2, 11), "N7654321", today.PlusYears(3)), AstanaEngineering,
+        await Case(People[5] with { PassportExpiry = today.PlusYears(3) }, AstanaEngineering,
             id => new IssueVisa(id, Ago(320), "C3", VisaEntries.Multiple, Ago(320), today.PlusDays(40), null, false, false, AstanaEngineering, actor, today),
             id => new RecordEntry(id, Ago(300), "NQZ airport", actor, today),
             id => new RecordNotification(id, Ago(299), NotificationChannel.EQonaq, "EQ-000103", actor, today));
         // Work visa cancelled three days ago: exit visa expiry.
-        await Case(new Person("Nguyen", "Minh", "VN", new LocalDate(1991, 4, 4), "C9988776", today.PlusYears(5)), AstanaEngineering,
+        await Case(People[6] with { PassportExpiry = today.PlusYears(5) }, AstanaEngineering,
             id => new IssueVisa(id, Ago(200), "C3", VisaEntries.Multiple, Ago(200), today.PlusDays(300), null, false, false, AstanaEngineering, actor, today),
             id => new RecordEntry(id, Ago(190), "NQZ airport", actor, today),
             id => new RecordNotification(id, Ago(189), NotificationChannel.EQonaq, "EQ-000104", actor, today),
             id => new CancelVisa(id, Ago(3), actor, today));
         // left after a 5-day overstay (art. 517, 10 MCI).
-        await Case(new Person("Smith", "John", "US", new LocalDate(2001, 7, 9), "567890123"), AlmatyUniversity,
+        await Case(People[7], AlmatyUniversity,
             id => new RecordEntry(id, Ago(60), "ALA airport", actor, today),
             id => new RecordNotification(id, Ago(59), NotificationChannel.VmpGovKz, null, actor, today),
             id => new RecordExit(id, Ago(26), actor, today));
         // notArrived: opened, no entry yet.
-        await Case(new Person("Novák", "Petr", "CZ", new LocalDate(1979, 12, 1), "45123789"), AlmatyUniversity);
+        await Case(People[8], AlmatyUniversity);
         // closed.
-        await Case(new Person("Brown", "Emily", "GB", new LocalDate(1993, 8, 15), "533112244"), AlmatyUniversity,
+        await Case(People[9], AlmatyUniversity,
             id => new RecordEntry(id, Ago(100), "ALA airport", actor, today),
             id => new RecordNotification(id, Ago(99), NotificationChannel.EQonaq, "EQ-000105", actor, today),
             id => new RecordExit(id, Ago(80), actor, today),
