@@ -20,7 +20,9 @@ public static class CaseFlowCli
             RulesCommands.Plan(stdout),
             UserCommands.Create(stdout, db),
             ImportCommand.Create(stdout, stderr, db, clock),
-            OpsCommands.Verify(stdout, stderr, db),
+            OpsCommands.Verify(stdout, stderr, db, clock),
+            KeyCommands.Keys(stdout, db),
+            KeyCommands.Seal(stdout, db, clock),
             OpsCommands.Projections(stdout, stderr, db),
         };
         var parsed = root.Parse(args);

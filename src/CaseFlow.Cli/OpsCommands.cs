@@ -11,9 +11,9 @@ namespace CaseFlow.Cli;
 /// <summary><c>caseflow verify</c> (whole-store hash chain) and <c>caseflow projections list|rebuild|pause|resume</c>, with progress bars on stderr.</summary>
 internal static class OpsCommands
 {
-    public static Command Verify(TextWriter stdout, TextWriter stderr, Option<string?> db)
+    public static Command Verify(TextWriter stdout, TextWriter stderr, Option<string?> db, NodaTime.IClock clock)
     {
-        var command = new Command("verify", "Verify every stream's hash chain; prints the first break of each broken stream");
+        var command = new Command("verify", "Verify every stream's hash chain and the store against the latest seal; prints each broken stream");
         command.SetAction(async (parse, ct) =>
         {
             await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
@@ -28,7 +28,17 @@ internal static class OpsCommands
             });
             foreach (var b in broken) await stdout.WriteLineAsync($"BROKEN stream {b.StreamId} at version {b.BrokenAtVersion}: {b.Problem}");
             await stdout.WriteLineAsync($"{checkedStreams} streams checked, {broken.Count} broken");
-            return broken.Count == 0 ? 0 : 1;
+            // What the chain alone cannot see (a recomputed chain, a cut tail) the latest seal can.
+            var seal = await new CaseFlow.Core.Security.Seals(store, Database.Keys().Ring, clock, new CaseFlow.Core.Security.SealOptions()).CheckAsync(ct);
+            if (seal is null) await stdout.WriteLineAsync("no seal yet: a recomputed chain or a cut tail cannot be detected (caseflow seal)");
+            else
+            {
+                foreach (var b in seal.Broken) await stdout.WriteLineAsync($"BROKEN against seal {seal.SealId}: stream {b.StreamId}: {b.Problem}");
+                if (!seal.SignatureValid || !seal.SignedByOurKey || !seal.HeadsMatchRoot)
+                    await stdout.WriteLineAsync($"SEAL {seal.SealId} NOT TRUSTWORTHY: signature valid {seal.SignatureValid}, our key {seal.SignedByOurKey}, heads match root {seal.HeadsMatchRoot}");
+                await stdout.WriteLineAsync($"seal {seal.SealId} of {seal.SealedAt}: {(seal.Intact ? "intact" : "BROKEN")}");
+            }
+            return broken.Count == 0 && seal?.Intact != false ? 0 : 1;
         });
         return command;
     }

@@ -165,7 +165,7 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
             alerts = (long)(await count.ExecuteScalarAsync())!;
         }
         var jobs = await (await app.Client("ops").GetAsync("/api/ops/jobs")).JsonAsync();
-        Assert.Equal(new[] { "deadline-sweep", "deliveries", "daily-digest", "retention" }, jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(new[] { "deadline-sweep", "deliveries", "daily-digest", "retention", "seal" }, jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!).ToArray());
         var digest = jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == "daily-digest");
         // 08:00 in Almaty is 03:00 UTC; the fake clock stands at 2024-06-01 07:00 UTC, so the next digest is on 2 June.
         Assert.Equal(DateTimeOffset.Parse("2024-06-02T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture), digest.GetProperty("nextFire").GetDateTimeOffset());

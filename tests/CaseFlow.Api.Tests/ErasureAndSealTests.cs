@@ -84,6 +84,33 @@ public sealed class ErasureAndSealTests(CaseFlowApp app) : IClassFixture<CaseFlo
     }
 
     [Fact]
+    public async Task Retention_ErasesThePeopleOfCasesClosedMoreThanFiveYearsAgo_AndNoOther()
+    {
+        var closed = await OpenAsync("Retained", $"T{Guid.NewGuid():N}"[..9].ToUpperInvariant());
+        var open = await OpenAsync("Kept", $"K{Guid.NewGuid():N}"[..9].ToUpperInvariant());
+        var client = app.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{closed}/exits", new { date = "2024-05-25" }, "\"3\"")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{closed}/closure", new { date = "2024-05-26", reason = "contract ended" }, "\"4\"")).StatusCode);
+        var retention = app.Services.GetRequiredService<CaseFlow.Core.Jobs.RetentionService>();
+        var now = app.Clock.GetCurrentInstant();
+        try
+        {
+            app.Clock.Set(NodaTime.Instant.FromUtc(2029, 5, 26, 12, 0)); // five years to the day: not yet
+            Assert.Equal(0, await retention.ErasePersonalDataAsync(CancellationToken.None));
+            app.Clock.Set(NodaTime.Instant.FromUtc(2029, 5, 27, 12, 0));
+            Assert.Equal(1, await retention.ErasePersonalDataAsync(CancellationToken.None));
+            Assert.Equal(0, await retention.ErasePersonalDataAsync(CancellationToken.None)); // done once
+        }
+        finally
+        {
+            app.Clock.Set(now);
+        }
+        Assert.True((await (await client.GetAsync(closed)).JsonAsync()).GetProperty("personalDataErased").GetBoolean());
+        Assert.Equal("Kept", (await (await client.GetAsync(open)).JsonAsync()).GetProperty("person").GetProperty("familyName").GetString());
+        Assert.Equal("retention", await Scalar<string>("SELECT erasure_basis FROM data_keys WHERE case_id = $1", Guid.Parse(closed.Split('/')[^1])));
+    }
+
+    [Fact]
     public async Task EachReadOfPersonalData_LeavesExactlyOneAccessEntry_NamingTheUserAndTheCase()
     {
         var c = await OpenAsync("Reader", $"R{Guid.NewGuid():N}"[..9].ToUpperInvariant());

@@ -36,7 +36,7 @@ public sealed class AlertChange(NpgsqlDataSource db, AlertRepository alerts, Rul
                     await alerts.AppendAsync(new AlertAppend(current, decision.Events), new EventMetadata(principal.Actor, context.CorrelationId, null, catalogue.Version), ct);
                 var changed = (await AlertProjection.FindAsync(db, alertId, ct))!;
                 ETags.Set(http.Response, changed.Version);
-                return Results.Ok(changed);
+                return Results.Ok(changed.Opened(current.Case.Keys));
             }
             catch (ConcurrencyException) when (attempt < 3)
             {

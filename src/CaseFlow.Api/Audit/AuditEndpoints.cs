@@ -1,6 +1,7 @@
 using CaseFlow.Api.Audit.ExportingCase;
 using CaseFlow.Api.Audit.GettingAccessLog;
 using CaseFlow.Api.Audit.GettingHistory;
+using CaseFlow.Api.Audit.ListingSeals;
 using CaseFlow.Api.Audit.Sealing;
 using CaseFlow.Api.Audit.GettingStateAt;
 using CaseFlow.Api.Audit.GettingTimeline;
@@ -25,7 +26,8 @@ public static class AuditEndpoints
         cases.MapExportCase();
         var audit = app.MapGroup("/api/audit").WithTags("Audit");
         audit.MapVerify();
-        audit.MapSeals();
+        audit.MapListSeals();
+        audit.MapSealNow();
         audit.MapGetAccessLog();
     }
 }

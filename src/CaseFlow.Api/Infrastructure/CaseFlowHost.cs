@@ -82,6 +82,7 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<AlertChange>();
         builder.Services.AddSingleton<DeliveryDispatcher>();
         builder.Services.AddSingleton<DigestService>();
+        builder.Services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Retention"));
         builder.Services.AddSingleton<RetentionService>();
         builder.Services.AddOptions<SecretOptions>().Bind(builder.Configuration.GetSection("CaseFlow:Secrets"));
         builder.Services.AddSingleton<SecretBox>();

@@ -6,8 +6,16 @@ using NpgsqlTypes;
 namespace CaseFlow.Core.Alerts;
 
 public sealed record AlertView(Guid Id, Guid CaseId, Guid HostPartyId, string Kind, string Level, LocalDate Due, LocalDate RaisedOn, string Message, string Rule,
-    int? FineArticle, decimal? FineMci, decimal? FineTenge, string State, string? AcknowledgedBy, string? ResolvedBy, byte[]? SealedResolution,
-    Instant RaisedAt, Instant? AcknowledgedAt, Instant? ResolvedAt, int Version);
+    int? FineArticle, decimal? FineMci, decimal? FineTenge, string State, string? AcknowledgedBy, string? ResolvedBy,
+    [property: System.Text.Json.Serialization.JsonIgnore] byte[]? SealedResolution, Instant RaisedAt, Instant? AcknowledgedAt, Instant? ResolvedAt, int Version)
+{
+    /// <summary>Why it was resolved, opened with the case's key (<see cref="Opened"/>); the row keeps it sealed.</summary>
+    public string? Resolution { get; init; }
+
+    /// <summary>The alert with its resolution opened ("[erased]" once the person's data was erased).</summary>
+    public AlertView Opened(Security.CaseKeys keys) =>
+        this with { Resolution = SealedResolution is null ? null : keys.Open(CaseId, SealedResolution) ?? Domain.Cases.Person.ErasedMark };
+}
 
 /// <summary>What the inbox asks for: host parties, optional filters (null = any), a sort key and a page.</summary>
 public sealed record AlertQuery(IReadOnlyCollection<Guid> HostParties, string? Kind, string? State, string? Level, Guid? CaseId, string Sort, int Page, int PageSize);

@@ -120,6 +120,18 @@ public sealed partial class CaseStatusProjection
         return found;
     }
 
+    /// <summary>Up to <paramref name="limit"/> cases closed before <paramref name="before"/> whose person is not yet erased (retention).</summary>
+    public static async Task<IReadOnlyList<Guid>> ClosedBeforeAsync(NpgsqlDataSource db, LocalDate before, int limit, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("SELECT case_id FROM case_status WHERE closed_on < $1 AND personal IS NOT NULL ORDER BY closed_on LIMIT $2");
+        command.Parameters.Add(new() { Value = before.ToDateOnly() });
+        command.Parameters.Add(new() { Value = limit });
+        var ids = new List<Guid>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
+        return ids;
+    }
+
     /// <summary>"family name, given names" of each case (the digest names people, never passports).</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
     {

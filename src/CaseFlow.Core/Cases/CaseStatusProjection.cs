@@ -79,7 +79,7 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
         new("last_exit", NpgsqlDbType.Date), new("notification_status", NpgsqlDbType.Text), new("last_notified", NpgsqlDbType.Date), new("updated_at", NpgsqlDbType.TimestampTz),
         new("status", NpgsqlDbType.Text), new("basis", NpgsqlDbType.Text), new("permitted_until", NpgsqlDbType.Date), new("next_deadline_kind", NpgsqlDbType.Text),
         new("next_deadline_due", NpgsqlDbType.Date), new("fine_mci", NpgsqlDbType.Numeric), new("fine_tenge", NpgsqlDbType.Numeric), new("catalogue_version", NpgsqlDbType.Text),
-        new("passport_index", NpgsqlDbType.Bytea), new("search_tokens", NpgsqlDbType.Array | NpgsqlDbType.Bytea),
+        new("passport_index", NpgsqlDbType.Bytea), new("search_tokens", NpgsqlDbType.Array | NpgsqlDbType.Bytea), new("closed_on", NpgsqlDbType.Date),
     ];
 
     /// <summary>The columns an upsert replaces: all but the case, its host party and the person's nationality, which never change.</summary>
@@ -114,6 +114,7 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
             row.PermittedUntil?.ToDateOnly(), row.NextDeadlineKind is { } k ? Camel(k.ToString()) : null, row.NextDeadlineDue?.ToDateOnly(), row.FineMci, row.FineTenge,
             row.CatalogueVersion, erased ? null : keys.Ring.PassportIndex(p.Nationality, p.PassportNumber),
             erased ? Array.Empty<byte[]>() : [.. keys.Ring.NameIndexTokens($"{p.FamilyName} {p.GivenNames}"), .. PassportNumbers(c.Events).Select(keys.Ring.PassportSearchToken)],
+            c.Events.OfType<CaseClosed>().LastOrDefault()?.Date.ToDateOnly(),
         ];
     }
 

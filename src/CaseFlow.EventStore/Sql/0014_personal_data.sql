@@ -24,9 +24,12 @@ ALTER TABLE case_status
     DROP COLUMN passport_hashes,
     ADD COLUMN personal       bytea,
     ADD COLUMN passport_index bytea,
-    ADD COLUMN search_tokens  bytea[] NOT NULL DEFAULT '{}';
+    ADD COLUMN search_tokens  bytea[] NOT NULL DEFAULT '{}',
+    ADD COLUMN closed_on      date;
 CREATE UNIQUE INDEX case_status_person ON case_status (host_party_id, nationality, passport_index);
 CREATE INDEX case_status_search_tokens ON case_status USING gin (search_tokens);
+-- Retention finds the cases closed long ago whose person is not yet erased.
+CREATE INDEX case_status_closed_on ON case_status (closed_on) WHERE closed_on IS NOT NULL AND personal IS NOT NULL;
 
 -- Who read whose personal data, when and through which endpoint. Append-only to the application.
 CREATE TABLE access_log (

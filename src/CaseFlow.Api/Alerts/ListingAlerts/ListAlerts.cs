@@ -54,7 +54,7 @@ public static partial class ListAlertsEndpoint
         return Results.Ok(new AlertPage([.. items.Select(a => new InboxAlert(a.Id, a.CaseId, people.GetValueOrDefault(a.CaseId), a.HostPartyId, a.Kind, a.Level, a.Due,
             a.RaisedOn, a.Message, a.Rule, a.FineArticle, a.FineMci, a.FineTenge, a.State, a.RaisedAt, a.AcknowledgedAt, a.AcknowledgedBy,
             a.AcknowledgedBy is null ? null : actors[a.AcknowledgedBy], a.ResolvedAt, a.ResolvedBy, a.ResolvedBy is null ? null : actors[a.ResolvedBy],
-            a.SealedResolution is null ? null : opened.Open(a.CaseId, a.SealedResolution) ?? Person.ErasedMark,
+            a.Opened(opened).Resolution,
             ETags.Format(a.Version)))], query.Page, query.PageSize, total));
     })
     .RequireRoles(Role.Compliance, Role.Auditor)
