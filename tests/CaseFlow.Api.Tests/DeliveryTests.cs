@@ -117,10 +117,19 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var digest = node.Services.GetRequiredService<DigestService>();
         Assert.True(await digest.EnqueueAsync(CancellationToken.None) >= 1);
         Assert.Equal(0, await digest.EnqueueAsync(CancellationToken.None)); // a second firing the same day adds nothing
+        // The outbox names no one (issue 12): the person is a placeholder until the message leaves.
+        await using (var stored = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT string_agg(payload, '') FROM deliveries WHERE kind = 'digest'"))
+        {
+            var payload = (string)(await stored.ExecuteScalarAsync())!;
+            Assert.Contains("{{person:", payload, StringComparison.Ordinal);
+            Assert.DoesNotContain("Deliver", payload, StringComparison.Ordinal);
+        }
         await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
         var message = Assert.Single(smtp.Messages);
         Assert.Contains("CaseFlow digest for 2024-05-07", message, StringComparison.Ordinal);
         Assert.Contains("arrivalNotification (missed)", message, StringComparison.Ordinal);
+        Assert.Contains("Deliver, D", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("{{person:", message, StringComparison.Ordinal);
     }
 }
 

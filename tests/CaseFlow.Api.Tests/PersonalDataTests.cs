@@ -60,11 +60,19 @@ public sealed class PersonalDataTests(DemoApp app) : IClassFixture<DemoApp>
             hostPartyId = ivanov.GetProperty("hostPartyId").GetGuid(),
         });
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        // A response kept under an Idempotency-Key (it holds the case view), and a digest waiting in the outbox.
+        var version = (await officer.GetAsync($"/api/cases/{id}")).Headers.ETag!.Tag;
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostJsonAsync($"/api/cases/{id}/address-changes",
+            new { date = DemoToday().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), address = Address }, version, idempotencyKey: "pd-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await officer.PostJsonAsync($"/api/host-parties/{ivanov.GetProperty("hostPartyId").GetGuid()}/subscriptions",
+            new { channel = "email", target = "compliance@demo.kz", mode = "digest" })).StatusCode);
+        Assert.True(await app.Services.GetRequiredService<CaseFlow.Core.Delivery.DigestService>().EnqueueAsync(CancellationToken.None) >= 1);
+        Assert.True(await Scalar<long>(db, "SELECT count(*) FROM idempotency_keys WHERE body IS NOT NULL") >= 1);
 
         var clear = DemoData.People.SelectMany(p => new[]
         {
             p.FamilyName, p.GivenNames, p.PassportNumber, p.BirthDate!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        }).ToList();
+        }).Append(Address).ToList();
         Assert.Contains("751234567", clear);
 
         var tables = new List<string>();
@@ -97,6 +105,10 @@ public sealed class PersonalDataTests(DemoApp app) : IClassFixture<DemoApp>
     private static bool Names(string text, string value) =>
         System.Text.RegularExpressions.Regex.IsMatch(text, $@"(?<![\p{{L}}\p{{N}}]){System.Text.RegularExpressions.Regex.Escape(value)}(?![\p{{L}}\p{{N}}])",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    private const string Address = "Abai avenue 150, flat 7";
+
+    private NodaTime.LocalDate DemoToday() => CaseFlow.Domain.Calendar.LegalTime.Today(app.Clock);
 
     private static async Task<T?> Scalar<T>(NpgsqlDataSource db, string sql)
     {

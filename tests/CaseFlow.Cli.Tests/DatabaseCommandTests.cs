@@ -11,12 +11,18 @@ using Npgsql;
 namespace CaseFlow.Cli.Tests;
 
 /// <summary>users and import against real PostgreSQL.</summary>
+[Collection("cli-keys")]
 public sealed class DatabaseCommandTests : IAsyncLifetime
 {
     private string db = "";
     private readonly string dir = Directory.CreateTempSubdirectory("caseflow-cli-db-").FullName;
 
-    public async Task InitializeAsync() => db = await TestPostgres.CreateDatabaseAsync("cli");
+    public async Task InitializeAsync()
+    {
+        db = await TestPostgres.CreateDatabaseAsync("cli");
+        // The keys outside the database, in this test's own folder (the CLI reads CASEFLOW_KEYS; no other CLI test class uses keys).
+        Environment.SetEnvironmentVariable("CASEFLOW_KEYS", Path.Combine(dir, "keys"));
+    }
 
     public Task DisposeAsync()
     {
@@ -76,9 +82,66 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
         var again = JsonDocument.Parse((await Run("import", csv, "--host-party", host.ToString())).Out).RootElement;
         Assert.Equal((0, 1, 1), (again.GetProperty("created").GetInt32(), again.GetProperty("skipped").GetInt32(), again.GetProperty("rejected").GetInt32()));
     }
+
+    [Fact]
+    public async Task KeysRotate_RewrapsEveryDataKeyUnderANewMasterKey_AndThePeopleStillRead_WithoutTheOldKey()
+    {
+        var host = Guid.CreateVersion7();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await Migrator.MigrateAsync(dataSource);
+        await new HostPartyStore(dataSource).AddAsync(new HostParty(host, "Keys Host", "123456789013", HostPartySize.Small), "test");
+        var csv = Path.Combine(dir, "rotate.csv");
+        await File.WriteAllTextAsync(csv, """
+            familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified
+            Rotated,One,DE,1980-01-01,ROT000001,,2024-05-01/2024-05-10,,2024-05-02
+            """);
+        Assert.Equal(0, (await Run("import", csv, "--host-party", host.ToString())).Code);
+        var file = Path.Combine(dir, "keys", "master.keys");
+        var before = await File.ReadAllLinesAsync(file);
+
+        var (code, output, _) = await Run("keys", "rotate");
+        Assert.Equal(0, code);
+        var current = (await File.ReadAllLinesAsync(file))[0].Split(' ')[0];
+        Assert.Contains($"master key {current} is current", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(current, before[0], StringComparison.Ordinal);
+        await using (var masters = dataSource.CreateCommand("SELECT array_agg(DISTINCT master_key_id) FROM data_keys"))
+            Assert.Equal([current], (string[])(await masters.ExecuteScalarAsync())!);
+        await File.WriteAllLinesAsync(file, (await File.ReadAllLinesAsync(file)).Take(1)); // the old master key removed
+        var cases = new CaseFlow.Core.Cases.CaseRepository(new PostgresEventStore(dataSource), Database.Keys(), []);
+        await using var ids = dataSource.CreateCommand("SELECT case_id FROM data_keys");
+        var loaded = await cases.LoadAsync(new CaseFlow.Domain.Cases.CaseId((Guid)(await ids.ExecuteScalarAsync())!));
+        Assert.Equal("Rotated", loaded!.State.Person!.FamilyName);
+    }
+
+    [Fact]
+    public async Task Seal_ThenVerify_NamesTheSeal_AndSealCheck_TellsASignedPayloadFromAnAlteredOne()
+    {
+        await using (var dataSource = NpgsqlDataSource.Create(db)) await Migrator.MigrateAsync(dataSource);
+        await using (var dataSource = NpgsqlDataSource.Create(db))
+            await new PostgresEventStore(dataSource).AppendAsync(Guid.NewGuid(), "test", "t", 0, [new NewEvent(Guid.NewGuid(), "Thing.v1", "{\"n\":1}")],
+                new EventMetadata("test", Guid.NewGuid()));
+        var (code, sealJson, _) = await Run("seal");
+        Assert.Equal(0, code);
+        Assert.Contains("nothing appended", (await Run("seal")).Out, StringComparison.Ordinal); // no new seal without new events
+        var verify = await Run("verify");
+        Assert.Equal(0, verify.Code);
+        Assert.Matches(@"seal \d+ of .*: intact", verify.Out);
+
+        var file = Path.Combine(dir, "seal.json");
+        await File.WriteAllTextAsync(file, sealJson);
+        var check = await CaseFlowCli.RunAsync(["seal", "check", file], new StringWriter(), new StringWriter(), new Clock());
+        Assert.Equal(0, check);
+        var altered = sealJson.Replace("streams: ", "streams: 1", StringComparison.Ordinal);
+        Assert.NotEqual(sealJson, altered);
+        await File.WriteAllTextAsync(file, altered);
+        var output = new StringWriter();
+        Assert.Equal(1, await CaseFlowCli.RunAsync(["seal", "check", file], output, new StringWriter(), new Clock()));
+        Assert.Contains("INVALID", output.ToString(), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>verify and projections rebuild from the CLI, on a database of their own.</summary>
+[Collection("cli-keys")] // CASEFLOW_KEYS is the process's: the classes that use keys run one at a time
 public sealed class OpsCommandTests : IAsyncLifetime
 {
     private string db = "";
