@@ -29,6 +29,8 @@ public sealed record Person(string FamilyName, string GivenNames, string Nationa
     /// <summary>What a personal text field reads as once its case's data key was destroyed (crypto-shredding); personal dates read as null.</summary>
     public const string ErasedMark = "[erased]";
 
+    /// <summary>Derived, never stored: the event keeps only the fields (erased ones read as <see cref="ErasedMark"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Erased => PassportNumber == ErasedMark;
 }
 
