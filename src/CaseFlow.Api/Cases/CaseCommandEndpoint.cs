@@ -19,6 +19,8 @@ public static class CaseCommandEndpoint
             return await commands.ChangeAsync(http, id, body, (context, current) => command(request!, new CaseId(id), context, current), ct);
         })
         .RequireRoles(Role.Compliance)
+        .Accepts<TRequest>("application/json")
+        .WithMetadata(new IfMatchHeader(Required: true, Of: "case"))
         .WithMetadata(new TransactionalIdempotency())
         .WithName(name)
         .Produces<CaseView>()

@@ -104,7 +104,7 @@ public static class CaseFlowHost
         builder.Services.AddCaseFlowRateLimits();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiContract.Configure);
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Users;
@@ -12,6 +13,7 @@ public static class AcknowledgeAlertEndpoint
         Guid id, HttpContext http, AlertChange change, CancellationToken ct) =>
         change.ApplyAsync(id, http, (c, ctx) => new AcknowledgeAlert(c, id, ctx.Actor, ctx.Today), ct))
     .RequireRoles(Role.Compliance)
+    .WithMetadata(new IfMatchHeader(Required: false, Of: "alert"))
     .WithName("AcknowledgeAlert")
     .Produces<AlertView>();
 }

@@ -19,6 +19,8 @@ public static class ResolveAlertEndpoint
         return await change.ApplyAsync(id, http, (c, ctx) => new ResolveAlert(c, id, request!.Reason, false, ctx.Actor, ctx.Today), ct);
     })
     .RequireRoles(Role.Compliance)
+    .Accepts<ResolveRequest>("application/json")
+    .WithMetadata(new IfMatchHeader(Required: false, Of: "alert"))
     .WithName("ResolveAlert")
     .Produces<AlertView>();
 }

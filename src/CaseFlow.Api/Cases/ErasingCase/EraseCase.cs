@@ -31,6 +31,7 @@ public static class EraseCaseEndpoint
         return Results.Ok(CaseView.From(erased, catalogue, RequestContext.TodayIn(clock), await HostPartyStore.SizeAsync(db, erased.HostPartyId, ct)));
     })
     .RequireRoles(Role.Admin)
+    .Accepts<ErasureRequest>("application/json")
     .WithName("EraseCase")
     .Produces<CaseView>()
     .ProducesValidationProblem()

@@ -60,6 +60,7 @@ public static class OpenCaseEndpoint
     })
     .RequireRoles(Role.Compliance)
     .WithMetadata(new TransactionalIdempotency())
+    .Accepts<OpenCaseRequest>("application/json")
     .WithName("OpenCase")
     .Produces<CaseView>(StatusCodes.Status201Created)
     .ProducesValidationProblem()

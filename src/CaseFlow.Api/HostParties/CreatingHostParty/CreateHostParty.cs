@@ -22,6 +22,7 @@ public static class CreateHostPartyEndpoint
         return Results.Created($"/api/host-parties/{party.Id}", party);
     })
     .RequireRoles(Role.Admin)
+    .Accepts<HostPartyRequest>("application/json")
     .WithName("CreateHostParty")
     .Produces<HostParty>(StatusCodes.Status201Created);
 }

@@ -27,6 +27,7 @@ public static class ImportCasesEndpoint
     })
     .RequireRoles(Role.Compliance)
     .WithTags("Imports")
+    .Accepts<string>("text/csv")
     .WithName("ImportCases")
     .Produces<ImportReport>()
     .ProducesValidationProblem();

@@ -16,6 +16,8 @@ public static class EvaluateEndpoint
         ct.ThrowIfCancellationRequested();
         return RulesEndpoints.Run(() => Results.Ok(RulesEngine.Evaluate(catalogue, facts!, asOf ?? RequestContext.TodayIn(clock))));
     })
+    .Accepts<FactsDocument>("application/json")
+    .WithMetadata(new QueryParameter("asOf", false, "The date to judge on (yyyy-MM-dd; default: today in Asia/Almaty); may be a body member instead."))
     .WithName("Evaluate")
     .Produces<Evaluation>()
     .ProducesValidationProblem();

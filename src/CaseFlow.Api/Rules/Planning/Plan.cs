@@ -16,6 +16,9 @@ public static class PlanEndpoint
         ct.ThrowIfCancellationRequested();
         return RulesEndpoints.Run(() => Results.Ok(RulesEngine.Plan(catalogue, facts!, entry!.Value, exit)));
     })
+    .Accepts<FactsDocument>("application/json")
+    .WithMetadata(new QueryParameter("entry", true, "The planned entry date (yyyy-MM-dd); may be a body member instead."))
+    .WithMetadata(new QueryParameter("exit", false, "The planned exit date; without it, the longest lawful stay is planned."))
     .WithName("Plan")
     .Produces<PlanResult>()
     .ProducesValidationProblem();

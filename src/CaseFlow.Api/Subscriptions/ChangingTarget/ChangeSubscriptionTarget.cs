@@ -24,6 +24,7 @@ public static class ChangeSubscriptionTargetEndpoint
         return Results.Ok(SubscriptionView.Of(subscription with { Target = request.Target }));
     })
     .RequireRoles(Role.Compliance)
+    .Accepts<TargetRequest>("application/json")
     .WithName("ChangeSubscriptionTarget")
     .Produces<SubscriptionView>()
     .ProducesValidationProblem();

@@ -34,6 +34,7 @@ public static class RotateSubscriptionSecretEndpoint
         return Results.Ok(SubscriptionView.Of(subscription with { HasSecret = true }, request.Secret is null ? secret : null));
     })
     .RequireRoles(Role.Compliance)
+    .Accepts<SecretRequest>("application/json")
     .WithName("RotateSubscriptionSecret")
     .Produces<SubscriptionView>()
     .ProducesValidationProblem();

@@ -34,6 +34,7 @@ public static class SubscribeEndpoint
         return Results.Created($"/api/host-parties/{hostParty}/subscriptions/{subscription.Id}", SubscriptionView.Of(subscription, request.Secret is null ? secret : null));
     })
     .RequireRoles(Role.Compliance)
+    .Accepts<SubscriptionRequest>("application/json")
     .WithName("Subscribe")
     .Produces<SubscriptionView>(StatusCodes.Status201Created)
     .ProducesValidationProblem();
