@@ -134,6 +134,9 @@ public static class HttpExtensions
         return client.SendAsync(request);
     }
 
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
+        client.SendAsync(new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body, options: CaseFlowApp.Json) });
+
     public static async Task<string> TypeAsync(this HttpResponseMessage response) => (await response.JsonAsync()).GetProperty("type").GetString()!;
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>

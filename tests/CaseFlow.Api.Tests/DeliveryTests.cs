@@ -98,7 +98,10 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var dead = await (await ops.GetAsync("/api/ops/deliveries?state=dead")).JsonAsync();
         var id = dead.EnumerateArray().First(d => d.GetProperty("subscriptionId").GetString() == sub.ToString()).GetProperty("id").GetString();
         receiver.FailAlways = false;
-        Assert.Equal(HttpStatusCode.Accepted, (await ops.PostAsync($"/api/ops/deliveries/{id}/redeliver", null)).StatusCode);
+        var redelivered = await ops.PostAsync($"/api/ops/deliveries/{id}/redeliver", null);
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        var again = await redelivered.JsonAsync(); // the delivery itself, pending again with its attempts reset
+        Assert.Equal((id, "pending", 0), (again.GetProperty("id").GetString(), again.GetProperty("state").GetString(), again.GetProperty("attempts").GetInt32()));
         await dispatcher.DispatchDueAsync(CancellationToken.None);
         Assert.True(receiver.Received.ContainsKey(id!));
         Assert.Equal(1L, await CountAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'delivered'", sub));

@@ -72,6 +72,14 @@ public class OutboxAndReaderTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(2, atSecond.GetProperty("eventsKnown").GetInt32());
         var atFirst = await (await auditor.GetAsync($"{c}/state?knownAt={InstantPattern.ExtendedIso.Format(firstRecorded)}")).JsonAsync();
         Assert.Equal(1, atFirst.GetProperty("eventsKnown").GetInt32());
+        // The same instants in Almaty's offset (+05:00), encoded or with the '+' left bare (it arrives as a space).
+        var almaty = OffsetDateTimePattern.ExtendedIso;
+        var secondInAlmaty = almaty.Format(secondRecorded.WithOffset(Offset.FromHours(5)));
+        Assert.EndsWith("+05", secondInAlmaty, StringComparison.Ordinal);
+        Assert.Equal(2, (await (await auditor.GetAsync($"{c}/state?knownAt={Uri.EscapeDataString(secondInAlmaty)}")).JsonAsync()).GetProperty("eventsKnown").GetInt32());
+        Assert.Equal(1, (await (await auditor.GetAsync($"{c}/state?knownAt={almaty.Format(firstRecorded.WithOffset(Offset.FromHours(5)))}")).JsonAsync())
+            .GetProperty("eventsKnown").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await auditor.GetAsync($"{c}/state?knownAt=2024-05-20T10:00:00")).StatusCode); // no offset: which 10:00?
 
         var before = await auditor.GetAsync($"{c}/state?knownAt={InstantPattern.ExtendedIso.Format(firstRecorded - Duration.FromNanoseconds(1000))}");
         Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);

@@ -1,7 +1,9 @@
 using CaseFlow.Api.HostParties.CreatingHostParty;
 using CaseFlow.Api.HostParties.GettingDashboard;
+using CaseFlow.Api.HostParties.GettingHostParty;
 using CaseFlow.Api.HostParties.GettingOffences;
 using CaseFlow.Api.HostParties.ListingHostParties;
+using CaseFlow.Api.HostParties.UpdatingHostParty;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Core.Users;
 
@@ -15,6 +17,8 @@ public static class HostPartyEndpoints
         var parties = app.MapGroup("/api/host-parties").WithTags("Host parties");
         parties.MapCreateHostParty();
         parties.MapListHostParties();
+        parties.MapGetHostParty();
+        parties.MapUpdateHostParty();
         var party = app.MapGroup("/api/host-parties/{id:guid}").WithTags("Host parties").RequireRoles(Role.Compliance, Role.Auditor);
         party.MapGetDashboard();
         party.MapGetOffences();

@@ -217,5 +217,5 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
     }
 
     /// <summary>Ops: send a delivery again (dead, failed, cancelled or even delivered), now. False when there is no such delivery.</summary>
-    public Task<bool> RedeliverAsync(Guid id, CancellationToken ct) => Outbox.RedeliverAsync(db, id, ct);
+    public Task<DeliveryView?> RedeliverAsync(Guid id, CancellationToken ct) => Outbox.RedeliverAsync(db, id, ct);
 }

@@ -118,22 +118,29 @@ public static partial class Outbox
         return await update.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    /// <summary>Ops: send a delivery again (dead, failed, cancelled or even delivered), now. False when there is no such delivery.</summary>
-    public static async Task<bool> RedeliverAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    /// <summary>Ops: send a delivery again (dead, failed, cancelled or even delivered), now: the delivery as it now is, or null when there is none.</summary>
+    public static async Task<DeliveryView?> RedeliverAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
             UPDATE deliveries SET state = 'pending', attempts = 0, last_error = NULL, next_attempt_at = '-infinity', leased_by = NULL, leased_until = NULL, lease_token = NULL
-            WHERE id = $1
+            WHERE id = $1 RETURNING {ViewColumns}
             """);
         command.Parameters.Add(new() { Value = id });
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        await using var row = await command.ExecuteReaderAsync(ct);
+        return await row.ReadAsync(ct) ? View(row) : null;
     }
+
+    private const string ViewColumns = "id, subscription_id, alert_id, kind, state, attempts, next_attempt_at, last_error, created_at, delivered_at";
+
+    private static DeliveryView View(NpgsqlDataReader row) =>
+        new(row.GetGuid(0), row.GetGuid(1), row.IsDBNull(2) ? null : row.GetGuid(2), row.GetString(3), row.GetString(4), row.GetInt32(5),
+            Utc(row.GetDateTime(6)), row.IsDBNull(7) ? null : row.GetString(7), Utc(row.GetDateTime(8)), row.IsDBNull(9) ? null : Utc(row.GetDateTime(9)));
 
     /// <summary>The newest deliveries (at most <paramref name="limit"/>), optionally in one state and/or of one subscription.</summary>
     public static async Task<IReadOnlyList<DeliveryView>> ListAsync(NpgsqlDataSource db, string? state, CancellationToken ct, Guid? subscription = null, int limit = 500)
     {
-        await using var command = db.CreateCommand("""
-            SELECT id, subscription_id, alert_id, kind, state, attempts, next_attempt_at, last_error, created_at, delivered_at
+        await using var command = db.CreateCommand($"""
+            SELECT {ViewColumns}
             FROM deliveries WHERE ($1::text IS NULL OR state = $1) AND ($2::uuid IS NULL OR subscription_id = $2) ORDER BY created_at DESC, id LIMIT $3
             """);
         command.Parameters.Add(new() { Value = (object?)state ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
@@ -141,9 +148,7 @@ public static partial class Outbox
         command.Parameters.Add(new() { Value = limit });
         var list = new List<DeliveryView>();
         await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct))
-            list.Add(new DeliveryView(row.GetGuid(0), row.GetGuid(1), row.IsDBNull(2) ? null : row.GetGuid(2), row.GetString(3), row.GetString(4), row.GetInt32(5),
-                Utc(row.GetDateTime(6)), row.IsDBNull(7) ? null : row.GetString(7), Utc(row.GetDateTime(8)), row.IsDBNull(9) ? null : Utc(row.GetDateTime(9))));
+        while (await row.ReadAsync(ct)) list.Add(View(row));
         return list;
     }
 

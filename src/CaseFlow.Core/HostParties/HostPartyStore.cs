@@ -31,6 +31,19 @@ public sealed class HostPartyStore(NpgsqlDataSource db)
         return parties;
     }
 
+    /// <summary>Renames the host party and/or changes its size; the party as it now is, or null when there is none.</summary>
+    public async Task<HostParty?> UpdateAsync(Guid id, string? name, HostPartySize? size, CancellationToken ct = default)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE host_parties SET name = COALESCE($2, name), size = COALESCE($3, size) WHERE id = $1 RETURNING id, name, bin, size
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)size?.ToString().ToLowerInvariant() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var row = await command.ExecuteReaderAsync(ct);
+        return await row.ReadAsync(ct) ? Read(row) : null;
+    }
+
     /// <summary>The size of a host party (null when there is none).</summary>
     public static async Task<HostPartySize?> SizeAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {

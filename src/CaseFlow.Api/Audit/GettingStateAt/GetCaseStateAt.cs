@@ -26,9 +26,10 @@ public static class GetCaseStateAtEndpoint
         Instant? known = null;
         if (knownAt is not null)
         {
-            var parsed = InstantPattern.ExtendedIso.Parse(knownAt);
-            if (!parsed.Success) return Problems.Validation("knownAt", "an instant like 2024-05-01T09:00:00Z");
-            known = parsed.Value;
+            // An instant with its UTC offset (Z, +05:00, -03); a '+' a client forgot to encode arrives as a space.
+            var parsed = OffsetDateTimePattern.ExtendedIso.Parse(knownAt.Replace(' ', '+'));
+            if (!parsed.Success) return Problems.Validation("knownAt", "an instant with its UTC offset, like 2024-05-01T09:00:00Z or 2024-05-01T14:00:00+05:00");
+            known = parsed.Value.ToInstant();
         }
         LocalDate? date = null;
         if (asOfDate is not null)

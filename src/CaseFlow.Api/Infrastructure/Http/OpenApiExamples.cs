@@ -26,6 +26,7 @@ public static class OpenApiExamples
         ["RotateSubscriptionSecret"] = """{"secret":"another-secret-of-16-or-more"}""",
         ["ChangeSubscriptionTarget"] = """{"target":"https://hooks.example.kz/caseflow-v2"}""",
         ["CreateHostParty"] = """{"name":"Astana Engineering LLP","bin":"190240012345","size":"medium"}""",
+        ["UpdateHostParty"] = """{"name":"Astana Engineering LLP","size":"large"}""",
         ["Evaluate"] = """{"person":{"nationality":"DE"},"events":[{"type":"Entered","date":"2024-01-01"},{"type":"Exited","date":"2024-02-04"}]}""",
         ["Plan"] = """{"person":{"nationality":"US"},"events":[]}""",
     };

@@ -1,0 +1,33 @@
+using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Input;
+using CaseFlow.Core.Users;
+using CaseFlow.Domain.Rules;
+
+namespace CaseFlow.Api.HostParties.UpdatingHostParty;
+
+public sealed record HostPartyChange(string? Name = null, HostPartySize? Size = null);
+
+/// <summary>
+/// <c>PUT /api/host-parties/{id}</c> (admin): rename a host party or change its enterprise size (the BIN never changes). A new size sets
+/// art. 518 amounts from then on: each case's status row follows at its next change, the projections at their next rebuild (ops).
+/// </summary>
+public static class UpdateHostPartyEndpoint
+{
+    public static void MapUpdateHostParty(this RouteGroupBuilder parties) => parties.MapPut("{id:guid}", async (Guid id, HttpContext http, HostPartyStore store, CancellationToken ct) =>
+    {
+        var (request, problem) = await Body.ReadAsync<HostPartyChange>(http.Request, ct);
+        if (problem is not null) return problem;
+        if (request!.Name is null && request.Size is null) return Problems.Validation("name", "give a name, a size or both");
+        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name)) return Problems.Validation("name", "must not be blank");
+        if (request.Name is not null && InputRules.StringProblem("name", request.Name) is { } nameProblem) return Problems.Validation("name", nameProblem);
+        return await store.UpdateAsync(id, request.Name?.Trim(), request.Size, ct) is { } party ? Results.Ok(party) : Problems.NotFound($"host party {id}");
+    })
+    .RequireRoles(Role.Admin)
+    .Accepts<HostPartyChange>("application/json")
+    .WithName("UpdateHostParty")
+    .Produces<HostParty>()
+    .ProducesValidationProblem()
+    .ProducesProblem(StatusCodes.Status404NotFound);
+}
