@@ -135,6 +135,7 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         Assert.Equal((3, 1), (page.GetProperty("total").GetInt32(), page.GetProperty("items").GetArrayLength()));
         Assert.Equal("Notified.v1", page.GetProperty("items")[0].GetProperty("type").GetString());
         Assert.StartsWith("user:", page.GetProperty("items")[0].GetProperty("actor").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Officer A", page.GetProperty("items")[0].GetProperty("actorName").GetString()); // the name next to the id
 
         var csv = await (await auditor.GetAsync($"{c}/export?format=csv")).Content.ReadAsStringAsync();
         Assert.Equal(4, csv.Trim().Split('\n').Length);
