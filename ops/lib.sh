@@ -16,6 +16,19 @@ pg_bin() {
   echo "$bin"
 }
 
+# Debian's chromium for the console's browser tests (Playwright drives it; its own browser download cannot work here).
+chromium_bin() {
+  if [ -n "${CASEFLOW_CHROMIUM:-}" ]; then echo "$CASEFLOW_CHROMIUM"; return; fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "chromium not found: installing the Debian package 'chromium'" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2
+  fi
+  command -v chromium
+}
+
 # Runs a PostgreSQL server command: as the 'postgres' user when we are root (initdb and postgres refuse root).
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

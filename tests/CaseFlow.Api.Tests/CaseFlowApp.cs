@@ -49,10 +49,13 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
     public Guid HostB { get; } = Guid.CreateVersion7();
     public Dictionary<string, string> Keys { get; } = [];
 
+    /// <summary>Starts the host (in memory; the console's browser tests serve it with Kestrel instead).</summary>
+    protected virtual void Start() => _ = Server;
+
     public async Task InitializeAsync()
     {
         connectionString = await TestPostgres.CreateDatabaseAsync("api");
-        _ = Server; // start the host: migrations run at start
+        Start(); // start the host: migrations run at start
         var hosts = Services.GetRequiredService<HostPartyStore>();
         await hosts.AddAsync(new HostParty(HostA, "Host A", Bin(), HostPartySize.Small), "test");
         await hosts.AddAsync(new HostParty(HostB, "Host B", Bin(), HostPartySize.Large), "test");

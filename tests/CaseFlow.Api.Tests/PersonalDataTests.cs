@@ -12,7 +12,9 @@ using Xunit;
 namespace CaseFlow.Api.Tests;
 
 /// <summary>A host that loads the demo data (as ops/run does) and keeps every line CaseFlow logs, at every level.</summary>
-public sealed class DemoApp : CaseFlowApp
+public sealed class DemoApp : DemoAppBase;
+
+public class DemoAppBase : CaseFlowApp
 {
     public ConcurrentQueue<string> Log { get; } = new();
 

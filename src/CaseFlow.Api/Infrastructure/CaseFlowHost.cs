@@ -5,6 +5,7 @@ using CaseFlow.Api.Demo;
 using CaseFlow.Api.Health;
 using CaseFlow.Api.HostParties;
 using CaseFlow.Api.Imports.ImportingCases;
+using CaseFlow.Api.Console;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Database;
 using CaseFlow.Api.Infrastructure.Http;
@@ -105,6 +106,7 @@ public static class CaseFlowHost
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         builder.Services.AddOpenApi(OpenApiContract.Configure);
+        builder.Services.AddRazorPages(); // the console (Pages/Console), rendered on the server
         return builder;
     }
 
@@ -120,6 +122,7 @@ public static class CaseFlowHost
             o.RoutePrefix = "docs";
         });
         app.UseApiKeys();
+        app.UseConsoleSessions();
         app.UseRateLimiter();
         app.UseRequestBounds();
         app.UseIdempotentPosts();
@@ -132,6 +135,7 @@ public static class CaseFlowHost
         app.MapOps();
         app.MapAlerts();
         app.MapSubscriptions();
+        app.MapRazorPages();
         return app;
     }
 }

@@ -21,6 +21,9 @@ public static class ApiKeyAuthentication
 
     public static Principal? Principal(this HttpContext http) => http.Items.TryGetValue(ItemKey, out var p) ? (Principal?)p : null;
 
+    /// <summary>The request acts as <paramref name="principal"/> (the console's session cookie, opened by ConsoleSession).</summary>
+    public static void SignIn(HttpContext http, Principal principal) => http.Items[ItemKey] = principal;
+
     /// <summary>401 without a valid key, 403 for a role not listed. The roles are also endpoint metadata (<see cref="AllowedRoles"/>), which
     /// the generated tenancy test reads to know what every operation should answer each role.</summary>
     public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, params Role[] roles) where TBuilder : IEndpointConventionBuilder =>

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Sockets;
+using CaseFlow.Api.Demo;
+using CaseFlow.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>The demo host served by Kestrel on a loopback port, so a real browser can use the console.</summary>
+public sealed class ConsoleApp : DemoAppBase
+{
+    public int Port { get; } = FreePort();
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public ConsoleApp() => UseKestrel(Port);
+
+    protected override void Start() => StartServer();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// Issue 13: the console in Debian's chromium (Playwright for .NET; <c>CASEFLOW_CHROMIUM</c>, default /usr/bin/chromium, installed by
+/// ops/test). One story per role: a compliance officer works the day's alerts; a compliance user of another host party sees none of
+/// it. With <c>CASEFLOW_SCREENSHOTS</c> set to a folder, each story leaves its screenshots there (docs/console.md shows them).
+/// </summary>
+public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IAsyncLifetime
+{
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CASEFLOW_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",
+            Args = ["--no-sandbox"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+
+    private async Task<IPage> SignInAsync(string apiKey)
+    {
+        var page = await browser.NewPageAsync(new() { BaseURL = app.Url });
+        await page.GotoAsync("/console");
+        Assert.EndsWith("/console/signin", page.Url, StringComparison.Ordinal); // no session: to the sign-in
+        await page.FillAsync("#apiKey", apiKey);
+        await page.ClickAsync("button[type=submit]");
+        return page;
+    }
+
+    private static async Task ShotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("CASEFLOW_SCREENSHOTS") is { Length: > 0 } folder)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task AComplianceOfficer_SeesTodaysAlerts_RecordsTheNotification_AndTheAlertResolves()
+    {
+        await app.SweepAsync();
+        var page = await SignInAsync(DemoData.Keys[Role.Compliance]);
+        Assert.EndsWith("/console", page.Url, StringComparison.Ordinal);
+        var missed = page.Locator("tr[data-alert]", new() { HasText = "arrivalNotification" }).First;
+        await Assertions.Expect(missed).ToBeVisibleAsync();
+        var person = await missed.Locator("td a").InnerTextAsync();
+        Assert.False(string.IsNullOrWhiteSpace(person));
+        await ShotAsync(page, "compliance-today");
+
+        await missed.Locator("td a").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(person.Split(',')[0]);
+        await Assertions.Expect(page.Locator("svg[role=img]")).ToBeVisibleAsync(); // the timeline picture
+        // A date in the future is refused, with the reason next to the form, and nothing is recorded.
+        await page.Locator("#notifications input[name=date]").FillAsync("2030-01-01");
+        await page.Locator("#notifications button").ClickAsync();
+        await Assertions.Expect(page.Locator("#problem")).ToContainTextAsync("date");
+        await page.Locator("#notifications input[name=date]").FillAsync(LegalToday());
+        await page.Locator("#notifications button").ClickAsync();
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Recorded");
+        await ShotAsync(page, "compliance-case");
+
+        await app.SweepAsync();
+        await page.GotoAsync("/console");
+        await Assertions.Expect(page.Locator("tr[data-alert]", new() { HasText = "arrivalNotification" }).Filter(new() { HasText = person })).ToHaveCountAsync(0);
+
+        // The caseload finds the person by the beginning of the name, accents ignored.
+        await page.GotoAsync($"/console/cases?q={Uri.EscapeDataString(person.Split(',')[0][..3].ToLowerInvariant())}");
+        await Assertions.Expect(page.Locator("#caseload tbody tr").First).ToContainTextAsync(person.Split(',')[0]);
+
+        // Russian, then signing out ends the session.
+        await page.Locator("header button", new() { HasText = "Русский" }).ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Дела"); // the same page, in Russian
+        await page.Locator("header button", new() { HasText = "Выйти" }).ClickAsync();
+        await page.GotoAsync("/console");
+        Assert.EndsWith("/console/signin", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AComplianceUserOfAnotherHostParty_SeesNoneOfIt()
+    {
+        await app.SweepAsync();
+        var page = await SignInAsync(app.Keys["compliance"]); // host A of the test, not a demo host party
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("No open alerts");
+        var demoCase = await Scalar("SELECT case_id::text FROM case_status LIMIT 1");
+        var response = await page.GotoAsync($"/console/cases/{demoCase}");
+        Assert.Equal(404, response!.Status);
+        await ShotAsync(page, "other-host");
+    }
+
+    [Fact]
+    public async Task AWrongKey_IsRefused_AndTheSessionCookieIsHttpOnlyAndStrict()
+    {
+        var page = await SignInAsync("cf_not-a-key");
+        await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("not valid");
+        var signedIn = await SignInAsync(DemoData.Keys[Role.Ops]);
+        Assert.EndsWith("/console/ops", signedIn.Url, StringComparison.Ordinal);
+        var cookie = (await signedIn.Context.CookiesAsync()).Single(c => c.Name == "caseflow-console");
+        Assert.Equal((true, SameSiteAttribute.Strict), (cookie.HttpOnly, cookie.SameSite));
+        Assert.DoesNotContain(DemoData.Keys[Role.Ops], cookie.Value, StringComparison.Ordinal); // the key is sealed, never in clear
+        await Assertions.Expect(signedIn.Locator("#projections")).ToContainTextAsync("timeline");
+    }
+
+    private string LegalToday() => CaseFlow.Domain.Calendar.LegalTime.Today(app.Clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<string> Scalar(string sql)
+    {
+        await using var command = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand(sql);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
