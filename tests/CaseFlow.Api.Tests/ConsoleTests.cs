@@ -122,6 +122,56 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
     }
 
     [Fact]
+    public async Task AnAuditor_ReplaysACaseToAnEarlierVersion_AndExportsIt()
+    {
+        var page = await SignInAsync(DemoData.Keys[Role.Auditor]);
+        await page.GotoAsync("/console/cases?q=Haddad");
+        await page.Locator("#caseload tbody tr a").First.ClickAsync();
+        Assert.Equal(0, await page.Locator("#notifications").CountAsync()); // an auditor records nothing: no forms
+        await page.Locator("#replay").ClickAsync();
+        await Assertions.Expect(page.Locator("#version")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#event")).ToContainTextAsync("Case opened");
+        await page.Locator("#next").ClickAsync();
+        await Assertions.Expect(page.Locator("#version")).ToHaveTextAsync("2");
+        var atTwo = await page.Locator("#state").InnerTextAsync();
+        await page.Locator("#next").ClickAsync();
+        Assert.NotEqual(atTwo, await page.Locator("#state").InnerTextAsync()); // each step shows the state at that version
+        await page.Locator("#previous").ClickAsync();
+        Assert.Equal(atTwo, await page.Locator("#state").InnerTextAsync());
+        await ShotAsync(page, "auditor-replay");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-json").ClickAsync());
+        Assert.Matches(@"^case-[0-9a-f-]{36}\.json$", download.SuggestedFilename);
+        var file = Path.Combine(Path.GetTempPath(), download.SuggestedFilename);
+        await download.SaveAsAsync(file);
+        using var export = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        Assert.Equal("Haddad", export.RootElement.GetProperty("events")[0].GetProperty("data").GetProperty("person").GetProperty("familyName").GetString());
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task AnOpsUser_RebuildsAProjection_AndWatchesItFinish_SeeingNoPersonalData()
+    {
+        var page = await SignInAsync(DemoData.Keys[Role.Ops]);
+        var timeline = page.Locator("tr[data-projection=timeline]");
+        await timeline.Locator("button[value=rebuild]").ClickAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await page.GotoAsync("/console/ops");
+            var state = await page.Locator("tr[data-projection=timeline] .state").InnerTextAsync();
+            var requested = await Scalar("SELECT (rebuild_requested OR state <> 'running')::text FROM projections WHERE name = 'timeline'");
+            if (state.StartsWith("running", StringComparison.Ordinal) && requested == "false") break;
+            Assert.True(DateTime.UtcNow < deadline, $"the rebuild did not finish: {state}");
+            await Task.Delay(200);
+        }
+        await ShotAsync(page, "ops-projections");
+        var text = await page.Locator("main").InnerTextAsync();
+        foreach (var person in DemoData.People) Assert.DoesNotContain(person.FamilyName, text, StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("header a", new() { HasText = "Today" }).CountAsync()); // not shown to ops
+    }
+
+    [Fact]
     public async Task AWrongKey_IsRefused_AndTheSessionCookieIsHttpOnlyAndStrict()
     {
         var page = await SignInAsync("cf_not-a-key");

@@ -12,6 +12,13 @@ namespace CaseFlow.Core.Cases;
 /// <summary>A case a reader may see: its recorded events (with metadata and hashes), the folded case and its host party's size.</summary>
 public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedCase Case, HostPartySize? Size)
 {
+    /// <summary>The case as it stood at <paramref name="version"/> (1 to the current version): an auditor's replay, one version at a time.</summary>
+    public ReadableCase AtVersion(long version)
+    {
+        var upTo = Recorded.Where(e => e.Version <= version).ToList();
+        return upTo.Count == 0 || upTo.Count == Recorded.Count ? this : this with { Recorded = upTo, Case = LoadedCase.From(Case.Id.Value, upTo, Case.Keys) };
+    }
+
     /// <summary>The recorded events with their personal fields opened (or marked erased): what history, events and export show.</summary>
     public IEnumerable<RecordedEvent> Revealed => Recorded.Select(Case.Keys.Reveal);
 

@@ -23,25 +23,31 @@ public static class ExportCaseEndpoint
     {
         if (format is not (null or "json" or "csv")) return Problems.Validation("format", "json or csv");
         if (await reader.ReadAsync(id, http.Principal()!, ct) is not { } readable) return Problems.NotFound($"case {id}");
-        if (format == "csv")
-        {
-            var csv = new StringBuilder("version,sequence,recordedAt,actor,correlationId,type,businessDate,text,hash\n");
-            foreach (var (e, domain) in readable.Revealed.Zip(readable.Case.Events))
-            {
-                csv.Append(CultureInfo.InvariantCulture, $"{e.Version},{e.Sequence},{InstantPattern.ExtendedIso.Format(e.RecordedAt)},{Quote(e.Metadata.Actor)},{e.Metadata.CorrelationId},")
-                   .Append(CultureInfo.InvariantCulture, $"{e.Type},{CaseEvents.DateOf(domain)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{Quote(TimelineProjection.Describe(domain))},{Convert.ToHexStringLower(e.Hash)}\n");
-            }
-            return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"case-{id}.csv");
-        }
-        var today = RequestContext.TodayIn(clock);
-        return Results.Json(new
-        {
-            caseId = id, exportedAsOf = today, version = readable.Case.Version, evaluation = readable.Evaluate(catalogue, today),
-            events = readable.Revealed.Select(e => new { e.Version, e.Sequence, e.EventId, e.Type, e.Data, e.Metadata, e.RecordedAt, hash = Convert.ToHexStringLower(e.Hash) }),
-        }, CaseFlowJson.Options);
+        return format == "csv"
+            ? Results.File(Encoding.UTF8.GetBytes(Csv(readable)), "text/csv", $"case-{id}.csv")
+            : Results.Json(Json(readable, catalogue, RequestContext.TodayIn(clock)), CaseFlowJson.Options);
     })
     .LogsCaseAccess()
     .WithName("ExportCase");
+
+    /// <summary>The audit CSV: one line per event (version, sequence, recorded-at, actor, correlation, type, business date, plain words, hash).</summary>
+    public static string Csv(ReadableCase readable)
+    {
+        var csv = new StringBuilder("version,sequence,recordedAt,actor,correlationId,type,businessDate,text,hash\n");
+        foreach (var (e, domain) in readable.Revealed.Zip(readable.Case.Events))
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{e.Version},{e.Sequence},{InstantPattern.ExtendedIso.Format(e.RecordedAt)},{Quote(e.Metadata.Actor)},{e.Metadata.CorrelationId},")
+               .Append(CultureInfo.InvariantCulture, $"{e.Type},{CaseEvents.DateOf(domain)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{Quote(TimelineProjection.Describe(domain))},{Convert.ToHexStringLower(e.Hash)}\n");
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>The audit JSON: the case's evaluation as of <paramref name="today"/> and every event with its data (personal fields opened or erased), metadata and hash.</summary>
+    public static object Json(ReadableCase readable, RuleCatalogue catalogue, LocalDate today) => new
+    {
+        caseId = readable.Case.Id.Value, exportedAsOf = today, version = readable.Case.Version, evaluation = readable.Evaluate(catalogue, today),
+        events = readable.Revealed.Select(e => new { e.Version, e.Sequence, e.EventId, e.Type, e.Data, e.Metadata, e.RecordedAt, hash = Convert.ToHexStringLower(e.Hash) }),
+    };
 
     private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
