@@ -138,6 +138,10 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
         Assert.NotEqual(atTwo, await page.Locator("#state").InnerTextAsync()); // each step shows the state at that version
         await page.Locator("#previous").ClickAsync();
         Assert.Equal(atTwo, await page.Locator("#state").InnerTextAsync());
+        await page.GotoAsync(page.Url.Split('?')[0] + "?version=3&from=1"); // what changed from version 1 to 3
+        await Assertions.Expect(page.Locator("#diff")).ToContainTextAsync("visa: – →");
+        await Assertions.Expect(page.Locator("#verify")).ToContainTextAsync("intact");
+        await Assertions.Expect(page.Locator("#access")).ToContainTextAsync("/console/cases"); // this very read is in the log
         await ShotAsync(page, "auditor-replay");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-json").ClickAsync());

@@ -4,6 +4,10 @@ using CaseFlow.Api.Audit.ExportingCase;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Security;
+using CaseFlow.Domain.Cases;
+using CaseFlow.EventStore;
+using Npgsql;
 using CaseFlow.Domain.Json;
 using CaseFlow.Domain.Rules;
 using Microsoft.AspNetCore.Mvc;
@@ -16,22 +20,45 @@ namespace CaseFlow.Api.Pages.Console;
 /// The auditor's replay: a case one version at a time (the event, who recorded it and when, the state and the evaluation as of that
 /// version's latest business date), and the export of the whole history as JSON or CSV with a file name.
 /// </summary>
-public sealed class ReplayModel(CaseReader reader, RuleCatalogue catalogue, IClock clock) : PageModel
+public sealed class ReplayModel(CaseReader reader, RuleCatalogue catalogue, IClock clock, PostgresEventStore store, NpgsqlDataSource db) : PageModel
 {
     public ReadableCase At { get; private set; } = null!;
     public long Versions { get; private set; }
     public Evaluation? Evaluation { get; private set; }
+    public VerificationResult Chain { get; private set; } = null!;
+    public IReadOnlyList<AccessEntry> Access { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(Guid id, long? version, CancellationToken ct)
+    /// <summary>The versions compared (<c>from</c> to this one) and the state lines that differ, with the events in between.</summary>
+    public (long From, IReadOnlyList<(string Field, string Before, string After)> Changes, IReadOnlyList<CaseEvent> Events)? Diff { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, long? version, long? from, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
         if (await reader.ReadAsync(id, principal, ct) is not { } readable) return NotFound();
         Versions = readable.Case.Version;
         At = readable.AtVersion(Math.Clamp(version ?? Versions, 1, Versions));
         Evaluation = At.Case.LatestBusinessDate is { } latest ? At.Evaluate(catalogue, latest) : null;
+        if (from is { } f && f >= 1 && f < At.Case.Version)
+        {
+            var before = readable.AtVersion(f).Case;
+            var changes = Lines(before.State).Zip(Lines(At.Case.State)).Where(p => p.First.Value != p.Second.Value)
+                .Select(p => (p.First.Field, p.First.Value, p.Second.Value)).ToList();
+            Diff = (f, changes, [.. At.Case.Events.Skip((int)f)]);
+        }
+        Chain = await store.VerifyAsync(id, ct);
+        Access = await AccessLog.QueryAsync(db, id, null, 20, ct);
         await PersonalDataAccess.RecordAsync(HttpContext, [id]);
         return Page();
     }
+
+    /// <summary>A case state as lines an auditor compares (no personal fields: those are on the case page).</summary>
+    public static IReadOnlyList<(string Field, string Value)> Lines(CaseState s) =>
+    [
+        ("in the country", s.InCountry.ToString()), ("last entry", $"{s.LastEntry}"), ("last exit", $"{s.LastExit}"),
+        ("notification", $"{s.Notification} {s.LastNotified}"), ("last address change", $"{s.LastAddressChange}"),
+        ("visa", s.Visa is { } v ? $"{v.Category} {v.ValidFrom}–{v.ValidTo}{(v.CancelledOn is { } c ? $" cancelled {c}" : "")}" : "–"),
+        ("residence permit", s.Permit is { } p ? $"{p.ValidFrom}–{p.ValidTo}" : "–"), ("closed", s.Closed.ToString()), ("erased", s.Erased.ToString()),
+    ];
 
     public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, CancellationToken ct)
     {
