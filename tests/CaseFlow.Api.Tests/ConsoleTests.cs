@@ -92,6 +92,13 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
         await page.Locator("#notifications button").ClickAsync();
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Recorded");
         await ShotAsync(page, "compliance-case");
+        // Every command the API has has its form, made from the same request record: a change of address, recorded the same way.
+        Assert.Equal(11, await page.Locator("form[id] input[name=command]").CountAsync());
+        await page.Locator("#address-changes").Locator("..").Locator("summary").ClickAsync();
+        await page.Locator("#address-changes input[name=address]").FillAsync("Abai avenue 150");
+        await page.Locator("#address-changes button").ClickAsync();
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Recorded");
+        await Assertions.Expect(page.Locator("main ol")).ToContainTextAsync("Moved to a new address");
 
         await app.SweepAsync();
         await page.GotoAsync("/console");

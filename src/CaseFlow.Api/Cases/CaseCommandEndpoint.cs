@@ -11,8 +11,10 @@ namespace CaseFlow.Api.Cases;
 public static class CaseCommandEndpoint
 {
     public static RouteHandlerBuilder MapCaseCommand<TRequest>(this RouteGroupBuilder cases, string route, string name,
-        Func<TRequest, CaseId, RequestContext, LoadedCase, CaseCommand> command) where TRequest : class =>
-        cases.MapPost($"{{id:guid}}/{route}", async (Guid id, HttpContext http, CaseCommands commands, CancellationToken ct) =>
+        Func<TRequest, CaseId, RequestContext, LoadedCase, CaseCommand> command) where TRequest : class
+    {
+        CaseCommandCatalog.Register(new CaseCommandKind(route, name, typeof(TRequest), (r, id, c, current) => command((TRequest)r, id, c, current)));
+        return cases.MapPost($"{{id:guid}}/{route}", async (Guid id, HttpContext http, CaseCommands commands, CancellationToken ct) =>
         {
             var (request, body, problem) = await Body.ReadWithTextAsync<TRequest>(http.Request, ct);
             if (problem is not null) return problem;
@@ -30,4 +32,5 @@ public static class CaseCommandEndpoint
         .ProducesProblem(StatusCodes.Status412PreconditionFailed)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+    }
 }

@@ -39,24 +39,31 @@ public static class Body
         if (!IsMediaType(request, "application/json")) return (null, "", UnsupportedMediaType("application/json"));
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(ct);
-        T? value;
+        var (value, problem) = Parse(typeof(T), text);
+        return ((T?)value, text, problem);
+    }
+
+    /// <summary>The JSON text read as <paramref name="type"/> strictly, with every field's bounds checked (the console's forms come this way too).</summary>
+    public static (object? Value, IResult? Problem) Parse(Type type, string text)
+    {
+        object? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(text, Strict);
+            value = JsonSerializer.Deserialize(text, type, Strict);
         }
         catch (JsonException e)
         {
             var field = FieldOf(e);
-            return (null, text, Problems.Validation(field, Reason(e, typeof(T), field)));
+            return (null, Problems.Validation(field, Reason(e, type, field)));
         }
         catch (InvalidOperationException)
         {
             // System.Text.Json refuses an escaped unpaired surrogate ("\ud800") this way.
-            return (null, text, Problems.Validation("$", "contains an unpaired surrogate (not valid Unicode text)"));
+            return (null, Problems.Validation("$", "contains an unpaired surrogate (not valid Unicode text)"));
         }
-        if (value is null) return (null, text, Problems.Validation("$", "a JSON object is required"));
+        if (value is null) return (null, Problems.Validation("$", "a JSON object is required"));
         var errors = InputRules.Check(value);
-        return errors.Count > 0 ? (null, text, Problems.Validation(errors)) : (value, text, null);
+        return errors.Count > 0 ? (null, Problems.Validation(errors)) : (value, null);
     }
 
     /// <summary>The JSON path of the error without the leading <c>$.</c>, or the member the message names (missing or unknown).</summary>

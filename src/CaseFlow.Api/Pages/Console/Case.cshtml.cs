@@ -12,14 +12,13 @@ using CaseFlow.Domain.Rules;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NodaTime;
-using NodaTime.Text;
 
 namespace CaseFlow.Api.Pages.Console;
 
 /// <summary>
-/// A case: status, days used against each limit, a timeline picture (stays, visa validity, deadlines, today), fines, history; forms to
-/// record an entry, a notification or an exit, each through the API's own change path (If-Match from the version shown), with the
-/// refusal's reason next to the form.
+/// A case: status, days used against each limit, a timeline picture (stays, visa validity, deadlines, today), fines, history; a form for
+/// every case command the API has (<see cref="CaseCommandCatalog"/>), each through the API's own change path (If-Match from the version
+/// shown), with the refusal's reason next to the form.
 /// </summary>
 public sealed class CaseModel(CaseReader reader, CaseCommands commands, RuleCatalogue catalogue, IClock clock) : PageModel
 {
@@ -30,6 +29,9 @@ public sealed class CaseModel(CaseReader reader, CaseCommands commands, RuleCata
     public string? Saved { get; private set; }
     public bool CanRecord { get; private set; }
 
+    /// <summary>The form whose refusal <see cref="Problem"/> explains.</summary>
+    public string? ProblemForm { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, bool saved, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
@@ -38,41 +40,25 @@ public sealed class CaseModel(CaseReader reader, CaseCommands commands, RuleCata
         return Page();
     }
 
-    public Task<IActionResult> OnPostNotificationAsync(Guid id, long version, string? date, NotificationChannel channel, string? reference, CancellationToken ct) =>
-        RecordAsync(id, version, "notifications", new { date, channel, reference },
-            (ctx, _) => new RecordNotification(new CaseId(id), Date(date), channel, string.IsNullOrWhiteSpace(reference) ? null : reference.Trim(), ctx.Actor, ctx.Today), ct);
-
-    public Task<IActionResult> OnPostEntryAsync(Guid id, long version, string? date, string? borderPoint, CancellationToken ct) =>
-        RecordAsync(id, version, "entries", new { date, borderPoint },
-            (ctx, _) => new RecordEntry(new CaseId(id), Date(date), borderPoint ?? "", ctx.Actor, ctx.Today), ct);
-
-    public Task<IActionResult> OnPostExitAsync(Guid id, long version, string? date, CancellationToken ct) =>
-        RecordAsync(id, version, "exits", new { date }, (ctx, _) => new RecordExit(new CaseId(id), Date(date), ctx.Actor, ctx.Today), ct);
-
-    private async Task<IActionResult> RecordAsync(Guid id, long version, string what, object body, Func<RequestContext, LoadedCase, CaseCommand> command, CancellationToken ct)
+    /// <summary>Any case command, from its form: the API's request record read strictly from the form, then the API's own change path.</summary>
+    public async Task<IActionResult> OnPostCommandAsync(Guid id, long version, string? command, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
-        IResult result;
-        if (InputProblem(body) is { } bad) result = bad;
-        else
+        if (command is null || CaseCommandCatalog.Find(command) is not { } kind) return NotFound();
+        var body = CommandForms.Body(kind.RequestType, Request.Form);
+        var (request, result) = Infrastructure.Http.Body.Parse(kind.RequestType, body);
+        if (result is null)
         {
             Request.Headers.IfMatch = ETags.Format(version);
-            result = await commands.ChangeAsync(HttpContext, id, JsonSerializer.Serialize(body, CaseFlowJson.Options), command, ct);
+            result = await commands.ChangeAsync(HttpContext, id, body, (ctx, current) => kind.Command(request!, new CaseId(id), ctx, current), ct);
         }
-        if (ConsoleProblems.Of(result) is not { } problem) return Redirect($"/console/cases/{id}?saved=true#{what}");
+        if (ConsoleProblems.Of(result) is not { } problem) return Redirect($"/console/cases/{id}?saved=true#{command}");
         if (!await LoadAsync(id, principal, ct)) return NotFound();
         Problem = problem;
+        ProblemForm = command;
         Response.StatusCode = result is IStatusCodeHttpResult { StatusCode: { } status } ? status : 400;
-        ViewData["Form"] = what;
         return Page();
     }
-
-    /// <summary>The form's date must be a date before any decision (the API's JSON reading does the same for its body).</summary>
-    private static IResult? InputProblem(object body) =>
-        body.GetType().GetProperty("date")?.GetValue(body) is not string text || !LocalDatePattern.Iso.Parse(text).Success
-            ? Problems.Validation("date", "a date in the form YYYY-MM-DD") : null;
-
-    private static LocalDate Date(string? text) => LocalDatePattern.Iso.Parse(text ?? "").Value;
 
     private async Task<bool> LoadAsync(Guid id, Principal principal, CancellationToken ct)
     {
