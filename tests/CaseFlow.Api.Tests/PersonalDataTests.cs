@@ -70,6 +70,10 @@ public sealed class PersonalDataTests(DemoApp app) : IClassFixture<DemoApp>
             new { channel = "email", target = "compliance@demo.kz", mode = "digest" })).StatusCode);
         Assert.True(await app.Services.GetRequiredService<CaseFlow.Core.Delivery.DigestService>().EnqueueAsync(CancellationToken.None) >= 1);
         Assert.True(await Scalar<long>(db, "SELECT count(*) FROM idempotency_keys WHERE body IS NOT NULL") >= 1);
+        // A free-text reason that names the person (an alert resolved by hand) is personal data too.
+        await app.SweepAsync();
+        var alert = (await (await officer.GetAsync($"/api/alerts?caseId={id}&state=open")).JsonAsync()).GetProperty("items")[0].GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostJsonAsync($"/api/alerts/{alert}/resolve", new { reason = "Sergei Ivanov paid at the border" })).StatusCode);
 
         var clear = DemoData.People.SelectMany(p => new[]
         {
