@@ -149,6 +149,17 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
         await Assertions.Expect(page.Locator("#diff")).ToContainTextAsync("visa: – →");
         await Assertions.Expect(page.Locator("#verify")).ToContainTextAsync("intact");
         await Assertions.Expect(page.Locator("#access")).ToContainTextAsync("/console/cases"); // this very read is in the log
+        // What was true on a date as known at an instant (with a UTC offset): before anything was recorded, nothing; now, the case.
+        await page.Locator("#state-at input[name=knownAt]").FillAsync("2001-01-01T00:00:00+05:00");
+        await page.Locator("#state-at button").ClickAsync();
+        await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("nothing was recorded");
+        await page.Locator("#state-at input[name=knownAt]").FillAsync("2099-01-01T00:00:00+05:00");
+        await page.Locator("#state-at input[name=asOfDate]").FillAsync("2024-05-01");
+        await page.Locator("#state-at button").ClickAsync();
+        await Assertions.Expect(page.Locator("#state-at-result")).ToContainTextAsync("as of 2024-05-01");
+        await page.Locator("#state-at input[name=knownAt]").FillAsync("yesterday");
+        await page.Locator("#state-at button").ClickAsync();
+        await Assertions.Expect(page.Locator("[role=alert]")).ToContainTextAsync("knownAt");
         await ShotAsync(page, "auditor-replay");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-json").ClickAsync());

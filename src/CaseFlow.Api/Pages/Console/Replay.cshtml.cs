@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using CaseFlow.Api.Audit.ExportingCase;
+using CaseFlow.Api.Audit.GettingStateAt;
+using CaseFlow.Api.Console;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Cases;
@@ -31,7 +33,12 @@ public sealed class ReplayModel(CaseReader reader, RuleCatalogue catalogue, IClo
     /// <summary>The versions compared (<c>from</c> to this one) and the state lines that differ, with the events in between.</summary>
     public (long From, IReadOnlyList<(string Field, string Before, string After)> Changes, IReadOnlyList<CaseEvent> Events)? Diff { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, long? version, long? from, CancellationToken ct)
+    /// <summary>The state asked for by date and/or known-at instant (the API's <c>GET /api/cases/{id}/state</c>, read the same way).</summary>
+    public CaseStateAt? StateAt { get; private set; }
+
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, long? version, long? from, string? asOfDate, string? knownAt, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
         if (await reader.ReadAsync(id, principal, ct) is not { } readable) return NotFound();
@@ -44,6 +51,13 @@ public sealed class ReplayModel(CaseReader reader, RuleCatalogue catalogue, IClo
             var changes = Lines(before.State).Zip(Lines(At.Case.State)).Where(p => p.First.Value != p.Second.Value)
                 .Select(p => (p.First.Field, p.First.Value, p.Second.Value)).ToList();
             Diff = (f, changes, [.. At.Case.Events.Skip((int)f)]);
+        }
+        if (!string.IsNullOrEmpty(asOfDate) || !string.IsNullOrEmpty(knownAt))
+        {
+            var (asOf, problem) = GetCaseStateAtEndpoint.Parse(asOfDate, knownAt);
+            if (problem is not null) Problem = ConsoleProblems.Of(problem);
+            else if (GetCaseStateAtEndpoint.At(readable, asOf.Date, asOf.Known, catalogue, clock) is { } state) StateAt = state;
+            else Problem = $"nothing was recorded by {knownAt}";
         }
         Chain = await store.VerifyAsync(id, ct);
         Access = await AccessLog.QueryAsync(db, id, null, 20, ct);
