@@ -187,6 +187,8 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
             Assert.True(DateTime.UtcNow < deadline, $"the rebuild did not finish: {state}");
             await Task.Delay(200);
         }
+        await page.Locator("#verify-now").ClickAsync();
+        await Assertions.Expect(page.Locator("#verify-result")).ToContainTextAsync("0 broken chains");
         await ShotAsync(page, "ops-projections");
         var text = await page.Locator("main").InnerTextAsync();
         foreach (var person in DemoData.People) Assert.DoesNotContain(person.FamilyName, text, StringComparison.Ordinal);
