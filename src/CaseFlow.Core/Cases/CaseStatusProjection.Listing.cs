@@ -133,14 +133,17 @@ public sealed partial class CaseStatusProjection
     }
 
     /// <summary>"family name, given names" of each case (the digest names people, never passports).</summary>
-    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, CancellationToken ct) =>
+        await NamesAsync(db, await keys.LoadAsync(db, caseIds, ct), caseIds, ct);
+
+    /// <summary>The same, with the cases' keys already loaded (a caller that opens more of these cases' data).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, CaseKeys opened, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
     {
         await using var command = db.CreateCommand("SELECT case_id, personal FROM case_status WHERE case_id = ANY($1)");
         command.Parameters.Add(new() { Value = caseIds.ToArray() });
         var sealedNames = new Dictionary<Guid, byte[]?>();
         await using (var row = await command.ExecuteReaderAsync(ct))
             while (await row.ReadAsync(ct)) sealedNames[row.GetGuid(0)] = row.IsDBNull(1) ? null : (byte[])row[1];
-        var opened = await keys.LoadAsync(db, sealedNames.Keys, ct);
         return sealedNames.ToDictionary(n => n.Key, n => PersonalSummary.Open(opened, n.Key, n.Value) is var p ? $"{p.FamilyName}, {p.GivenNames}" : "");
     }
 

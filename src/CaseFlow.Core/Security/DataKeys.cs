@@ -4,9 +4,6 @@ using NpgsqlTypes;
 
 namespace CaseFlow.Core.Security;
 
-/// <summary>When and why a case's data key was destroyed.</summary>
-public sealed record Erasure(Guid CaseId, DateTimeOffset ErasedAt, string ErasedBy, string Basis);
-
 /// <summary>
 /// The owner of the <c>data_keys</c> table: each case's data key (256 bits, random), stored only wrapped by a master key that is not in
 /// the database (<see cref="KeyRing"/>). Erasure destroys the wrapped key (crypto-shredding): the events stay and still verify, and
@@ -101,14 +98,5 @@ public sealed class DataKeys(KeyRing ring)
             await tx.CommitAsync(ct);
             total += rewrapped.Count;
         }
-    }
-
-    /// <summary>The case's erasure, or null when its data was not erased.</summary>
-    public static async Task<Erasure?> ErasureAsync(NpgsqlDataSource db, Guid caseId, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT erased_at, erased_by, erasure_basis FROM data_keys WHERE case_id = $1 AND erased_at IS NOT NULL");
-        command.Parameters.Add(new() { Value = caseId });
-        await using var row = await command.ExecuteReaderAsync(ct);
-        return await row.ReadAsync(ct) ? new Erasure(caseId, row.GetFieldValue<DateTimeOffset>(0), row.GetString(1), row.GetString(2)) : null;
     }
 }

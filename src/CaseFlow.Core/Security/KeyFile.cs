@@ -14,13 +14,19 @@ public static class KeyFile
         {
             if (!File.Exists(file))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-                File.WriteAllText(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(length)));
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                Write(file, Convert.ToBase64String(RandomNumberGenerator.GetBytes(length)));
                 log.LogWarning("Created a new {What} in {KeyFile}; keep it (and back it up) outside the database", what, Path.GetFullPath(file));
             }
             key = Convert.FromBase64String(File.ReadAllText(file).Trim());
         }
         return key.Length == length ? key : throw new InvalidOperationException($"the {what} must be {length} bytes (base64)");
+    }
+
+    /// <summary>Writes a key file readable by its owner alone (mode 600), creating its folder.</summary>
+    public static void Write(string file, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        File.WriteAllText(file, text);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }

@@ -115,11 +115,9 @@ public sealed class KeyRing
     public static string AddMasterKey(string directory, ILogger log)
     {
         var file = Path.Combine(directory, "master.keys");
-        System.IO.Directory.CreateDirectory(Path.GetFullPath(directory));
         var old = File.Exists(file) ? File.ReadAllText(file) : "";
         var id = $"m-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
-        File.WriteAllText(file, $"{id} {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}\n{old}");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        KeyFile.Write(file, $"{id} {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}\n{old}");
         log.LogWarning("Created master key {Id} in {KeyFile}; keep it (and back it up) outside the database", id, Path.GetFullPath(file));
         return id;
     }

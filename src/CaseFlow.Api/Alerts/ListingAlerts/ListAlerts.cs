@@ -47,8 +47,9 @@ public static partial class ListAlertsEndpoint
 
         var query = new AlertQuery(hosts, kind, state, level, caseId, order, page ?? 1, pageSize ?? 50);
         var (items, total) = await AlertProjection.ListAsync(db, query, ct);
-        var people = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], ct);
-        var opened = await keys.LoadAsync(db, [.. items.Where(a => a.SealedResolution is not null).Select(a => a.CaseId).Distinct()], ct);
+        Guid[] cases = [.. items.Select(a => a.CaseId).Distinct()];
+        var opened = await keys.LoadAsync(db, cases, ct); // one load: the names and the resolutions
+        var people = await CaseStatusProjection.NamesAsync(db, opened, cases, ct);
         await PersonalDataAccess.RecordAsync(http, [.. items.Select(a => a.CaseId).Distinct()]);
         var actors = await UserStore.ActorNamesAsync(db, items.SelectMany(a => new[] { a.AcknowledgedBy, a.ResolvedBy }), ct);
         return Results.Ok(new AlertPage([.. items.Select(a => new InboxAlert(a.Id, a.CaseId, people.GetValueOrDefault(a.CaseId), a.HostPartyId, a.Kind, a.Level, a.Due,

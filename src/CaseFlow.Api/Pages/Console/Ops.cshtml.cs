@@ -1,4 +1,5 @@
 using CaseFlow.Api.Infrastructure.Auth;
+using CaseFlow.Api.Ops.ControllingProjection;
 using CaseFlow.Api.Ops.ListingJobs;
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Delivery;
@@ -59,7 +60,7 @@ public sealed class OpsModel(PostgresEventStore store, NpgsqlDataSource db, Seal
     public async Task<IActionResult> OnPostControlAsync(string name, string action, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { Role: Role.Ops or Role.Admin }) return Redirect("/console/signin");
-        if (action is not ("rebuild" or "cancel-rebuild" or "pause" or "resume") || !await ProjectionTable.ControlAsync(store.DataSource, name, action, ct)) return NotFound();
+        if (!ControlProjectionEndpoint.Actions.Contains(action) || !await ProjectionTable.ControlAsync(store.DataSource, name, action, ct)) return NotFound();
         return Redirect("/console/ops");
     }
 }
