@@ -107,6 +107,42 @@ public sealed class OpenApiContractTests(CaseFlowApp app) : IClassFixture<CaseFl
     }
 
     [Fact]
+    public async Task EveryErrorAnOperationGives_IsDeclared_AsAProblemDetails()
+    {
+        var document = await DocumentAsync();
+        var problems = new List<string>();
+        foreach (var (path, method, operation) in Operations(document))
+        {
+            var id = operation.GetProperty("operationId").GetString()!;
+            var responses = operation.GetProperty("responses");
+            var expected = new List<string> { "429", "500", "503" };
+            if (path.Contains('{', StringComparison.Ordinal)) expected.Add("404");
+            if (operation.TryGetProperty("requestBody", out _)) expected.AddRange(["400", "413", "415"]);
+            if (method == "post") expected.AddRange(["409", "422"]);
+            problems.AddRange(expected.Where(status => !responses.TryGetProperty(status, out _)).Select(status => $"{id}: no {status}"));
+            foreach (var response in responses.EnumerateObject().Where(r => r.Name[0] is '4' or '5'))
+                if (!response.Value.TryGetProperty("content", out var content) || !content.TryGetProperty("application/problem+json", out _))
+                    problems.Add($"{id}: {response.Name} is not a ProblemDetails");
+        }
+        Assert.Empty(problems);
+
+        // Real refusals, each declared by the operation that gave it.
+        var compliance = app.Client();
+        async Task Declared(string path, string method, HttpResponseMessage answer)
+        {
+            var status = ((int)answer.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(status[0] == '4', $"{method} {path} answered {status}");
+            Assert.True(document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").TryGetProperty(status, out _), $"{method} {path}: {status} not declared");
+        }
+        await Declared("/api/cases/{id}", "get", await compliance.GetAsync($"/api/cases/{Guid.NewGuid()}"));
+        await Declared("/api/cases", "post", await compliance.PostAsync("/api/cases", new StringContent("{", System.Text.Encoding.UTF8, "application/json")));
+        await Declared("/api/cases", "post", await compliance.PostAsync("/api/cases", new StringContent("x", System.Text.Encoding.UTF8, "text/plain")));
+        await Declared("/api/cases", "get", await compliance.GetAsync("/api/cases?status=sleeping"));
+        await Declared("/api/alerts/{id}/acknowledge", "post", await compliance.PostAsync($"/api/alerts/{Guid.NewGuid()}/acknowledge", null));
+        await Declared("/api/evaluate", "post", await app.CreateClient().PostAsync("/api/evaluate", new StringContent("[]", System.Text.Encoding.UTF8, "application/json")));
+    }
+
+    [Fact]
     public async Task NodaTimeDates_AreStrings_InTheSchemas()
     {
         var schemas = (await DocumentAsync()).GetProperty("components").GetProperty("schemas");

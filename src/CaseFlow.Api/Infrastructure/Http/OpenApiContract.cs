@@ -79,12 +79,40 @@ public static class OpenApiContract
             if (method == "POST")
                 operation.Parameters.Add(Header("Idempotency-Key", false,
                     "Any string up to 200 characters: a repeat with the same key and body replays the first response; with another body, 422."));
+            Errors(operation, context, method, roles: metadata.OfType<AllowedRoles>().Any());
             if (operation.RequestBody?.Content is { } content)
                 foreach (var (mediaType, body) in content)
                     body.Example = mediaType == "text/csv" ? JsonValue.Create(OpenApiExamples.Csv)
                         : OpenApiExamples.Of(operation.OperationId) is { } example ? JsonNode.Parse(example) : body.Example;
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>
+    /// The errors every operation of its shape can answer, each a ProblemDetails: 400 when it reads input, 404 when its path names a
+    /// resource, 413 and 415 for a body, 409 and 422 for a repeated Idempotency-Key, 429 past the rate limit, 500 and 503 always.
+    /// </summary>
+    private static void Errors(OpenApiOperation operation, OpenApiOperationTransformerContext context, string method, bool roles)
+    {
+        var path = context.Description.RelativePath ?? "";
+        var hasBody = operation.RequestBody is not null;
+        if (hasBody || operation.Parameters?.Any(p => p.In is ParameterLocation.Query or ParameterLocation.Path) == true)
+            Problem(operation, context, "400", "Invalid input: the ProblemDetails names the field (`field`) and the reason; nothing changed");
+        if (path.Contains('{', StringComparison.Ordinal))
+            Problem(operation, context, "404", "No such resource, or not one of the caller's host parties");
+        if (hasBody)
+        {
+            Problem(operation, context, "413", "The body is larger than the API accepts");
+            Problem(operation, context, "415", "The body is not in the media type the operation reads");
+        }
+        if (method == "POST")
+        {
+            Problem(operation, context, "409", "A conflict; or a request with the same Idempotency-Key is still in progress");
+            Problem(operation, context, "422", "The Idempotency-Key was used before with another body");
+        }
+        Problem(operation, context, "429", roles ? "Too many requests for this key this minute (Retry-After says when)" : "Too many requests from this address this minute (Retry-After says when)");
+        Problem(operation, context, "500", "An unexpected error (the ProblemDetails carries a trace id, never the error's text)");
+        Problem(operation, context, "503", "The database is unavailable; retry later");
     }
 
     private static void Text(OpenApiSchema schema, string format, string example)
