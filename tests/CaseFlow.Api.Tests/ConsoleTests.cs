@@ -1,78 +1,21 @@
-using System.Net;
-using System.Net.Sockets;
 using CaseFlow.Api.Demo;
 using CaseFlow.Core.Users;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
 
 namespace CaseFlow.Api.Tests;
-
-/// <summary>The demo host served by Kestrel on a loopback port, so a real browser can use the console.</summary>
-public sealed class ConsoleApp : DemoAppBase
-{
-    public int Port { get; } = FreePort();
-
-    public string Url => $"http://127.0.0.1:{Port}";
-
-    public ConsoleApp() => UseKestrel(Port);
-
-    protected override void Start() => StartServer();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
 
 /// <summary>
 /// Issue 13: the console in Debian's chromium (Playwright for .NET; <c>CASEFLOW_CHROMIUM</c>, default /usr/bin/chromium, installed by
 /// ops/test). One story per role: a compliance officer works the day's alerts; a compliance user of another host party sees none of
 /// it. With <c>CASEFLOW_SCREENSHOTS</c> set to a folder, each story leaves its screenshots there (docs/console.md shows them).
 /// </summary>
-public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IAsyncLifetime
+public sealed class ConsoleTests(ConsoleApp app) : ConsoleBrowser(app), IClassFixture<ConsoleApp>
 {
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("CASEFLOW_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",
-            Args = ["--no-sandbox"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-    }
-
-    private async Task<IPage> SignInAsync(string apiKey)
-    {
-        var page = await browser.NewPageAsync(new() { BaseURL = app.Url });
-        await page.GotoAsync("/console");
-        Assert.EndsWith("/console/signin", page.Url, StringComparison.Ordinal); // no session: to the sign-in
-        await page.FillAsync("#apiKey", apiKey);
-        await page.ClickAsync("button[type=submit]");
-        return page;
-    }
-
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("CASEFLOW_SCREENSHOTS") is { Length: > 0 } folder)
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
-    }
-
     [Fact]
     public async Task AComplianceOfficer_SeesTodaysAlerts_RecordsTheNotification_AndTheAlertResolves()
     {
-        await app.SweepAsync();
+        await App.SweepAsync();
         var page = await SignInAsync(DemoData.Keys[Role.Compliance]);
         Assert.EndsWith("/console", page.Url, StringComparison.Ordinal);
         var missed = page.Locator("tr[data-alert]", new() { HasText = "arrivalNotification" }).First;
@@ -100,7 +43,7 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
         await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Recorded");
         await Assertions.Expect(page.Locator("main ol")).ToContainTextAsync("Moved to a new address");
 
-        await app.SweepAsync();
+        await App.SweepAsync();
         await page.GotoAsync("/console");
         await Assertions.Expect(page.Locator("tr[data-alert]", new() { HasText = "arrivalNotification" }).Filter(new() { HasText = person })).ToHaveCountAsync(0);
 
@@ -119,8 +62,8 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
     [Fact]
     public async Task AComplianceUserOfAnotherHostParty_SeesNoneOfIt()
     {
-        await app.SweepAsync();
-        var page = await SignInAsync(app.Keys["compliance"]); // host A of the test, not a demo host party
+        await App.SweepAsync();
+        var page = await SignInAsync(App.Keys["compliance"]); // host A of the test, not a demo host party
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("No open alerts");
         var demoCase = await Scalar("SELECT case_id::text FROM case_status LIMIT 1");
         var response = await page.GotoAsync($"/console/cases/{demoCase}");
@@ -206,13 +149,5 @@ public sealed class ConsoleTests(ConsoleApp app) : IClassFixture<ConsoleApp>, IA
         Assert.Equal((true, SameSiteAttribute.Strict), (cookie.HttpOnly, cookie.SameSite));
         Assert.DoesNotContain(DemoData.Keys[Role.Ops], cookie.Value, StringComparison.Ordinal); // the key is sealed, never in clear
         await Assertions.Expect(signedIn.Locator("#projections")).ToContainTextAsync("timeline");
-    }
-
-    private string LegalToday() => CaseFlow.Domain.Calendar.LegalTime.Today(app.Clock).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
-    private async Task<string> Scalar(string sql)
-    {
-        await using var command = app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().CreateCommand(sql);
-        return (string)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -28,7 +28,10 @@ public static class CommandForms
         })];
 
     /// <summary>The JSON body of a posted form: empty optional fields left out, flags true when checked, numbers as numbers when they are.</summary>
-    public static string Body(Type request, IFormCollection form)
+    public static string Body(Type request, IFormCollection form) => Object(request, form).ToJsonString();
+
+    /// <summary>The JSON object of a posted form's fields for <paramref name="request"/> (a nested request is one object of a larger body).</summary>
+    public static JsonObject Object(Type request, IFormCollection form)
     {
         var body = new JsonObject();
         foreach (var field in Fields(request))
@@ -39,6 +42,6 @@ public static class CommandForms
             else if (field.Input == "number" && int.TryParse(value, out var number)) body[field.Name] = number;
             else body[field.Name] = value;
         }
-        return body.ToJsonString();
+        return body;
     }
 }

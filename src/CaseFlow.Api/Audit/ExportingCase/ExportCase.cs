@@ -36,8 +36,8 @@ public static class ExportCaseEndpoint
         var csv = new StringBuilder("version,sequence,recordedAt,actor,correlationId,type,businessDate,text,hash\n");
         foreach (var (e, domain) in readable.Revealed.Zip(readable.Case.Events))
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{e.Version},{e.Sequence},{InstantPattern.ExtendedIso.Format(e.RecordedAt)},{Quote(e.Metadata.Actor)},{e.Metadata.CorrelationId},")
-               .Append(CultureInfo.InvariantCulture, $"{e.Type},{CaseEvents.DateOf(domain)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{Quote(TimelineProjection.Describe(domain))},{Convert.ToHexStringLower(e.Hash)}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{e.Version},{e.Sequence},{InstantPattern.ExtendedIso.Format(e.RecordedAt)},{Core.Imports.Csv.Field(e.Metadata.Actor)},{e.Metadata.CorrelationId},")
+               .Append(CultureInfo.InvariantCulture, $"{e.Type},{CaseEvents.DateOf(domain)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)},{Core.Imports.Csv.Field(TimelineProjection.Describe(domain))},{Convert.ToHexStringLower(e.Hash)}\n");
         }
         return csv.ToString();
     }
@@ -48,6 +48,4 @@ public static class ExportCaseEndpoint
         caseId = readable.Case.Id.Value, exportedAsOf = today, version = readable.Case.Version, evaluation = readable.Evaluate(catalogue, today),
         events = readable.Revealed.Select(e => new { e.Version, e.Sequence, e.EventId, e.Type, e.Data, e.Metadata, e.RecordedAt, hash = Convert.ToHexStringLower(e.Hash) }),
     };
-
-    private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -61,10 +61,10 @@ public static class ListCasesEndpoint
     .Produces<CasePage>()
     .ProducesValidationProblem();
 
-    private static string Cursor(DateOnly due, Guid id) =>
+    public static string Cursor(DateOnly due, Guid id) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{due.ToString("O", CultureInfo.InvariantCulture)}|{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static (DateOnly, Guid)? ParseCursor(string cursor)
+    public static (DateOnly, Guid)? ParseCursor(string cursor)
     {
         try
         {

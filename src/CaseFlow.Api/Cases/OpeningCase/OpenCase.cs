@@ -27,8 +27,23 @@ public static class OpenCaseEndpoint
         HttpContext http, CaseRepository repository, CaseCommands commands, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db, CancellationToken ct) =>
     {
         var (request, body, problem) = await Body.ReadWithTextAsync<OpenCaseRequest>(http.Request, ct);
-        if (problem is not null) return problem;
-        var p = request!.Person;
+        return problem ?? await OpenAsync(http, request!, body, repository, commands, catalogue, clock, db, ct);
+    })
+    .RequireRoles(Role.Compliance)
+    .WithMetadata(new TransactionalIdempotency())
+    .Accepts<OpenCaseRequest>("application/json")
+    .WithName("OpenCase")
+    .Produces<CaseView>(StatusCodes.Status201Created)
+    .ProducesValidationProblem()
+    .ProducesProblem(StatusCodes.Status403Forbidden)
+    .ProducesProblem(StatusCodes.Status409Conflict);
+
+    /// <summary>Opens a case from a request read strictly from <paramref name="body"/> (the API's and the console's one path): tenancy, decision,
+    /// the append with the duplicate check, the Idempotency-Key over <paramref name="body"/>.</summary>
+    public static async Task<IResult> OpenAsync(HttpContext http, OpenCaseRequest request, string body, CaseRepository repository, CaseCommands commands,
+        RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var p = request.Person;
         if (string.IsNullOrWhiteSpace(p.FamilyName)) return Problems.Validation("person.familyName", "required");
         if (string.IsNullOrWhiteSpace(p.PassportNumber)) return Problems.Validation("person.passportNumber", "required");
         var principal = http.Principal()!;
@@ -57,13 +72,5 @@ public static class OpenCaseEndpoint
                 return (null, await DuplicatePerson.ProblemAsync(db, repository.DataKeys.Ring, request.HostPartyId, person, ct));
             }
         }, ct);
-    })
-    .RequireRoles(Role.Compliance)
-    .WithMetadata(new TransactionalIdempotency())
-    .Accepts<OpenCaseRequest>("application/json")
-    .WithName("OpenCase")
-    .Produces<CaseView>(StatusCodes.Status201Created)
-    .ProducesValidationProblem()
-    .ProducesProblem(StatusCodes.Status403Forbidden)
-    .ProducesProblem(StatusCodes.Status409Conflict);
+    }
 }

@@ -15,15 +15,10 @@ public static class ImportCasesEndpoint
     public static void MapImports(this WebApplication app) => app.MapPost("/api/imports", async (
         HttpContext http, Guid? hostParty, CaseImporter importer, IClock clock, CancellationToken ct) =>
     {
-        var principal = http.Principal()!;
-        if (hostParty is not { } host) return Problems.Validation("hostParty", "required (query parameter)");
-        if (!principal.CanWrite(host)) return Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not your host party", $"you may not import cases for host party {host}");
+        if (Refusal(http, hostParty) is { } refusal) return refusal;
         if (!Body.IsMediaType(http.Request, "text/csv")) return Body.UnsupportedMediaType("text/csv");
         using var body = new StreamReader(http.Request.Body);
-        var rows = Csv.Read(new StringReader(await body.ReadToEndAsync(ct))).Take(CaseImporter.MaxRows + 2).ToList();
-        if (rows.Count > CaseImporter.MaxRows + 1) return Problems.Validation("body", $"at most {CaseImporter.MaxRows} rows per request: split the file");
-        var report = await importer.ImportAsync(rows, new HostPartyId(host), principal.Actor, RequestContext.TodayIn(clock), ct: ct);
-        return Results.Ok(report);
+        return await ImportAsync(http, hostParty!.Value, body, importer, clock, ct);
     })
     .RequireRoles(Role.Compliance)
     .WithTags("Imports")
@@ -31,4 +26,19 @@ public static class ImportCasesEndpoint
     .WithName("ImportCases")
     .Produces<ImportReport>()
     .ProducesValidationProblem();
+
+    /// <summary>Why the caller may not import into <paramref name="hostParty"/> (none named, or not theirs to write), or null.</summary>
+    public static IResult? Refusal(HttpContext http, Guid? hostParty) =>
+        hostParty is not { } host ? Problems.Validation("hostParty", "required (query parameter)")
+        : !http.Principal()!.CanWrite(host) ? Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "Not your host party", $"you may not import cases for host party {host}")
+        : null;
+
+    /// <summary>The import of one CSV text (the API's and the console's one path): at most <see cref="CaseImporter.MaxRows"/> rows, the per-row report.</summary>
+    public static async Task<IResult> ImportAsync(HttpContext http, Guid hostParty, TextReader csv, CaseImporter importer, IClock clock, CancellationToken ct)
+    {
+        var rows = Csv.Read(new StringReader(await csv.ReadToEndAsync(ct))).Take(CaseImporter.MaxRows + 2).ToList();
+        if (rows.Count > CaseImporter.MaxRows + 1) return Problems.Validation("body", $"at most {CaseImporter.MaxRows} rows per request: split the file");
+        var report = await importer.ImportAsync(rows, new HostPartyId(hostParty), http.Principal()!.Actor, RequestContext.TodayIn(clock), ct: ct);
+        return Results.Ok(report);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaseFlow.Api.Alerts;
 using CaseFlow.Api.Console;
 using CaseFlow.Api.Infrastructure.Auth;
@@ -29,6 +30,37 @@ public sealed class IndexModel(NpgsqlDataSource db, DataKeys keys, AlertChange c
         await LoadAsync(principal, ct);
         return Page();
     }
+
+    /// <summary>Every alert of the caller's host parties (any state), by due date, as <c>alerts-DATE.csv</c>; each page's people in the access log before it is written.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
+        if (principal.Role is Role.Ops or Role.Admin) return Redirect("/console/ops");
+        var csv = await CsvDownload.StartAsync(Response, $"alerts-{RequestContext.TodayIn(clock).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv",
+            ["alertId", "caseId", "person", "kind", "level", "due", "raisedOn", "rule", "fineArticle", "fineMci", "fineTenge", "state", "acknowledgedBy", "resolvedBy"], ct);
+        for (var page = 1; page <= MaxExportPages; page++)
+        {
+            var (items, _) = await AlertProjection.ListAsync(db, new AlertQuery(principal.HostParties, null, null, null, null, "due", page, ExportPage), ct);
+            var people = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], ct);
+            await PersonalDataAccess.RecordAsync(HttpContext, [.. people.Keys]);
+            await csv.WriteAsync(items.Select(a => new[]
+            {
+                a.Id.ToString(), a.CaseId.ToString(), people.GetValueOrDefault(a.CaseId), a.Kind, a.Level, Date(a.Due), Date(a.RaisedOn), a.Rule,
+                Number(a.FineArticle), Number(a.FineMci), Number(a.FineTenge), a.State, a.AcknowledgedBy, a.ResolvedBy,
+            }), ct);
+            if (items.Count < ExportPage) break;
+        }
+        return new EmptyResult();
+    }
+
+    private const int ExportPage = 500;
+
+    /// <summary>At most 100,000 alerts in one file.</summary>
+    private const int MaxExportPages = 200;
+
+    private static string Date(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string? Number<T>(T? value) where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnPostAcknowledgeAsync(Guid alertId, CancellationToken ct) =>
         await ChangeAsync(alertId, (c, ctx) => new AcknowledgeAlert(c, alertId, ctx.Actor, ctx.Today), ct);

@@ -19,11 +19,22 @@ public static class SubscribeEndpoint
     public static void MapSubscribe(this RouteGroupBuilder subscriptions) => subscriptions.MapPost("", async (
         Guid hostParty, HttpContext http, NpgsqlDataSource db, SecretBox secrets, CancellationToken ct) =>
     {
+        if (!http.Principal()!.CanWrite(hostParty)) return Problems.NotFound($"host party {hostParty}");
+        var (request, problem) = await Body.ReadAsync<SubscriptionRequest>(http.Request, ct);
+        return problem ?? await SubscribeAsync(http, hostParty, request!, db, secrets, ct);
+    })
+    .RequireRoles(Role.Compliance)
+    .Accepts<SubscriptionRequest>("application/json")
+    .WithName("Subscribe")
+    .Produces<SubscriptionView>(StatusCodes.Status201Created)
+    .ProducesValidationProblem();
+
+    /// <summary>The subscription, checked and stored (the API's and the console's one path): 201 with the view, its new secret answered once.</summary>
+    public static async Task<IResult> SubscribeAsync(HttpContext http, Guid hostParty, SubscriptionRequest request, NpgsqlDataSource db, SecretBox secrets, CancellationToken ct)
+    {
         var principal = http.Principal()!;
         if (!principal.CanWrite(hostParty)) return Problems.NotFound($"host party {hostParty}");
-        var (request, problem) = await Body.ReadAsync<SubscriptionRequest>(http.Request, ct);
-        if (problem is not null) return problem;
-        if (request!.Channel is not ("webhook" or "email")) return Problems.Validation("channel", "webhook or email");
+        if (request.Channel is not ("webhook" or "email")) return Problems.Validation("channel", "webhook or email");
         if (request.Mode is not ("each" or "digest")) return Problems.Validation("mode", "each or digest");
         if (request.Channel == "webhook" && WebhookTargets.Problem(request.Target) is { } targetProblem) return Problems.Validation("target", targetProblem);
         if (request.Channel == "email" && !System.Net.Mail.MailAddress.TryCreate(request.Target, out _)) return Problems.Validation("target", "an e-mail address");
@@ -32,10 +43,5 @@ public static class SubscribeEndpoint
         var subscription = new Subscription(Guid.CreateVersion7(), hostParty, request.Channel, request.Target, request.Mode, false, secret is not null);
         if (!await Outbox.SubscribeAsync(db, subscription, secret is null ? null : secrets.Seal(secret), principal.Actor, ct)) return Problems.NotFound($"host party {hostParty}");
         return Results.Created($"/api/host-parties/{hostParty}/subscriptions/{subscription.Id}", SubscriptionView.Of(subscription, request.Secret is null ? secret : null));
-    })
-    .RequireRoles(Role.Compliance)
-    .Accepts<SubscriptionRequest>("application/json")
-    .WithName("Subscribe")
-    .Produces<SubscriptionView>(StatusCodes.Status201Created)
-    .ProducesValidationProblem();
+    }
 }
