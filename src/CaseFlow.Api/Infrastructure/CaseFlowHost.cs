@@ -60,6 +60,7 @@ public static class CaseFlowHost
         });
         builder.Services.AddSingleton<DataKeys>();
         builder.Services.AddSingleton<CaseEraser>();
+        builder.Services.AddSingleton<AccessLogWriter>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("CaseFlow:Seals").Get<SealOptions>() ?? new SealOptions());
         builder.Services.AddSingleton<Seals>();
         builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -25,6 +26,21 @@ public static class AccessLog
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
+    /// <summary>Many reads' entries in one COPY (one round trip and one commit): <see cref="AccessLogWriter"/>'s group commit.</summary>
+    internal static async Task WriteAsync(NpgsqlDataSource db, IReadOnlyList<AccessRecord> records)
+    {
+        await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+        await using var copy = await connection.BeginBinaryImportAsync("COPY access_log (user_id, endpoint, case_ids) FROM STDIN (FORMAT BINARY)", CancellationToken.None);
+        foreach (var record in records)
+        {
+            await copy.StartRowAsync(CancellationToken.None);
+            await copy.WriteAsync(record.UserId.ToString(), NpgsqlDbType.Text, CancellationToken.None);
+            await copy.WriteAsync(record.Endpoint, NpgsqlDbType.Text, CancellationToken.None);
+            await copy.WriteAsync(record.CaseIds, NpgsqlDbType.Array | NpgsqlDbType.Uuid, CancellationToken.None);
+        }
+        await copy.CompleteAsync(CancellationToken.None);
+    }
+
     /// <summary>The newest entries (up to <paramref name="limit"/>) naming <paramref name="caseId"/> and/or made by <paramref name="userId"/>.</summary>
     public static async Task<IReadOnlyList<AccessEntry>> QueryAsync(NpgsqlDataSource db, Guid? caseId, Guid? userId, int limit, CancellationToken ct)
     {
@@ -39,5 +55,74 @@ public static class AccessLog
             entries.Add(new AccessEntry(row.GetInt64(0), Instant.FromDateTimeOffset(row.GetFieldValue<DateTimeOffset>(1)), Guid.Parse(row.GetString(2)), row.GetString(3),
                 row.GetFieldValue<Guid[]>(4)));
         return entries;
+    }
+}
+
+/// <summary>One read to record: who, through which endpoint, which cases.</summary>
+internal sealed record AccessRecord(Guid UserId, string Endpoint, Guid[] CaseIds);
+
+/// <summary>
+/// Group commit for the access log (issue 12's cost on every read, docs/performance.md): each read queues its entry and waits until
+/// the entry is durable, so a response still never leaves before its record; one writer flushes whatever has queued meanwhile in one
+/// COPY, so 16 concurrent reads cost one round trip and one commit, not 16. A failed flush fails every read waiting on it (a read that
+/// cannot be logged fails, as with <see cref="AccessLog.RecordAsync"/>). The queue is bounded: past <see cref="MaxQueued"/> waiting
+/// entries, a read waits for room.
+/// </summary>
+public sealed class AccessLogWriter : IAsyncDisposable
+{
+    public const int MaxQueued = 10_000;
+    public const int MaxBatch = 1_000;
+
+    private readonly NpgsqlDataSource db;
+    private readonly Channel<(AccessRecord Record, TaskCompletionSource Done)> queue =
+        Channel.CreateBounded<(AccessRecord, TaskCompletionSource)>(new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Task flushing;
+
+    public AccessLogWriter(NpgsqlDataSource db)
+    {
+        this.db = db;
+        flushing = Task.Run(FlushAsync);
+    }
+
+    /// <summary>Returns once the entry is committed; throws when it could not be.</summary>
+    public async Task RecordAsync(Guid userId, string endpoint, IReadOnlyCollection<Guid> caseIds)
+    {
+        if (caseIds.Count == 0) return;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Not cancelled with the request: once the data may have left, its record is written.
+        await queue.Writer.WriteAsync((new AccessRecord(userId, endpoint, caseIds as Guid[] ?? [.. caseIds]), done), CancellationToken.None);
+        await done.Task;
+    }
+
+    private async Task FlushAsync()
+    {
+        var batch = new List<(AccessRecord Record, TaskCompletionSource Done)>(MaxBatch);
+        var records = new List<AccessRecord>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                records.Add(item.Record);
+            }
+            try
+            {
+                await AccessLog.WriteAsync(db, records);
+                foreach (var (_, done) in batch) done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                foreach (var (_, done) in batch) done.TrySetException(e);
+            }
+            batch.Clear();
+            records.Clear();
+        }
+    }
+
+    /// <summary>Takes no more entries and writes those already queued.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await flushing;
     }
 }

@@ -1,6 +1,5 @@
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Core.Security;
-using Npgsql;
 
 namespace CaseFlow.Api.Infrastructure.Http;
 
@@ -18,7 +17,8 @@ public static class PersonalDataAccess
         return result;
     });
 
+    /// <summary>Records the read and returns once its entry is durable (<see cref="AccessLogWriter"/> commits concurrent reads' entries together).</summary>
     public static Task RecordAsync(HttpContext http, IReadOnlyCollection<Guid> caseIds) =>
-        AccessLog.RecordAsync(http.RequestServices.GetRequiredService<NpgsqlDataSource>(), http.Principal()!.UserId,
-            http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? http.Request.Path, caseIds, http.RequestAborted);
+        http.RequestServices.GetRequiredService<AccessLogWriter>().RecordAsync(http.Principal()!.UserId,
+            http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? http.Request.Path, caseIds);
 }
