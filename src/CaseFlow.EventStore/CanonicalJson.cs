@@ -21,6 +21,13 @@ public static class CanonicalJson
         return Utf8(doc.RootElement);
     }
 
+    /// <summary>The same from the JSON's own UTF-8 (as PostgreSQL sends text), without a detour through a string.</summary>
+    public static byte[] Utf8(ReadOnlyMemory<byte> json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return Utf8(doc.RootElement);
+    }
+
     public static byte[] Utf8(JsonElement element)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
+using System.Threading.Channels;
 using NodaTime;
 using Npgsql;
 
@@ -13,10 +11,11 @@ public sealed partial class PostgresEventStore
     /// <summary>Recomputes the stream's hash chain from its stored events and reports the first event that does not match.</summary>
     public async Task<VerificationResult> VerifyAsync(Guid streamId, CancellationToken ct = default)
     {
-        await using var command = DataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, ChainRows, "WHERE coalesce(s.id, e.stream_id) = $1"));
-        command.Parameters.Add(new() { Value = streamId });
+        await using var batch = DataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(string.Format(CultureInfo.InvariantCulture, StreamRows, "WHERE s.id = $1")) { Parameters = { new() { Value = streamId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(string.Format(CultureInfo.InvariantCulture, OrphanRows, "AND e.stream_id = $1")) { Parameters = { new() { Value = streamId } } });
         VerificationResult? result = null;
-        await VerifyRowsAsync(command, r => result = r, ct);
+        await VerifyRowsAsync(batch, r => result = r, ct);
         return result ?? new VerificationResult(streamId, 0, null, null, "no such stream");
     }
 
@@ -39,8 +38,16 @@ public sealed partial class PostgresEventStore
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         // One snapshot for the whole pass, so a stream appended to meanwhile is seen whole or not at all.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await using var command = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, ChainRows, ""), connection, tx) { CommandTimeout = 0 };
-        await VerifyRowsAsync(command, r =>
+        await using var batch = new NpgsqlBatch(connection, tx)
+        {
+            Timeout = 0,
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(string.Format(CultureInfo.InvariantCulture, StreamRows, "")),
+                new NpgsqlBatchCommand(string.Format(CultureInfo.InvariantCulture, OrphanRows, "")),
+            },
+        };
+        await VerifyRowsAsync(batch, r =>
         {
             if (!r.Intact) broken.Add(r);
             streams++;
@@ -62,51 +69,164 @@ public sealed partial class PostgresEventStore
         return ids;
     }
 
-    /// <summary>Each stream's head joined with its events, in stream and version order; a side is null where the other has no match.</summary>
-    private const string ChainRows = """
-        SELECT coalesce(s.id, e.stream_id), s.version, s.last_hash, e.version, e.seq, e.id, e.type, e.data::text, e.metadata::text, e.recorded_at, e.hash, e.chain
-        FROM streams s FULL JOIN events e ON e.stream_id = s.id
+    /// <summary>
+    /// Each stream's head joined with its events, in stream and version order (the event columns null for a stream without events).
+    /// Both indexes are already in this order, so the database merges them and streams the rows from the first one (a full join on
+    /// a computed key sorted the whole log on disk before sending any).
+    /// </summary>
+    private const string StreamRows = """
+        SELECT s.id, s.version, s.last_hash, e.version, e.seq, e.id, e.type, e.data::text, e.metadata::text, e.recorded_at, e.hash, e.chain
+        FROM streams s LEFT JOIN events e ON e.stream_id = s.id
         {0}
-        ORDER BY coalesce(s.id, e.stream_id), e.version
+        ORDER BY s.id, e.version
         """;
 
-    /// <summary>Walks the rows of <see cref="ChainRows"/> and reports one result per stream, the first problem of each.</summary>
-    private static async Task VerifyRowsAsync(NpgsqlCommand command, Action<VerificationResult> report, CancellationToken ct)
+    /// <summary>Events whose stream row is gone (an insider's work: the foreign key forbids it), by stream and version, with no head.</summary>
+    private const string OrphanRows = """
+        SELECT e.stream_id, NULL::bigint, NULL::bytea, e.version, e.seq, e.id, e.type, e.data::text, e.metadata::text, e.recorded_at, e.hash, e.chain
+        FROM events e
+        WHERE NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = e.stream_id) {0}
+        ORDER BY e.stream_id, e.version
+        """;
+
+    /// <summary>Rows handed from the reader to the checker at a time (two batches in flight at most).</summary>
+    private const int VerifyBatch = 4096;
+
+    /// <summary>
+    /// Walks the rows of <see cref="StreamRows"/> then <see cref="OrphanRows"/> and reports one result per stream, the first problem of each. Two stages on two
+    /// cores: this task reads and parses rows into batches; a checker computes each batch's content digests in parallel (canonical
+    /// JSON and SHA-256, independent per event), then links the chain in order (one small SHA-256 per event) and judges each stream.
+    /// </summary>
+    private static async Task VerifyRowsAsync(NpgsqlBatch command, Action<VerificationResult> report, CancellationToken ct)
     {
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-        var stream = new StreamCheck();
-        while (await reader.ReadAsync(ct))
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var batches = Channel.CreateBounded<ChainRow[]>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var checking = Task.Run(async () =>
+        {
+            try
+            {
+                var stream = new StreamCheck();
+                await foreach (var batch in batches.Reader.ReadAllAsync(cancel.Token))
+                {
+                    ChainRow.ShareMetadata(batch);
+                    Parallel.For(0, batch.Length, i => batch[i].Canonicalize());
+                    Parallel.For(0, batch.Length, i => batch[i].Digest());
+                    foreach (var row in batch) stream = Check(stream, row, report);
+                }
+                if (stream.Id != Guid.Empty) report(stream.Result());
+            }
+            catch
+            {
+                await cancel.CancelAsync(); // the reader stops instead of waiting for room
+                throw;
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancel.Token);
+            var batch = new List<ChainRow>(VerifyBatch);
+            do
+            {
+                while (await reader.ReadAsync(cancel.Token))
+                {
+                    batch.Add(await ChainRow.ReadAsync(reader, cancel.Token));
+                    if (batch.Count < VerifyBatch) continue;
+                    await batches.Writer.WriteAsync([.. batch], cancel.Token);
+                    batch.Clear();
+                }
+            }
+            while (await reader.NextResultAsync(cancel.Token));
+            if (batch.Count > 0) await batches.Writer.WriteAsync([.. batch], cancel.Token);
+            batches.Writer.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.Writer.TryComplete(e);
+            // Cancelled by the checker's failure, not the caller: the checker's exception is the one to tell (awaited below).
+            if (e is not OperationCanceledException || ct.IsCancellationRequested) throw;
+        }
+        await checking;
+    }
+
+    /// <summary>One row checked against the stream's chain so far: a new stream reports the last one; a gap or a mismatch is the stream's problem.</summary>
+    private static StreamCheck Check(StreamCheck stream, ChainRow row, Action<VerificationResult> report)
+    {
+        if (row.StreamId != stream.Id)
+        {
+            if (stream.Id != Guid.Empty) report(stream.Result());
+            stream = new StreamCheck { Id = row.StreamId };
+        }
+        stream.HeadVersion = row.HeadVersion;
+        stream.HeadHash = row.HeadHash;
+        if (row.Event is not { } e || stream.Problem is not null) return stream;
+        if (e.Version != stream.Checked + 1)
+        {
+            stream.Fail(stream.Checked + 1, e.Sequence, $"version {stream.Checked + 1} is missing");
+            return stream;
+        }
+        stream.Hash = e.Chain == 1
+            ? ChainHash(stream.Hash, e.EventId, row.StreamId, e.Version, e.Type, e.CanonicalData, e.CanonicalMetadata, e.RecordedAt)
+            : ChainLink(stream.Hash, e.ContentDigest, e.RecordedAt);
+        stream.Checked = e.Version;
+        if (!stream.Hash.AsSpan().SequenceEqual(e.Stored))
+            stream.Fail(e.Version, e.Sequence, "stored hash does not match the event's content and the previous hash");
+        return stream;
+    }
+
+    /// <summary>A row of <see cref="StreamRows"/> or <see cref="OrphanRows"/>: the stream's head, and its event when it has one.</summary>
+    private sealed record ChainRow(Guid StreamId, long? HeadVersion, byte[]? HeadHash, ChainEvent? Event)
+    {
+        public static async Task<ChainRow> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
         {
             var id = reader.GetGuid(0);
-            if (id != stream.Id)
-            {
-                if (stream.Id != Guid.Empty) report(stream.Result());
-                stream = new StreamCheck { Id = id };
-            }
-            stream.HeadVersion = await reader.IsDBNullAsync(1, ct) ? null : reader.GetInt64(1);
-            stream.HeadHash = await reader.IsDBNullAsync(2, ct) ? null : reader.GetFieldValue<byte[]>(2);
-            if (await reader.IsDBNullAsync(3, ct) || stream.Problem is not null) continue;
-            var version = reader.GetInt64(3);
-            var seq = reader.GetInt64(4);
-            if (version != stream.Checked + 1)
-            {
-                stream.Fail(stream.Checked + 1, seq, $"version {stream.Checked + 1} is missing");
-                continue;
-            }
-            var (eventId, type, data, metadata) = (reader.GetGuid(5), reader.GetString(6), reader.GetString(7), reader.GetString(8));
-            var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(9), DateTimeKind.Utc));
-            var stored = reader.GetFieldValue<byte[]>(10);
-            var chain = reader.GetInt16(11);
-            var canonicalData = CanonicalJson.Utf8(data);
-            var canonicalMetadata = CanonicalJson.Utf8(metadata);
-            stream.Hash = chain == 1
-                ? ChainHash(stream.Hash, eventId, id, version, type, canonicalData, canonicalMetadata, recordedAt)
-                : ChainLink(stream.Hash, ContentDigest(eventId, id, version, type, canonicalData, canonicalMetadata), recordedAt);
-            stream.Checked = version;
-            if (!stream.Hash.AsSpan().SequenceEqual(stored))
-                stream.Fail(version, seq, "stored hash does not match the event's content and the previous hash");
+            var headVersion = await reader.IsDBNullAsync(1, ct) ? (long?)null : reader.GetInt64(1);
+            var headHash = await reader.IsDBNullAsync(2, ct) ? null : reader.GetFieldValue<byte[]>(2);
+            if (await reader.IsDBNullAsync(3, ct)) return new ChainRow(id, headVersion, headHash, null);
+            var e = new ChainEvent(reader.GetInt64(3), reader.GetInt64(4), reader.GetGuid(5), reader.GetString(6), reader.GetFieldValue<byte[]>(7), reader.GetFieldValue<byte[]>(8),
+                Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(9), DateTimeKind.Utc)), reader.GetFieldValue<byte[]>(10), reader.GetInt16(11));
+            return new ChainRow(id, headVersion, headHash, e);
         }
-        if (stream.Id != Guid.Empty) report(stream.Result());
+
+        /// <summary>
+        /// Events appended together carry the same metadata: an event whose metadata text is the one before it in the batch takes that
+        /// event's canonical metadata instead of computing its own (the same bytes; the comparison is of the stored text itself).
+        /// </summary>
+        public static void ShareMetadata(ChainRow[] batch)
+        {
+            ChainEvent? previous = null;
+            foreach (var row in batch)
+            {
+                if (row.Event is not { } e) continue;
+                if (previous is not null && e.Metadata.AsSpan().SequenceEqual(previous.Metadata)) e.SameMetadataAs = previous.SameMetadataAs ?? previous;
+                previous = e;
+            }
+        }
+
+        /// <summary>Canonical data, and canonical metadata unless shared (run in parallel across rows).</summary>
+        public void Canonicalize()
+        {
+            if (Event is not { } e) return;
+            e.CanonicalData = CanonicalJson.Utf8(e.Data);
+            if (e.SameMetadataAs is null) e.CanonicalMetadata = CanonicalJson.Utf8(e.Metadata);
+        }
+
+        /// <summary>The content digest, which needs no previous hash (run in parallel across rows, after <see cref="Canonicalize"/>).</summary>
+        public void Digest()
+        {
+            if (Event is not { } e) return;
+            if (e.SameMetadataAs is { } source) e.CanonicalMetadata = source.CanonicalMetadata;
+            if (e.Chain != 1) e.ContentDigest = ContentDigest(e.EventId, StreamId, e.Version, e.Type, e.CanonicalData, e.CanonicalMetadata);
+        }
+    }
+
+    /// <summary>An event as verify reads it: its data and metadata as PostgreSQL's UTF-8 text.</summary>
+    private sealed record ChainEvent(long Version, long Sequence, Guid EventId, string Type, byte[] Data, byte[] Metadata, Instant RecordedAt, byte[] Stored, short Chain)
+    {
+        /// <summary>The earlier event of the batch whose metadata text this one repeats.</summary>
+        public ChainEvent? SameMetadataAs { get; set; }
+        public byte[] CanonicalData { get; set; } = [];
+        public byte[] CanonicalMetadata { get; set; } = [];
+        public byte[] ContentDigest { get; set; } = [];
     }
 
     /// <summary>One stream's chain as the walk has recomputed it so far.</summary>
@@ -134,66 +254,5 @@ public sealed partial class PostgresEventStore
                 return new VerificationResult(Id, Checked, Checked, null, "stream head hash does not match the last event");
             return new VerificationResult(Id, Checked, null, null, null);
         }
-    }
-
-    // Output names differ from the table's: ORDER BY prefers an output column of the same name (tx::text would sort as text).
-
-    /// <summary>
-    /// Chain format 1 (events written before migration 0011): SHA-256 over the previous hash and the event's canonical content: id,
-    /// stream, version, type, canonical data, canonical metadata and the recorded instant in µs, as UTF-8 joined by <c>\n</c>.
-    /// </summary>
-    internal static byte[] ChainHash(byte[] previous, Guid eventId, Guid streamId, long version, string type, ReadOnlySpan<byte> canonicalData,
-        ReadOnlySpan<byte> canonicalMetadata, Instant recordedAt)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> text = stackalloc byte[20]; // a long needs at most 20
-        sha.AppendData(previous);
-        AppendContent(sha, eventId, streamId, version, type, canonicalData, canonicalMetadata);
-        sha.AppendData("\n"u8);
-        (recordedAt.ToUnixTimeTicks() / 10).TryFormat(text, out var written, default, CultureInfo.InvariantCulture);
-        sha.AppendData(text[..written]);
-        return sha.GetHashAndReset();
-    }
-
-    /// <summary>
-    /// Chain format 2, the content digest the client sends to <c>append_events</c>: SHA-256 over id, stream, version, type, canonical
-    /// data and canonical metadata as UTF-8 joined by <c>\n</c> (format 1's fields without the previous hash and the instant).
-    /// </summary>
-    internal static byte[] ContentDigest(Guid eventId, Guid streamId, long version, string type, ReadOnlySpan<byte> canonicalData, ReadOnlySpan<byte> canonicalMetadata)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        AppendContent(sha, eventId, streamId, version, type, canonicalData, canonicalMetadata);
-        return sha.GetHashAndReset();
-    }
-
-    /// <summary>Chain format 2, the link <c>append_events</c> computes: SHA-256(previous hash ‖ content digest ‖ recorded-at µs since 1970 as 8 bytes, big-endian).</summary>
-    internal static byte[] ChainLink(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> digest, Instant recordedAt)
-    {
-        Span<byte> input = stackalloc byte[32 + 32 + 8];
-        previous.CopyTo(input);
-        digest.CopyTo(input[32..]);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(input[64..], recordedAt.ToUnixTimeTicks() / 10);
-        return SHA256.HashData(input);
-    }
-
-    private static void AppendContent(IncrementalHash sha, Guid eventId, Guid streamId, long version, string type, ReadOnlySpan<byte> canonicalData,
-        ReadOnlySpan<byte> canonicalMetadata)
-    {
-        Span<byte> text = stackalloc byte[36]; // a Guid's "D" form (the default format); a long needs at most 20
-        eventId.TryFormat(text, out var written);
-        AppendLine(sha, text[..written]);
-        streamId.TryFormat(text, out written);
-        AppendLine(sha, text[..written]);
-        version.TryFormat(text, out written, default, CultureInfo.InvariantCulture);
-        AppendLine(sha, text[..written]);
-        AppendLine(sha, Encoding.UTF8.GetBytes(type));
-        AppendLine(sha, canonicalData);
-        sha.AppendData(canonicalMetadata);
-    }
-
-    private static void AppendLine(IncrementalHash sha, ReadOnlySpan<byte> value)
-    {
-        sha.AppendData(value);
-        sha.AppendData("\n"u8);
     }
 }

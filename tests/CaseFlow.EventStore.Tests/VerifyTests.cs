@@ -127,6 +127,26 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
     }
 
     [Fact]
+    public async Task WholeStore_AStreamLongerThanTheCheckersBatches_IsLinkedAcrossThem_AndAnEditDeepInItIsFound()
+    {
+        var id = Guid.CreateVersion7();
+        await using (var connection = await fx.DataSource.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            // 9,000 events: more than two of verify's batches of 4,096 rows, so the chain is carried from batch to batch.
+            await PostgresEventStore.AppendManyAsync(connection, tx, [new StreamAppend(id, "case", "h", 0,
+                [.. Enumerable.Range(0, 9000).Select(n => new NewEvent(Guid.CreateVersion7(), "Entered.v1", $$"""{"date":"2024-05-01","n":{{n}}}"""))])], Meta);
+            await tx.CommitAsync();
+        }
+        var (_, before) = await fx.Store.VerifyAllAsync();
+        Assert.DoesNotContain(before, b => b.StreamId == id);
+        await Sql("""UPDATE events SET data = '{"date":"2024-05-01","n":-1}' WHERE stream_id = $1 AND version = 6000""", id);
+        var (_, after) = await fx.Store.VerifyAllAsync();
+        var broken = Assert.Single(after, b => b.StreamId == id);
+        Assert.Equal((6000L, 6000L), (broken.BrokenAtVersion!.Value, broken.EventsChecked));
+    }
+
+    [Fact]
     public async Task EventsWhoseStreamRowIsGone_AreReported()
     {
         // No foreign key holds events to their stream (ADR 11): an insider who deletes the stream row leaves events verify names.
