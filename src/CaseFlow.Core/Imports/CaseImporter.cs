@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Input;
 using CaseFlow.Domain.Cases;
@@ -46,19 +47,40 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
             return new ImportReport(0, 0, 1, [new ImportRowResult(1, ImportOutcome.Rejected, null, $"header lacks column(s): {string.Join(", ", missing)}")]);
         var metadata = new EventMetadata(actor, Guid.CreateVersion7(), null, catalogue.Version);
         var pending = new List<DecidedRow>();
-        var imported = new Dictionary<(string, string), Guid>(); // people this file has created a case for
+        var imported = new ConcurrentDictionary<(string, string), Guid>(); // people this file has created a case for
+        // A person repeated in the file waits for the end, when the first row for them is stored: batches can then go concurrently.
+        var people = new HashSet<(string, string)>();
+        var repeats = new List<DecidedRow>();
+        var storing = new List<Task<IReadOnlyList<ImportRowResult>>>();
+        var slots = new SemaphoreSlim(ConcurrentBatches); // not disposed: a batch still running releases it
+        async Task<IReadOnlyList<ImportRowResult>> StoreInSlotAsync(List<DecidedRow> batch)
+        {
+            try
+            {
+                return await StoreAsync(batch, host, metadata, imported, ct);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
         for (var i = 1; i < rows.Count; i++)
         {
             if (rows[i].All(string.IsNullOrWhiteSpace)) continue;
             var decided = Decide(i + 1, header, rows[i], host, actor, today);
             if (decided.Rejected is { } rejected) results.Add(rejected);
+            else if (!people.Add(decided.Key)) repeats.Add(decided);
             else pending.Add(decided);
             if (pending.Count < BatchRows) continue;
-            results.AddRange(await StoreAsync(pending, host, metadata, imported, ct));
+            await slots.WaitAsync(ct);
+            storing.Add(StoreInSlotAsync([.. pending]));
             pending.Clear();
             progress?.Report(i);
         }
-        results.AddRange(await StoreAsync(pending, host, metadata, imported, ct));
+        await slots.WaitAsync(ct);
+        storing.Add(StoreInSlotAsync(pending));
+        foreach (var batch in await Task.WhenAll(storing)) results.AddRange(batch);
+        results.AddRange(await StoreAsync(repeats, host, metadata, imported, ct));
         progress?.Report(rows.Count - 1);
         results.Sort((x, y) => x.Row.CompareTo(y.Row));
         return new ImportReport(results.Count(r => r.Outcome == ImportOutcome.Created), results.Count(r => r.Outcome == ImportOutcome.Skipped),
@@ -67,6 +89,9 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
 
     /// <summary>Rows stored per transaction: a batch costs the same few round trips whatever its size.</summary>
     public const int BatchRows = 500;
+
+    /// <summary>Batches stored at once, each on its own connection: one batch's encoding and hashing overlaps another's writes.</summary>
+    public const int ConcurrentBatches = 2;
 
     /// <summary>A row decided in memory: its events, or why it is rejected.</summary>
     private sealed record DecidedRow(int Line, CaseId Id, IReadOnlyList<CaseEvent> Events, Person? Person, ImportRowResult? Rejected)
@@ -82,7 +107,7 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         List<CaseCommand> commands;
         try
         {
-            commands = Commands(id, Field, host, actor, today);
+            commands = ImportRows.Commands(id, Field, host, actor, today);
         }
         catch (FormatException e)
         {
@@ -110,7 +135,7 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
     /// concurrent import created one of its people, or a row it will not store), each row goes alone, so the report stays per row.
     /// </summary>
     private async Task<IReadOnlyList<ImportRowResult>> StoreAsync(IReadOnlyList<DecidedRow> batch, HostPartyId host, EventMetadata metadata,
-        Dictionary<(string, string), Guid> imported, CancellationToken ct)
+        ConcurrentDictionary<(string, string), Guid> imported, CancellationToken ct)
     {
         if (batch.Count == 0) return [];
         var results = new List<ImportRowResult>();
@@ -155,7 +180,7 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
         new(line, ImportOutcome.Skipped, existing, $"already imported: the host party has case {existing} for this nationality and passport");
 
     /// <summary>One row in its own transaction: a row the database refuses is that row's problem, rolled back and reported.</summary>
-    private async Task<ImportRowResult> StoreRowAsync(DecidedRow row, HostPartyId host, EventMetadata metadata, Dictionary<(string, string), Guid> imported, CancellationToken ct)
+    private async Task<ImportRowResult> StoreRowAsync(DecidedRow row, HostPartyId host, EventMetadata metadata, ConcurrentDictionary<(string, string), Guid> imported, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -177,55 +202,4 @@ public sealed class CaseImporter(CaseRepository cases, RuleCatalogue catalogue, 
             return new ImportRowResult(row.Line, ImportOutcome.Rejected, null, "the row could not be stored; nothing of it was kept");
         }
     }
-
-    private static List<CaseCommand> Commands(CaseId id, Func<string, string> field, HostPartyId host, string actor, LocalDate today)
-    {
-        foreach (var column in new[] { "birthDate", "passportExpiry" })
-            if (field(column) is { Length: > 0 } text && InputRules.DateProblem(Date(text, column)) is { } problem) throw new FormatException($"{column}: {problem}");
-        var person = new Person(Required(field, "familyName"), field("givenNames"), Required(field, "nationality").ToUpperInvariant(), Date(Required(field, "birthDate"), "birthDate"),
-            Required(field, "passportNumber").ToUpperInvariant(), field("passportExpiry") is { Length: > 0 } exp ? Date(exp, "passportExpiry") : null);
-        var dated = new List<(LocalDate Date, int Order, CaseCommand Command)>();
-        foreach (var visa in Split(field("visas")))
-        {
-            var parts = visa.Split(':');
-            if (parts.Length is < 4 or > 5) throw new FormatException($"visas: '{visa}' is not category:single|multiple:validFrom:validTo[:stayPerEntryDays]");
-            var entries = parts[1] switch
-            {
-                "single" => VisaEntries.Single,
-                "multiple" => VisaEntries.Multiple,
-                _ => throw new FormatException($"visas: '{parts[1]}' is not single or multiple"),
-            };
-            var from = Date(parts[2], "visas");
-            int? stay = parts.Length == 5 ? int.TryParse(parts[4], out var s) && s is >= 1 and <= 3660 ? s : throw new FormatException($"visas: '{parts[4]}' is not a number of days") : null;
-            dated.Add((from, 0, new IssueVisa(id, from, parts[0].ToUpperInvariant(), entries, from, Date(parts[3], "visas"), stay, false, false, host, actor, today)));
-        }
-        foreach (var stay in Split(field("stays")))
-        {
-            var parts = stay.Split('/');
-            if (parts.Length != 2) throw new FormatException($"stays: '{stay}' is not entry/exit (exit may be empty)");
-            var entry = Date(parts[0], "stays");
-            dated.Add((entry, 1, new RecordEntry(id, entry, "imported", actor, today)));
-            if (parts[1].Length > 0)
-            {
-                var exit = Date(parts[1], "stays");
-                // A pair's exit is decided right after its entry, even when it is dated earlier: the decider then names the fault.
-                dated.Add((exit < entry ? entry : exit, 3, new RecordExit(id, exit, actor, today)));
-            }
-        }
-        foreach (var notified in Split(field("notified")))
-        {
-            var date = Date(notified, "notified");
-            dated.Add((date, 2, new RecordNotification(id, date, NotificationChannel.EQonaq, null, actor, today)));
-        }
-        return [new OpenCase(id, person, host, actor, today), .. dated.OrderBy(d => d.Date).ThenBy(d => d.Order).Select(d => d.Command)];
-    }
-
-    private static IEnumerable<string> Split(string value) => value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static string Required(Func<string, string> field, string name) =>
-        field(name) is { Length: > 0 } value ? value : throw new FormatException($"{name}: required");
-
-    private static LocalDate Date(string text, string column) =>
-        LocalDatePattern.Iso.Parse(text.Trim()) is { Success: true } r && InputRules.DateProblem(r.Value) is null ? r.Value
-        : throw new FormatException($"{column}: '{InputRules.Echo(text)}' is not a date from {InputRules.MinDate:yyyy-MM-dd} to {InputRules.MaxDate:yyyy-MM-dd} in the form YYYY-MM-DD");
 }
