@@ -87,13 +87,13 @@ public static partial class RulesEngine
     /// </summary>
     public static PlanResult Plan(RuleCatalogue catalogue, CaseFacts facts, LocalDate entry, LocalDate? exit = null)
     {
-        if (exit is { } x && x < entry) throw new FactsException("exit", $"{x:yyyy-MM-dd} is before the entry {entry:yyyy-MM-dd}");
+        if (exit is { } x && x < entry) throw new FactsException("exit", $"{new IsoDate(x)} is before the entry {new IsoDate(entry)}");
         var before = facts.Events.Where(f => f.Date < entry || f is not (EnteredFact or ExitedFact)).ToList();
         var history = StayTimeline.Build(catalogue, facts with { Events = before }, entry.PlusDays(-1));
         if (history.Stays.LastOrDefault() is { Exit: null } open)
-            throw new FactsException("entry", $"the person is still in the country (entered {open.Entry:yyyy-MM-dd}, no exit before {entry:yyyy-MM-dd})");
+            throw new FactsException("entry", $"the person is still in the country (entered {new IsoDate(open.Entry)}, no exit before {new IsoDate(entry)})");
         if (facts.Events.OfType<EnteredFact>().FirstOrDefault(e => e.Date >= entry) is { } later)
-            throw new FactsException("entry", $"the facts already record an entry on {later.Date:yyyy-MM-dd}, on or after the planned entry");
+            throw new FactsException("entry", $"the facts already record an entry on {new IsoDate(later.Date)}, on or after the planned entry");
 
         var timeline = StayTimeline.Build(catalogue, facts with { Events = [.. before, new EnteredFact(entry)] }, entry);
         var stay = timeline.Stays[^1];

@@ -35,7 +35,7 @@ internal sealed partial class StayTimeline
                     break;
                 case CategoryChangedFact change:
                     var replaced = LastValidOn(visas, change.Date);
-                    if (replaced is null) warnings.Add($"CategoryChanged on {change.Date:yyyy-MM-dd}: no visa was valid that day; the new visa is taken as issued");
+                    if (replaced is null) warnings.Add($"CategoryChanged on {new IsoDate(change.Date)}: no visa was valid that day; the new visa is taken as issued");
                     else replaced.ReplacedOn = change.Date;
                     visas.Add(new VisaGrant(new VisaIssuedFact(change.Date, change.Category, change.Entries, change.ValidFrom, change.ValidTo, change.StayPerEntryDays, false),
                         catalogue.VisaCategory(change.Category)!));
@@ -46,9 +46,9 @@ internal sealed partial class StayTimeline
                 case VisaExtendedFact x:
                     var extended = LastValidOn(visas, x.Date);
                     if (extended is null)
-                        warnings.Add($"VisaExtended on {x.Date:yyyy-MM-dd}: no visa was valid that day; ignored");
+                        warnings.Add($"VisaExtended on {new IsoDate(x.Date)}: no visa was valid that day; ignored");
                     else if (x.ValidTo <= extended.ValidTo)
-                        warnings.Add($"VisaExtended on {x.Date:yyyy-MM-dd}: new validTo {x.ValidTo:yyyy-MM-dd} does not extend {extended.ValidTo:yyyy-MM-dd}; ignored");
+                        warnings.Add($"VisaExtended on {new IsoDate(x.Date)}: new validTo {new IsoDate(x.ValidTo)} does not extend {new IsoDate(extended.ValidTo)}; ignored");
                     else
                     {
                         extended.ValidTo = x.ValidTo;
@@ -57,7 +57,7 @@ internal sealed partial class StayTimeline
                     break;
                 case VisaCancelledFact c:
                     var cancelled = LastValidOn(visas, c.Date);
-                    if (cancelled is null) warnings.Add($"VisaCancelled on {c.Date:yyyy-MM-dd}: no visa was valid that day; ignored");
+                    if (cancelled is null) warnings.Add($"VisaCancelled on {new IsoDate(c.Date)}: no visa was valid that day; ignored");
                     else cancelled.CancelledOn = c.Date;
                     break;
                 case PassportReplacedFact r:
@@ -65,7 +65,7 @@ internal sealed partial class StayTimeline
                     {
                         if (!v.Fact.EVisa || !v.ValidOn(r.Date)) continue;
                         v.PassportReplacedOn = r.Date;
-                        warnings.Add($"e-Visa {v.Fact.Category} is no longer valid after the passport was replaced on {r.Date:yyyy-MM-dd}: a new e-Visa is needed (EVISA-PASSPORT, 000_d0b006081fdc65c8.txt §4.4)");
+                        warnings.Add($"e-Visa {v.Fact.Category} is no longer valid after the passport was replaced on {new IsoDate(r.Date)}: a new e-Visa is needed (EVISA-PASSPORT, 000_d0b006081fdc65c8.txt §4.4)");
                     }
                     break;
             }
@@ -79,13 +79,13 @@ internal sealed partial class StayTimeline
         {
             if (fact is EnteredFact e)
             {
-                if (openEntry is { } since) throw new FactsException("events", $"Entered on {e.Date:yyyy-MM-dd} while already in the country since {since:yyyy-MM-dd}");
+                if (openEntry is { } since) throw new FactsException("events", $"Entered on {new IsoDate(e.Date)} while already in the country since {new IsoDate(since)}");
                 // No "entry before the previous exit" check: the facts are in date order here, so an entry never precedes an exit it follows.
                 openEntry = e.Date;
             }
             else if (fact is ExitedFact x)
             {
-                if (openEntry is not { } entry) throw new FactsException("events", $"Exited on {x.Date:yyyy-MM-dd} without an entry before it");
+                if (openEntry is not { } entry) throw new FactsException("events", $"Exited on {new IsoDate(x.Date)} without an entry before it");
                 Fold(new Stay(entry, x.Date, x.Date));
                 openEntry = null;
             }
@@ -151,7 +151,7 @@ internal sealed partial class StayTimeline
             else if (v.Used && v.Fact.Entries == VisaEntries.Single) usedSingle = true;
         }
         if (visa is not null) return VisaSegment(visa, e);
-        if (usedSingle) Warnings.Add($"Entered on {e:yyyy-MM-dd} on a single-entry visa already used for an earlier entry");
+        if (usedSingle) Warnings.Add($"Entered on {new IsoDate(e)} on a single-entry visa already used for an earlier entry");
 
         ResidencePermitIssuedFact? permit = null;
         for (var i = permits.Count - 1; i >= 0 && permit is null; i--)
@@ -166,7 +166,7 @@ internal sealed partial class StayTimeline
         }
         foreach (var pending in catalogue.PendingRegimesFor(nationality))
             Warnings.Add($"{pending.Id} is pending ratification and not applied ({pending.Citation})");
-        Warnings.Add($"Entered on {e:yyyy-MM-dd} with no visa, TRP or visa-free regime for {nationality}: a visa was required");
+        Warnings.Add($"Entered on {new IsoDate(e)} with no visa, TRP or visa-free regime for {nationality}: a visa was required");
         return new Segment(StayBasisKind.None, e, e.PlusDays(-1), "VISA-REQUIRED");
     }
 
@@ -186,7 +186,7 @@ internal sealed partial class StayTimeline
     private static Segment CutByCancellation(RuleCatalogue catalogue, Stay stay, Segment segment)
     {
         if (segment.Visa?.CancelledOn is not { } c || c < segment.Start || c > segment.LawfulEnd.PlusDays(1) || c > stay.End) return segment;
-        var rule = catalogue.ExitRuleFor(c) ?? throw new CatalogueException($"obligations.json: no exitAfterCancellation rule in force on {c:yyyy-MM-dd}");
+        var rule = catalogue.ExitRuleFor(c) ?? throw new CatalogueException($"obligations.json: no exitAfterCancellation rule in force on {new IsoDate(c)}");
         var end = rule.WorkingDays is { } wd ? catalogue.Calendar.WithinWorkingDays(c, wd) : c.PlusDays(rule.CalendarDays!.Value - 1);
         return segment with { LawfulEnd = end, Rule = rule.Id, ExitRule = rule };
     }
