@@ -114,6 +114,9 @@ public sealed class OpenApiContractTests(CaseFlowApp app) : IClassFixture<CaseFl
         foreach (var (path, method, operation) in Operations(document))
         {
             var id = operation.GetProperty("operationId").GetString()!;
+            // Tagged by resource (the UI groups by tag), never by the application's default name.
+            var tags = operation.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+            if (tags.Count == 0 || tags.Contains("CaseFlow.Api")) problems.Add($"{id}: not tagged by resource ({string.Join(", ", tags)})");
             var responses = operation.GetProperty("responses");
             var expected = new List<string> { "429", "500", "503" };
             if (path.Contains('{', StringComparison.Ordinal)) expected.Add("404");
