@@ -55,13 +55,38 @@ public sealed class AccessLogWriterTests(CaseFlowApp app) : IClassFixture<CaseFl
     }
 
     [Fact]
-    public async Task Disposing_WritesWhatWasQueued()
+    public async Task Disposing_WritesWhatWasQueued_BeforeItReturns()
     {
         var endpoint = "dispose-" + Guid.NewGuid();
         var writer = new AccessLogWriter(Db);
         var reads = Enumerable.Range(0, 20).Select(_ => writer.RecordAsync(Guid.NewGuid(), endpoint, [Guid.NewGuid()])).ToList();
         await writer.DisposeAsync();
+        Assert.Equal(20, await CountAsync("SELECT count(*) FROM access_log WHERE endpoint = $1", endpoint)); // written, not only queued
         await Task.WhenAll(reads);
-        Assert.Equal(20, await CountAsync("SELECT count(*) FROM access_log WHERE endpoint = $1", endpoint));
+    }
+
+    [Fact]
+    public async Task MoreReadsThanOneFlushHolds_OneAfterAnother_AreEachWritten()
+    {
+        // Each read alone in its flush, more of them than a flush may hold: a flush that kept what it wrote would stop taking new ones.
+        await using var writer = new AccessLogWriter(Db);
+        var endpoint = "sequential-" + Guid.NewGuid();
+        for (var i = 0; i < AccessLogWriter.MaxBatch + 20; i++)
+            await writer.RecordAsync(Guid.NewGuid(), endpoint, [Guid.NewGuid()]).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(AccessLogWriter.MaxBatch + 20, await CountAsync("SELECT count(*) FROM access_log WHERE endpoint = $1", endpoint));
+    }
+
+    [Fact]
+    public async Task TheLog_IsQueriedByCase_ByUser_OrByBoth()
+    {
+        await using var writer = new AccessLogWriter(Db);
+        var (a, b, x, y) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await writer.RecordAsync(a, "query", [x]);
+        await writer.RecordAsync(b, "query", [x]);
+        await writer.RecordAsync(a, "query", [y]);
+        Assert.Equal([b, a], (await AccessLog.QueryAsync(Db, x, null, 10, default)).Select(e => e.UserId)); // newest first
+        Assert.Equal([y, x], (await AccessLog.QueryAsync(Db, null, a, 10, default)).Select(e => e.CaseIds[0]));
+        Assert.Equal(x, Assert.Single(await AccessLog.QueryAsync(Db, x, a, 10, default)).CaseIds[0]);
+        Assert.Single(await AccessLog.QueryAsync(Db, null, a, 1, default)); // the limit
     }
 }

@@ -11,6 +11,8 @@ public sealed class CsvTests
     [InlineData("", "")]
     [InlineData(null, "")]
     [InlineData("a,b", "\"a,b\"")]
+    [InlineData(",b", "\",b\"")]   // a comma first is quoted too
+    [InlineData("\"b", "\"\"\"b\"")]
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
     [InlineData("two\nlines", "\"two\nlines\"")]
     [InlineData("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"")]
@@ -25,8 +27,16 @@ public sealed class CsvTests
     [Fact]
     public void ALine_ReadsBackAsItsFields()
     {
-        string[] fields = ["Müller, Anna", "say \"hi\"", "two\nlines", "plain", ""];
+        string[] fields = ["Müller, Anna", "say \"hi\"", "x\",y", "two\nlines", "plain", ""];
         var read = Csv.Read(new StringReader(Csv.Line(fields))).Single();
         Assert.Equal(fields, read);
+    }
+
+    [Fact]
+    public void AnEmptyText_HasNoRows_AndALastLineWithoutItsEnd_IsARow()
+    {
+        Assert.Empty(Csv.Read(new StringReader("")));
+        Assert.Equal([["a", "b"]], Csv.Read(new StringReader("a,b\n")));
+        Assert.Equal([["a"], ["b", ""]], Csv.Read(new StringReader("a\r\nb,")));
     }
 }

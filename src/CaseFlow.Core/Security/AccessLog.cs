@@ -15,17 +15,6 @@ public sealed record AccessEntry(long Id, Instant At, Guid UserId, string Endpoi
 /// </summary>
 public static class AccessLog
 {
-    public static async Task RecordAsync(NpgsqlDataSource db, Guid userId, string endpoint, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
-    {
-        if (caseIds.Count == 0) return;
-        await using var command = db.CreateCommand("INSERT INTO access_log (user_id, endpoint, case_ids) VALUES ($1, $2, $3)");
-        command.Parameters.Add(new() { Value = userId.ToString() });
-        command.Parameters.Add(new() { Value = endpoint });
-        command.Parameters.Add(new() { Value = caseIds as Guid[] ?? [.. caseIds], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        // Not cancelled with the request: once the data may have left, its record is written.
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
     /// <summary>Many reads' entries in one COPY (one round trip and one commit): <see cref="AccessLogWriter"/>'s group commit.</summary>
     internal static async Task WriteAsync(NpgsqlDataSource db, IReadOnlyList<AccessRecord> records)
     {
@@ -65,7 +54,7 @@ internal sealed record AccessRecord(Guid UserId, string Endpoint, Guid[] CaseIds
 /// Group commit for the access log (issue 12's cost on every read, docs/performance.md): each read queues its entry and waits until
 /// the entry is durable, so a response still never leaves before its record; one writer flushes whatever has queued meanwhile in one
 /// COPY, so 16 concurrent reads cost one round trip and one commit, not 16. A failed flush fails every read waiting on it (a read that
-/// cannot be logged fails, as with <see cref="AccessLog.RecordAsync"/>). The queue is bounded: past <see cref="MaxQueued"/> waiting
+/// cannot be logged fails). The queue is bounded: past <see cref="MaxQueued"/> waiting
 /// entries, a read waits for room.
 /// </summary>
 public sealed class AccessLogWriter : IAsyncDisposable
