@@ -78,6 +78,34 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
     }
 
     [Fact]
+    public void ContentDigest_IsTheDocumentedLayout_ForEveryLengthOfTypeAndData()
+    {
+        // Every size of its one buffer, across the array pool's powers of two: a buffer sized too small would throw or cut the text.
+        var (id, stream) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        const string metadata = """{"actor":"user-1"}""";
+        for (var n = 0; n < 1100; n++)
+        {
+            var type = "T" + new string('y', n % 41) + ".v1";
+            var data = $$"""{"d":"{{new string('x', n)}}"}""";
+            var version = 1L + n * 9_000_000_000_000_000L / 1100; // 1 to 19 digits
+            var expected = SHA256.HashData(Encoding.UTF8.GetBytes($"{id:D}\n{stream:D}\n{version}\n{type}\n{data}\n{metadata}"));
+            Assert.Equal(expected, PostgresEventStore.ContentDigest(id, stream, version, type, Encoding.UTF8.GetBytes(data), Encoding.UTF8.GetBytes(metadata)));
+        }
+    }
+
+    [Fact]
+    public async Task OneStreamsVerify_ReportsThatStream_NotAnother()
+    {
+        var older = await StreamAsync(2);
+        await Sql("""UPDATE events SET data = '{"date":"2024-01-01","n":0}' WHERE stream_id = $1 AND version = 1""", older);
+        var newer = await StreamAsync(1);
+        var broken = await fx.Store.VerifyAsync(older);
+        Assert.Equal((older, false, 1L), (broken.StreamId, broken.Intact, broken.BrokenAtVersion));
+        Assert.Equal("stored hash does not match the event's content and the previous hash", broken.Problem);
+        Assert.Equal((newer, true), ((await fx.Store.VerifyAsync(newer)).StreamId, (await fx.Store.VerifyAsync(newer)).Intact));
+    }
+
+    [Fact]
     public async Task AMissingMiddleEvent_IsReportedByVersion()
     {
         var id = await StreamAsync(3);
