@@ -46,9 +46,15 @@ public sealed class CaseReader(PostgresEventStore store, NpgsqlDataSource db, Da
     /// <summary>The case as known now, or null when it does not exist or <paramref name="reader"/> may not read it.</summary>
     public async Task<ReadableCase?> ReadAsync(Guid id, Principal reader, CancellationToken ct)
     {
+        // The key is read alongside the stream (two pooled connections): a read waits for one round trip, not two.
+        var keys = dataKeys.LoadAsync(db, [id], ct);
         var recorded = await store.ReadStreamAsync(id, ct: ct);
-        if (recorded.Count == 0) return null;
-        var loaded = LoadedCase.From(id, recorded, await dataKeys.LoadAsync(db, [id], ct));
+        if (recorded.Count == 0)
+        {
+            await keys;
+            return null;
+        }
+        var loaded = LoadedCase.From(id, recorded, await keys);
         if (!reader.CanRead(loaded.HostPartyId)) return null;
         return new ReadableCase(recorded, loaded, await HostPartyStore.SizeAsync(db, loaded.HostPartyId, ct));
     }
