@@ -6,7 +6,6 @@ using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using Microsoft.Extensions.Logging;
 using NodaTime;
-using NodaTime.Text;
 using Npgsql;
 
 namespace CaseFlow.Core.Imports;

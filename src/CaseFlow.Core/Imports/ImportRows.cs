@@ -1,13 +1,8 @@
-using System.Collections.Concurrent;
-using CaseFlow.Core.Cases;
 using CaseFlow.Core.Input;
 using CaseFlow.Domain.Cases;
 using CaseFlow.Domain.Rules;
-using CaseFlow.EventStore;
-using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
-using Npgsql;
 
 namespace CaseFlow.Core.Imports;
 

@@ -16,28 +16,18 @@ namespace CaseFlow.Api.Pages.Console;
 /// API's one path: the same row bound, the same per-row report), the report shown row by row.
 /// </summary>
 [RequestSizeLimit(MaxBytes + 64 * 1024)]
-public sealed class ImportModel(HostPartyStore parties, CaseImporter importer, IClock clock) : PageModel
+public sealed class ImportModel(HostPartyStore parties, CaseImporter importer, IClock clock) : HostPartyFormPage(parties)
 {
     /// <summary>The largest file the console takes (10,000 rows of a caseload fit in far less).</summary>
     public const long MaxBytes = 10 * 1024 * 1024;
 
-    public IReadOnlyList<HostParty> HostParties { get; private set; } = [];
     public ImportReport? Report { get; private set; }
-    public string? Problem { get; private set; }
-
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
-    {
-        if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
-        if (principal.Role != Role.Compliance) return Redirect("/console/cases");
-        HostParties = await parties.ListAsync([.. principal.HostParties], ct);
-        return Page();
-    }
 
     public async Task<IActionResult> OnPostAsync(Guid? hostPartyId, IFormFile? file, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
         if (principal.Role != Role.Compliance) return Forbid();
-        HostParties = await parties.ListAsync([.. principal.HostParties], ct);
+        await LoadHostPartiesAsync(principal, ct);
         IResult result;
         if (ImportCasesEndpoint.Refusal(HttpContext, hostPartyId) is { } refusal) result = refusal;
         else if (file is null || file.Length == 0) result = Infrastructure.Http.Problems.Validation("file", "required: a CSV file");

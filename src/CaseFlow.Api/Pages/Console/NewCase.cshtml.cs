@@ -20,18 +20,8 @@ namespace CaseFlow.Api.Pages.Console;
 /// duplicate check and the same refusals, shown next to the form with what was typed kept.
 /// </summary>
 public sealed class NewCaseModel(HostPartyStore parties, CaseRepository repository, CaseCommands commands, RuleCatalogue catalogue, IClock clock, NpgsqlDataSource db)
-    : PageModel
+    : HostPartyFormPage(parties)
 {
-    public IReadOnlyList<HostParty> HostParties { get; private set; } = [];
-    public string? Problem { get; private set; }
-
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
-    {
-        if (HttpContext.Principal() is not { } principal) return Redirect("/console/signin");
-        if (principal.Role != Role.Compliance) return Redirect("/console/cases");
-        HostParties = await parties.ListAsync([.. principal.HostParties], ct);
-        return Page();
-    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
@@ -48,7 +38,7 @@ public sealed class NewCaseModel(HostPartyStore parties, CaseRepository reposito
         {
             Problem = problem;
             Response.StatusCode = result is IStatusCodeHttpResult { StatusCode: { } status } ? status : 400;
-            HostParties = await parties.ListAsync([.. principal.HostParties], ct);
+            await LoadHostPartiesAsync(principal, ct);
             return Page();
         }
         var location = Response.Headers.Location.ToString(); // "/api/cases/{id}", set by the API's path
