@@ -75,7 +75,7 @@ public sealed class ConsoleWorkTests(ConsoleApp app) : ConsoleBrowser(app), ICla
     }
 
     [Fact]
-    public async Task AComplianceOfficer_Subscribes_PausesAndSeesDeliveries_AnAuditorOnlyReads()
+    public async Task AComplianceOfficer_Subscribes_RotatesItsSecret_ChangesItsTarget_Pauses_AnAuditorOnlyReads()
     {
         var page = await SignInAsync(DemoData.Keys[Role.Compliance]);
         await page.GotoAsync("/console/subscriptions");
@@ -91,10 +91,23 @@ public sealed class ConsoleWorkTests(ConsoleApp app) : ConsoleBrowser(app), ICla
         await section.Locator("form.subscribe button").ClickAsync();
         await Assertions.Expect(page.Locator("#secret code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
         await Assertions.Expect(page.Locator("#deliveries")).ToContainTextAsync("hooks.example.kz");
+        var first = await page.Locator("#secret code").InnerTextAsync();
         var row = page.Locator("tr[data-subscription]", new() { HasText = "hooks.example.kz" });
+        await row.Locator("button", new() { HasText = "New secret" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#secret code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
+        Assert.NotEqual(first, await page.Locator("#secret code").InnerTextAsync());
+        row = page.Locator("tr[data-subscription]", new() { HasText = "hooks.example.kz" });
+        await row.Locator("form.target input[name=target]").FillAsync("javascript:alert(1)");
+        await row.Locator("form.target button").ClickAsync();
+        await Assertions.Expect(page.Locator("#problem")).ToContainTextAsync("target:");
+        row = page.Locator("tr[data-subscription]", new() { HasText = "hooks.example.kz" });
+        await row.Locator("form.target input[name=target]").FillAsync("https://hooks.example.kz/caseflow-v2");
+        await row.Locator("form.target button").ClickAsync();
+        await Assertions.Expect(page.Locator("tr[data-subscription]", new() { HasText = "caseflow-v2" })).ToBeVisibleAsync();
+        row = page.Locator("tr[data-subscription]", new() { HasText = "hooks.example.kz" });
         await row.Locator("button", new() { HasText = "Pause" }).ClickAsync();
         await Assertions.Expect(page.Locator("tr[data-subscription]", new() { HasText = "hooks.example.kz" })).ToContainTextAsync("paused");
-        Assert.Equal("true", await Scalar("SELECT paused::text FROM subscriptions WHERE target = 'https://hooks.example.kz/caseflow'"));
+        Assert.Equal("true", await Scalar("SELECT paused::text FROM subscriptions WHERE target = 'https://hooks.example.kz/caseflow-v2'"));
         await ShotAsync(page, "compliance-subscriptions");
 
         var auditor = await SignInAsync(DemoData.Keys[Role.Auditor]);

@@ -99,6 +99,9 @@ public static class ConsoleText
         ["attempts"] = ("Attempts", "Попытки"),
         ["delivered"] = ("Delivered", "Доставлено"),
         ["lastError"] = ("Last error", "Последняя ошибка"),
+        ["newSecret"] = ("New secret", "Новый секрет"),
+        ["newTarget"] = ("New target", "Новый адрес"),
+        ["change"] = ("Change", "Изменить"),
         ["secretOnce"] = ("The webhook's signing secret, shown this once:", "Секрет подписи вебхука, показывается один раз:"),
     };
 

@@ -1,7 +1,9 @@
 using CaseFlow.Api.Console;
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Subscriptions;
+using CaseFlow.Api.Subscriptions.ChangingTarget;
 using CaseFlow.Api.Subscriptions.DeletingSubscription;
+using CaseFlow.Api.Subscriptions.RotatingSecret;
 using CaseFlow.Api.Subscriptions.Subscribing;
 using CaseFlow.Core.Delivery;
 using CaseFlow.Core.HostParties;
@@ -44,6 +46,14 @@ public sealed class SubscriptionsModel(HostPartyStore parties, NpgsqlDataSource 
     public Task<IActionResult> OnPostResumeAsync(Guid hostParty, Guid id, CancellationToken ct) =>
         ChangeAsync(ct, () => SubscriptionAccess.SetPausedAsync(HttpContext, db, hostParty, id, false, ct));
 
+    public Task<IActionResult> OnPostSecretAsync(Guid hostParty, Guid id, CancellationToken ct) =>
+        ChangeAsync(ct, () => RotateSubscriptionSecretEndpoint.RotateAsync(HttpContext, db, secrets, hostParty, id,
+            () => Task.FromResult<(SecretRequest?, IResult?)>((new SecretRequest(), null)), ct));
+
+    public Task<IActionResult> OnPostTargetAsync(Guid hostParty, Guid id, string? target, CancellationToken ct) =>
+        ChangeAsync(ct, () => ChangeSubscriptionTargetEndpoint.ChangeAsync(HttpContext, db, hostParty, id,
+            () => Task.FromResult<(TargetRequest?, IResult?)>((new TargetRequest(target ?? ""), null)), ct));
+
     public Task<IActionResult> OnPostDeleteAsync(Guid hostParty, Guid id, CancellationToken ct) =>
         ChangeAsync(ct, () => DeleteSubscriptionEndpoint.DeleteAsync(HttpContext, db, hostParty, id, ct));
 
@@ -57,16 +67,24 @@ public sealed class SubscriptionsModel(HostPartyStore parties, NpgsqlDataSource 
             Problem = problem;
             Response.StatusCode = result is IStatusCodeHttpResult { StatusCode: { } status } ? status : 400;
         }
-        else if (result is Created<SubscriptionView> { Value: { } created })
+        else if (WithNewSecret(result) is { } shown)
         {
-            NewSecret = created.Secret;
-            await LoadAsync(principal, created.Id, ct);
+            NewSecret = shown.Secret;
+            await LoadAsync(principal, shown.Id, ct);
             return Page();
         }
         else return Redirect("/console/subscriptions");
         await LoadAsync(principal, null, ct);
         return Page();
     }
+
+    /// <summary>A subscription just made, or a webhook with a secret just made: its secret is shown this once.</summary>
+    private static SubscriptionView? WithNewSecret(IResult result) => result switch
+    {
+        Created<SubscriptionView> { Value: { } created } => created,
+        Ok<SubscriptionView> { Value: { Secret: not null } rotated } => rotated,
+        _ => null,
+    };
 
     private async Task LoadAsync(Principal principal, Guid? id, CancellationToken ct)
     {
