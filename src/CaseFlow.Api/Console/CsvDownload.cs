@@ -21,6 +21,12 @@ public sealed class CsvDownload
         return download;
     }
 
+    /// <summary>A date cell: ISO <c>yyyy-MM-dd</c>, empty when there is none.</summary>
+    public static string? Date(NodaTime.LocalDate? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A number cell: invariant digits, empty when there is none.</summary>
+    public static string? Number<T>(T? value) where T : struct, IFormattable => value?.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+
     public Task WriteAsync(IEnumerable<IEnumerable<string?>> lines, CancellationToken ct) =>
         response.WriteAsync(string.Concat(lines.Select(Csv.Line)), ct);
 }

@@ -59,8 +59,8 @@ public sealed class CasesModel(NpgsqlDataSource db, DataKeys keys, IClock clock)
             await PersonalDataAccess.RecordAsync(HttpContext, [.. page.Select(c => c.Id)]);
             await csv.WriteAsync(page.Select(c => new[]
             {
-                c.Id.ToString(), c.FamilyName, c.GivenNames, c.Nationality, c.Passport, c.Status, c.NotificationStatus, Date(c.PermittedUntil),
-                c.NextDeadline?.Kind, Date(c.NextDeadline?.Due), c.FineExposure.Mci.ToString(CultureInfo.InvariantCulture),
+                c.Id.ToString(), c.FamilyName, c.GivenNames, c.Nationality, c.Passport, c.Status, c.NotificationStatus, CsvDownload.Date(c.PermittedUntil),
+                c.NextDeadline?.Kind, CsvDownload.Date(c.NextDeadline?.Due), CsvDownload.Number<decimal>(c.FineExposure.Mci),
             }), ct);
             cursor = items.Count > ExportPage ? (items[ExportPage - 1].SortDue, items[ExportPage - 1].Summary.Id) : null;
         }
@@ -82,6 +82,4 @@ public sealed class CasesModel(NpgsqlDataSource db, DataKeys keys, IClock clock)
 
     private CaseListQuery Query(Principal principal, (DateOnly, Guid)? cursor, int limit) =>
         new(principal.HostParties, Status, null, null, string.IsNullOrWhiteSpace(Q) ? null : Q, cursor, limit, RequestContext.TodayIn(clock));
-
-    private static string? Date(LocalDate? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -45,8 +45,8 @@ public sealed class IndexModel(NpgsqlDataSource db, DataKeys keys, AlertChange c
             await PersonalDataAccess.RecordAsync(HttpContext, [.. people.Keys]);
             await csv.WriteAsync(items.Select(a => new[]
             {
-                a.Id.ToString(), a.CaseId.ToString(), people.GetValueOrDefault(a.CaseId), a.Kind, a.Level, Date(a.Due), Date(a.RaisedOn), a.Rule,
-                Number(a.FineArticle), Number(a.FineMci), Number(a.FineTenge), a.State, a.AcknowledgedBy, a.ResolvedBy,
+                a.Id.ToString(), a.CaseId.ToString(), people.GetValueOrDefault(a.CaseId), a.Kind, a.Level, CsvDownload.Date(a.Due), CsvDownload.Date(a.RaisedOn), a.Rule,
+                CsvDownload.Number(a.FineArticle), CsvDownload.Number(a.FineMci), CsvDownload.Number(a.FineTenge), a.State, a.AcknowledgedBy, a.ResolvedBy,
             }), ct);
             if (items.Count < ExportPage) break;
         }
@@ -57,10 +57,6 @@ public sealed class IndexModel(NpgsqlDataSource db, DataKeys keys, AlertChange c
 
     /// <summary>At most 100,000 alerts in one file.</summary>
     private const int MaxExportPages = 200;
-
-    private static string Date(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string? Number<T>(T? value) where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);
 
     public async Task<IActionResult> OnPostAcknowledgeAsync(Guid alertId, CancellationToken ct) =>
         await ChangeAsync(alertId, (c, ctx) => new AcknowledgeAlert(c, alertId, ctx.Actor, ctx.Today), ct);
