@@ -130,8 +130,13 @@ internal readonly record struct IsoDate(LocalDate Date) : ISpanFormattable
 {
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
-        charsWritten = 0;
-        if (Date.Year is < 0 or > 9999 || destination.Length < 10) return false;
+        if (Date.Year is < 0 or > 9999 || destination.Length < 10)
+        {
+            // Outside the four-digit years, or too little room: NodaTime's own text (the caller grows its buffer and asks again).
+            var text = ToString();
+            charsWritten = text.TryCopyTo(destination) ? text.Length : 0;
+            return charsWritten > 0;
+        }
         Date.Year.TryFormat(destination, out _, "D4", System.Globalization.CultureInfo.InvariantCulture);
         destination[4] = '-';
         Date.Month.TryFormat(destination[5..], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
