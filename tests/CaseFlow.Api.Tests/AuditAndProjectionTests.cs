@@ -12,12 +12,7 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
 {
     private NpgsqlDataSource Db => app.Services.GetRequiredService<NpgsqlDataSource>();
 
-    private async Task<T> Scalar<T>(string sql, params object[] args)
-    {
-        await using var command = Db.CreateCommand(sql);
-        foreach (var a in args) command.Parameters.Add(new() { Value = a });
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<T> Scalar<T>(string sql, params object[] args) => app.ScalarAsync<T>(sql, args);
 
     private async Task CaughtUp()
     {

@@ -118,6 +118,14 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await (node ?? Services).GetRequiredService<AlertSweeper>().SweepAsync(ct);
     }
 
+    /// <summary>The one value a query of the test database answers (parameters <c>$1</c>, <c>$2</c>... in order).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params object[] args)
+    {
+        await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A client sending the API key of <paramref name="user"/> (a key of <see cref="Keys"/>), or none.</summary>
     public HttpClient Client(string? user = "compliance")
     {

@@ -179,10 +179,5 @@ public sealed class ErasureAndSealTests(CaseFlowApp app) : IClassFixture<CaseFlo
         Assert.True(report.GetProperty("seal").GetProperty("signatureValid").GetBoolean());
     }
 
-    private async Task<T> Scalar<T>(string sql, params object[] args)
-    {
-        await using var command = Db.CreateCommand(sql);
-        foreach (var a in args) command.Parameters.Add(new() { Value = a });
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<T> Scalar<T>(string sql, params object[] args) => app.ScalarAsync<T>(sql, args);
 }

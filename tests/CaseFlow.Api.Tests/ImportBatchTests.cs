@@ -24,12 +24,7 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         return await response.JsonAsync();
     }
 
-    private async Task<T> Scalar<T>(string sql, params object[] args)
-    {
-        await using var command = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
-        foreach (var a in args) command.Parameters.Add(new() { Value = a });
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<T> Scalar<T>(string sql, params object[] args) => app.ScalarAsync<T>(sql, args);
 
     [Fact]
     public async Task ManyBatches_EachRowReportedInOrder_DuplicatesSkippedWithinAndAcrossBatches_ManyCasesPerTransaction()

@@ -58,8 +58,15 @@ internal static class HttpBenchmark
             };
             using (var one = Client(1, port))
             {
-                var single = await LoadAsync(one, () => new HttpRequestMessage(HttpMethod.Get, $"/api/cases/{longCase}"), 1, TimeSpan.FromSeconds(Math.Max(1, seconds / 2)));
-                Console.WriteLine($"a case of 4,000 stays, read alone: p50 {single.P50:N1} ms, p99 {single.P99:N1} ms ({single.PerSecond:N1} req/s; target under 50 ms)");
+                // The first read computes the view from 8,001 events and seals it as the case's snapshot; the reads after it are served from it.
+                var computed = Stopwatch.StartNew();
+                using (var first = await one.GetAsync($"/api/cases/{longCase}")) await first.Content.LoadIntoBufferAsync();
+                Console.WriteLine($"a case of 4,000 stays, first read (computed, its snapshot stored): {computed.Elapsed.TotalMilliseconds:N1} ms");
+                // Warm-up as long as the measurement: at 10-70 reads a second the runtime takes seconds to compile this path's hot code.
+                Func<HttpRequestMessage> readLong = () => new HttpRequestMessage(HttpMethod.Get, $"/api/cases/{longCase}");
+                await LoadAsync(one, readLong, 1, TimeSpan.FromSeconds(seconds));
+                var single = await LoadAsync(one, readLong, 1, TimeSpan.FromSeconds(seconds));
+                Console.WriteLine($"a case of 4,000 stays, read alone after it: p50 {single.P50:N1} ms, p99 {single.P99:N1} ms ({single.PerSecond:N1} req/s; target under 50 ms)");
             }
             Console.WriteLine($"{"request",-16} {"conns",5} {"req/s",9} {"p50 ms",8} {"p99 ms",8}  ({seconds:N1} s each, after {seconds / 5:N1} s of warm-up)");
             foreach (var (name, request) in scenarios)

@@ -66,6 +66,7 @@ public static class CaseFlowHost
         builder.Services.AddSingleton<IInlineCaseProjection, CaseStatusProjection>();
         builder.Services.AddSingleton<CaseRepository>();
         builder.Services.AddSingleton<AlertRepository>();
+        builder.Services.AddSingleton<CaseViewSnapshots>();
         builder.Services.AddSingleton<CaseReader>();
         builder.Services.AddSingleton<CaseCommands>();
         builder.Services.AddSingleton<UserStore>();

@@ -7,7 +7,7 @@ namespace CaseFlow.Core.Cases;
 
 /// <summary>
 /// Erasure by crypto-shredding, on request (an admin, with a reason) or by retention: in one transaction the case's data key is destroyed
-/// and <see cref="PersonalDataErased"/> appended, so the status row is rewritten without names or blind index and the async projections
+/// and <see cref="PersonalDataErased"/> appended (a long case's view snapshot deleted), so the status row is rewritten without names or blind index and the async projections
 /// refold the case. The events stay and the chain still verifies; nothing can open their personal fields again.
 /// </summary>
 public sealed class CaseEraser(CaseRepository cases, IClock clock)
@@ -24,6 +24,7 @@ public sealed class CaseEraser(CaseRepository cases, IClock clock)
         await using var tx = await connection.BeginTransactionAsync(ct);
         await cases.DataKeys.EnsureAsync(connection, tx, [id], ct); // a case from before encryption: a key to destroy, so the row says so
         await cases.DataKeys.EraseAsync(connection, tx, id, actor, basis, reason, ct);
+        await CaseViewSnapshots.DeleteAsync(connection, tx, id, ct);
         var shredded = current with { Keys = await cases.DataKeys.LoadAsync(connection, tx, [id], ct) };
         await cases.AppendAsync(connection, tx, shredded, current.Id, [new PersonalDataErased(current.Id, clock.GetCurrentInstant(), basis, actor)],
             new EventMetadata(actor, Guid.NewGuid()), ct);

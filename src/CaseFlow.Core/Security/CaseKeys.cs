@@ -95,6 +95,29 @@ public sealed class CaseKeys
     public string? Open(Guid caseId, byte[]? sealedValue) =>
         sealedValue is not null && KeyOf(caseId) is { } key ? Encoding.UTF8.GetString(Aead.Open(key, sealedValue, caseId.ToByteArray())) : null;
 
+    /// <summary>
+    /// Bytes sealed under the case's key, bound to the case and to <paramref name="place"/> (what they are and what they were made from);
+    /// null once the key is destroyed (or withheld).
+    /// </summary>
+    public byte[]? Seal(Guid caseId, ReadOnlySpan<byte> plain, string place) =>
+        KeyOf(caseId) is { } key ? Aead.Seal(key, plain, Bound(caseId, place)) : null;
+
+    /// <summary>The bytes <see cref="Seal(Guid, ReadOnlySpan{byte}, string)"/> made for the same case and place; null when the key is destroyed or they do not open (altered, moved, another place).</summary>
+    public byte[]? TryOpen(Guid caseId, byte[] sealedValue, string place)
+    {
+        if (KeyOf(caseId) is not { } key) return null;
+        try
+        {
+            return Aead.Open(key, sealedValue, Bound(caseId, place));
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Bound(Guid caseId, string place) => [.. caseId.ToByteArray(), .. Encoding.UTF8.GetBytes(place)];
+
     private byte[]? KeyOf(Guid caseId) =>
         keys.TryGetValue(caseId, out var key) ? key
         : withheld ? null
