@@ -9,11 +9,27 @@ namespace CaseFlow.Domain.Rules;
 /// </summary>
 internal sealed class InReach<T>(List<T> all, Func<T, LocalDate> validFrom, Func<T, LocalDate> lastValidDay) where T : class
 {
-    private readonly int[] byStart = [.. Enumerable.Range(0, all.Count).OrderBy(i => validFrom(all[i]))];
+    private readonly int[] byStart = ByStart(all, validFrom);
     private readonly List<int> reach = [];
     private int admitted;
 
     public int Count => reach.Count;
+
+    /// <summary>The grants' indexes by the day they become valid, in recorded order on the same day.</summary>
+    private static int[] ByStart(List<T> all, Func<T, LocalDate> validFrom)
+    {
+        var order = new int[all.Count];
+        var rented = all.Count > 128 ? System.Buffers.ArrayPool<long>.Shared.Rent(all.Count) : null;
+        var keys = rented is null ? stackalloc long[all.Count] : rented.AsSpan(0, all.Count);
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            keys[i] = ((long)Days.Number(validFrom(all[i])) << 32) | (uint)i;
+        }
+        keys.Sort(order.AsSpan());
+        if (rented is not null) System.Buffers.ArrayPool<long>.Shared.Return(rented);
+        return order;
+    }
 
     public T this[int i] => all[reach[i]];
 

@@ -53,9 +53,9 @@ public static partial class RulesEngine
     /// <summary>The basis of the stay on <paramref name="date"/>: its last segment started by then (the first when none).</summary>
     private static StayBasisKind BasisOn(Stay stay, LocalDate date)
     {
-        for (var i = stay.Segments.Count - 1; i > 0; i--)
-            if (stay.Segments[i].Start <= date) return stay.Segments[i].Basis;
-        return stay.Segments[0].Basis;
+        for (var i = stay.SegmentCount - 1; i > 0; i--)
+            if (stay.SegmentAt(i).Start <= date) return stay.SegmentAt(i).Basis;
+        return stay.First.Basis;
     }
 
     /// <summary>A deadline of a stay before it is known whether it is listed (the latest stay's) or only judged for offences (earlier stays').</summary>

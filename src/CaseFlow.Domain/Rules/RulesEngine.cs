@@ -18,7 +18,8 @@ public static partial class RulesEngine
 
         var limits = Limits(catalogue, facts, timeline, stay, asOf);
         var deadlines = new List<Deadline>();
-        var offences = new List<(FineExposure Fine, bool Latest)>();
+        var offences = new List<FineExposure>(); // every stay's (the offence register)
+        var fines = new List<FineExposure>(); // the latest stay's
 
         // Dates sorted once, so each stay takes its own range by binary search: the cost stays linear in the history.
         var (addressChanges, notices) = NoticeDates(facts, asOf);
@@ -35,12 +36,12 @@ public static partial class RulesEngine
             {
                 if (latest) deadlines.Add(new Deadline(d.Kind, d.Date, d.Status, d.Rule, d.MetOn));
                 if (d.Status == DeadlineStatus.Missed)
-                    offences.Add((earlier.Add(HostFine(catalogue, facts, d.Date.PlusDays(1), earlier)), latest));
+                    Offence(earlier.Add(HostFine(catalogue, facts, d.Date.PlusDays(1), earlier)), latest);
             }
             if (s.OverstayDays > 0)
-                offences.Add((earlier.Add(OverstayFine(catalogue, s, earlier)), latest));
+                Offence(earlier.Add(OverstayFine(catalogue, s, earlier)), latest);
         }
-        if (facts.HostPartySize is null && offences.Any(o => o.Fine.Article == 518))
+        if (facts.HostPartySize is null && offences.Exists(o => o.Article == 518))
             warnings.Add("Host party size not given: art. 518 fines shown for a small business (10 MCI; medium 15, large 20)");
 
         if (stay is not null)
@@ -54,12 +55,15 @@ public static partial class RulesEngine
         }
         deadlines.AddRange(ExtensionDeadlines(catalogue, timeline, stay, asOf));
 
-        foreach (var d in deadlines)
-            foreach (var year in catalogue.Calendar.ProvisionalYears(asOf, d.Due).Where(y => !warnings.Any(w => w.StartsWith(ProvisionalPrefix(y), StringComparison.Ordinal))))
-                warnings.Add($"{ProvisionalPrefix(year)} is provisional (computed from the fixed rules or not yet confirmed): deadlines that depend on it may move");
+        ProvisionalYearWarnings(catalogue, asOf, deadlines, warnings);
 
-        foreach (var year in offences.Where(o => o.Latest && o.Fine.Tenge is null).Select(o => o.Fine.OffenceDate.Year).Distinct())
-            warnings.Add($"No MCI value in the catalogue for {year}: tenge amounts for offences in {year} are not computed");
+        List<int>? unpriced = null;
+        foreach (var fine in fines)
+        {
+            if (fine.Tenge is not null || (unpriced ??= []).Contains(fine.OffenceDate.Year)) continue;
+            unpriced.Add(fine.OffenceDate.Year);
+            warnings.Add($"No MCI value in the catalogue for {fine.OffenceDate.Year}: tenge amounts for offences in {fine.OffenceDate.Year} are not computed");
+        }
         if (stay is not null && stay.OverstayDays > 0)
             warnings.Add("Art. 518 exposure of the host party for an overstay depends on whether it took measures for a timely departure (FINE518-1); not computed");
 
@@ -68,17 +72,39 @@ public static partial class RulesEngine
             catalogue.Version,
             inCountry,
             stay?.Last.Basis,
-            stay?.Last.Regime?.Id ?? stay?.Segments[0].Regime?.Id,
+            stay?.Last.Regime?.Id ?? stay?.First.Regime?.Id,
             stay?.PermittedUntil,
             stay?.Last.Rule,
             limits,
             stay?.OverstayDays ?? 0,
-            [.. deadlines.OrderBy(d => d.Due).ThenBy(d => d.Kind)],
-            [.. offences.Where(o => o.Latest).Select(o => o.Fine)],
+            ByDueThenKind(deadlines),
+            fines,
             warnings)
         {
-            Offences = [.. offences.Select(o => o.Fine)],
+            Offences = offences,
         };
+
+        void Offence(FineExposure fine, bool latest)
+        {
+            offences.Add(fine);
+            if (latest) fines.Add(fine);
+        }
+    }
+
+    /// <summary>
+    /// The deadlines by due date, then kind, keeping their order otherwise (a stable insertion sort: they arrive nearly sorted, each
+    /// stay's notifications in date order and a few others after them, so it moves few of them).
+    /// </summary>
+    private static List<Deadline> ByDueThenKind(List<Deadline> deadlines)
+    {
+        for (var i = 1; i < deadlines.Count; i++)
+        {
+            var d = deadlines[i];
+            var j = i - 1;
+            for (; j >= 0 && (deadlines[j].Due > d.Due || (deadlines[j].Due == d.Due && deadlines[j].Kind > d.Kind)); j--) deadlines[j + 1] = deadlines[j];
+            deadlines[j + 1] = d;
+        }
+        return deadlines;
     }
 
     /// <summary>
@@ -104,7 +130,20 @@ public static partial class RulesEngine
         return new PlanResult(entry, catalogue.Version, maxDays, lastDay, stay.Last.Rule, exit, compliant, firstViolation, timeline.Warnings);
     }
 
-    private static string ProvisionalPrefix(int year) => $"Working-day calendar {year}";
+    /// <summary>One warning for each provisional calendar year between the as-of date and a deadline, in the order the deadlines name them.</summary>
+    private static void ProvisionalYearWarnings(RuleCatalogue catalogue, LocalDate asOf, List<Deadline> deadlines, List<string> warnings)
+    {
+        List<int>? named = null;
+        foreach (var d in deadlines)
+        {
+            foreach (var year in catalogue.Calendar.ProvisionalYears(asOf, d.Due))
+            {
+                if ((named ??= []).Contains(year)) continue;
+                named.Add(year);
+                warnings.Add($"Working-day calendar {year} is provisional (computed from the fixed rules or not yet confirmed): deadlines that depend on it may move");
+            }
+        }
+    }
 
     private static List<LimitUsage> Limits(RuleCatalogue catalogue, CaseFacts facts, StayTimeline timeline, Stay? stay, LocalDate asOf)
     {
@@ -125,13 +164,13 @@ public static partial class RulesEngine
             return limits;
         }
 
-        var regime = stay?.Segments[0].Regime ?? catalogue.RegimeFor(facts.Person.Nationality, asOf);
+        var regime = stay?.First.Regime ?? catalogue.RegimeFor(facts.Person.Nationality, asOf);
         if (regime is null) return limits;
         foreach (var limit in regime.Limits)
         {
             switch (limit.Kind)
             {
-                case LimitKind.PerVisit when stay?.Segments[0].Regime is not null:
+                case LimitKind.PerVisit when stay?.First.Regime is not null:
                     limits.Add(new LimitUsage(limit.Rule, limit.Kind, stay.Entry, stay.End, stay.Length, limit.Days));
                     break;
                 case LimitKind.Rolling:
@@ -153,7 +192,7 @@ public static partial class RulesEngine
     /// <summary>TRP needed by the last day of the regime's threshold (TRP-CIS-30, TRP-EAEU-90); children under 16 are exempt (TRP-FAMILY-16).</summary>
     private static void ResidencePermitDeadline(CaseFacts facts, Stay stay, LocalDate asOf, List<string> warnings, bool latest, List<Due> into)
     {
-        if (stay.Segments[0] is not { Basis: StayBasisKind.VisaFree, Regime: { ResidencePermitAfterDays: { } after } regime }) return;
+        if (stay.First is not { Basis: StayBasisKind.VisaFree, Regime: { ResidencePermitAfterDays: { } after } regime }) return;
         var due = stay.Entry.PlusDays(after - 1);
         if (facts.Person.BirthDate is { } born && born.PlusYears(16) > due)
         {
@@ -161,8 +200,8 @@ public static partial class RulesEngine
             return;
         }
         LocalDate? firstCover = null;
-        for (var i = 1; i < stay.Segments.Count && firstCover is null; i++)
-            if (stay.Segments[i].Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa) firstCover = stay.Segments[i].Start;
+        for (var i = 1; i < stay.SegmentCount && firstCover is null; i++)
+            if (stay.SegmentAt(i).Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa) firstCover = stay.SegmentAt(i).Start;
         // Segments start in order and the first is visa-free, so the first later visa or TRP decides whether the stay was covered in time.
         var covered = firstCover <= due.PlusDays(1);
         var status = covered || (stay.Exit is { } x && x <= due) ? DeadlineStatus.Met

@@ -19,10 +19,12 @@ internal sealed partial class StayTimeline
     public required DayCounter Counted { get; init; }
     public required List<string> Warnings { get; init; }
 
+    private bool pendingNamed;
+
     public static StayTimeline Build(RuleCatalogue catalogue, CaseFacts facts, LocalDate asOf)
     {
         var warnings = new List<string>();
-        var ordered = InDateOrder(facts.Events, asOf);
+        var ordered = InDateOrder(facts.Events, asOf, out var entries);
 
         var visas = new List<VisaGrant>();
         var permits = new List<ResidencePermitIssuedFact>();
@@ -71,7 +73,7 @@ internal sealed partial class StayTimeline
             }
         }
 
-        var timeline = new StayTimeline { Stays = [], Visas = visas, Permits = permits, Counted = new DayCounter(), Warnings = warnings };
+        var timeline = new StayTimeline { Stays = new List<Stay>(entries), Visas = visas, Permits = permits, Counted = new DayCounter(entries), Warnings = warnings };
         var visasInReach = new InReach<VisaGrant>(visas, v => v.Fact.ValidFrom, v => v.LastValidDay);
         var permitsInReach = new InReach<ResidencePermitIssuedFact>(permits, p => p.ValidFrom, p => p.ValidTo);
         LocalDate? openEntry = null;
@@ -116,19 +118,20 @@ internal sealed partial class StayTimeline
         while (true)
         {
             segment = CutByCancellation(catalogue, stay, segment);
-            stay.Segments.Add(segment);
+            stay.AddSegment(segment);
             if (segment.ExitRule is not null) break;
             var next = Continuation(stay, segment, visas, permits);
             if (next is null) break;
             if (next.Start <= segment.LawfulEnd)
-                stay.Segments[^1] = segment with { LawfulEnd = next.Start.PlusDays(-1) };
+                stay.ReplaceLastSegment(segment with { LawfulEnd = next.Start.PlusDays(-1) });
             segment = next;
         }
 
         // The days not covered by a visa or TRP count toward visa-free limits. Segments start in order and do not overlap.
         var uncovered = stay.Entry;
-        foreach (var s in stay.Segments)
+        for (var i = 0; i < stay.SegmentCount; i++)
         {
+            var s = stay.SegmentAt(i);
             if (s.Basis is not (StayBasisKind.Visa or StayBasisKind.ResidencePermit) || s.LawfulEnd < uncovered) continue;
             if (s.Start > stay.End) break;
             if (s.Start > uncovered) Counted.Add(uncovered, s.Start.PlusDays(-1));
@@ -164,8 +167,13 @@ internal sealed partial class StayTimeline
             var (end, rule) = VisaFreeLawfulEnd(regime, e);
             return new Segment(StayBasisKind.VisaFree, e, end, rule, Regime: regime);
         }
-        foreach (var pending in catalogue.PendingRegimesFor(nationality))
-            Warnings.Add($"{pending.Id} is pending ratification and not applied ({pending.Citation})");
+        if (!pendingNamed)
+        {
+            // Named once per evaluation, not once per stay without a basis.
+            pendingNamed = true;
+            foreach (var pending in catalogue.PendingRegimesFor(nationality))
+                Warnings.Add($"{pending.Id} is pending ratification and not applied ({pending.Citation})");
+        }
         Warnings.Add($"Entered on {new IsoDate(e)} with no visa, TRP or visa-free regime for {nationality}: a visa was required");
         return new Segment(StayBasisKind.None, e, e.PlusDays(-1), "VISA-REQUIRED");
     }
@@ -217,30 +225,33 @@ internal sealed partial class StayTimeline
         return best is { Visa: { } visa } ? VisaSegment(visa, best.Start) : best;
     }
 
-    /// <summary>The facts dated on or before <paramref name="asOf"/>, by date; facts of the same date keep their recorded order.</summary>
-    private static List<Fact> InDateOrder(IReadOnlyList<Fact> facts, LocalDate asOf)
+    /// <summary>
+    /// The facts dated on or before <paramref name="asOf"/>, by date; facts of the same date keep their recorded order.
+    /// <paramref name="entries"/> counts the entries among them (the stays to come).
+    /// </summary>
+    private static List<Fact> InDateOrder(IReadOnlyList<Fact> facts, LocalDate asOf, out int entries)
     {
         var ordered = new List<Fact>(facts.Count);
         var sorted = true;
+        entries = 0;
         foreach (var f in facts)
         {
             if (f.Date > asOf) continue;
             if (ordered.Count > 0 && f.Date < ordered[^1].Date) sorted = false;
+            if (f is EnteredFact) entries++;
             ordered.Add(f);
         }
-        if (!sorted)
+        if (sorted) return ordered;
+        // Stable: the key is the date (year, month, day packed in order), then the recorded position; the facts sorted with their keys in place.
+        var rented = ordered.Count > 256 ? System.Buffers.ArrayPool<long>.Shared.Rent(ordered.Count) : null;
+        var keys = rented is null ? stackalloc long[ordered.Count] : rented.AsSpan(0, ordered.Count);
+        for (var i = 0; i < keys.Length; i++)
         {
-            // Stable: the key is the date (year, month, day packed in order), then the recorded position.
-            var keys = new long[ordered.Count];
-            for (var i = 0; i < keys.Length; i++)
-            {
-                var d = ordered[i].Date;
-                keys[i] = ((long)((d.Year << 9) | (d.Month << 5) | d.Day) << 32) | (uint)i;
-            }
-            Array.Sort(keys);
-            var copy = ordered.ToArray();
-            for (var i = 0; i < keys.Length; i++) ordered[i] = copy[(int)(keys[i] & uint.MaxValue)];
+            var d = ordered[i].Date;
+            keys[i] = ((long)((d.Year << 9) | (d.Month << 5) | d.Day) << 32) | (uint)i;
         }
+        keys.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ordered));
+        if (rented is not null) System.Buffers.ArrayPool<long>.Shared.Return(rented);
         return ordered;
     }
 }

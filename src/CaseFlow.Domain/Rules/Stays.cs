@@ -47,8 +47,30 @@ internal sealed class Stay(LocalDate entry, LocalDate? exit, LocalDate end)
     /// <summary>Last day of presence known: the exit day, or the as-of date while still in the country.</summary>
     public LocalDate End { get; } = end;
 
-    public List<Segment> Segments { get; } = new(1);
-    public Segment Last => Segments[^1];
+    // Most stays have one basis: the first is kept inline, a list made only for a second (no list per stay).
+    private Segment? first;
+    private List<Segment>? more;
+
+    /// <summary>The stay's bases in order of their start (at least one once folded).</summary>
+    public int SegmentCount => first is null ? 0 : 1 + (more?.Count ?? 0);
+
+    public Segment SegmentAt(int i) => i == 0 ? first ?? throw new ArgumentOutOfRangeException(nameof(i)) : more![i - 1];
+
+    public void AddSegment(Segment segment)
+    {
+        if (first is null) first = segment;
+        else (more ??= new List<Segment>(2)).Add(segment);
+    }
+
+    /// <summary>Replaces the last basis (its lawful end cut by the next one's start).</summary>
+    public void ReplaceLastSegment(Segment segment)
+    {
+        if (more is { Count: > 0 }) more[^1] = segment;
+        else first = segment;
+    }
+
+    public Segment First => SegmentAt(0);
+    public Segment Last => more is { Count: > 0 } ? more[^1] : First;
     public LocalDate PermittedUntil => Last.LawfulEnd;
     public int OverstayDays => Math.Max(0, Days.Between(PermittedUntil, End));
     public int Length => Days.Between(Entry, End) + 1;
@@ -72,9 +94,9 @@ internal static class Days
 /// Days of stay that count toward visa-free limits, kept as sorted, disjoint runs of days with a running total, so adding a stay
 /// costs one run and counting a window two binary searches: no per-day storage, whatever the length of the history.
 /// </summary>
-internal sealed class DayCounter
+internal sealed class DayCounter(int capacity = 0)
 {
-    private readonly List<(int First, int Last, int Before)> runs = [];
+    private readonly List<(int First, int Last, int Before)> runs = new(capacity);
 
     public void Add(LocalDate d) => Add(d, d);
 

@@ -88,6 +88,53 @@ public class PropertyTests
     }
 
     /// <summary>
+    /// The order facts were recorded in does not change the answer (the engine sorts them by date, same-date facts in recorded order),
+    /// for short histories and for histories of more than 256 facts (sorted with a pooled buffer instead of one on the stack); and the
+    /// deadlines come by due date, then kind.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 60)]
+    [InlineData(100, 8)]
+    public void Evaluate_DoesNotDependOnTheOrderFactsWereRecordedIn(int repeats, int count)
+    {
+        var random = new Random(7);
+        foreach (var (facts, asOf, _) in Histories(count, 5))
+        {
+            var built = facts.Build();
+            // A longer history: the same facts again, each copy after the one before.
+            var span = Period.DaysBetween(built.Events.Min(f => f.Date), Days.Max(asOf, built.Events.Max(f => f.Date))) + 10;
+            var events = Enumerable.Range(0, repeats).SelectMany(k => built.Events.Select(f => Shifted(f, span * k))).ToList();
+            var inOrder = built with { Events = [.. events.Select((f, i) => (f, i)).OrderBy(x => x.f.Date).ThenBy(x => x.i).Select(x => x.f)] };
+            var shuffled = built with { Events = [.. events.OrderBy(_ => random.Next())] };
+            // Same-date facts keep their recorded order in both: re-sort the shuffle's same-date facts into it.
+            shuffled = shuffled with { Events = Restable(shuffled.Events, inOrder.Events) };
+            var end = asOf.PlusDays(span * (repeats - 1));
+            var expected = RulesEngine.Evaluate(RuleCatalogue.Default, inOrder, end);
+            var actual = RulesEngine.Evaluate(RuleCatalogue.Default, shuffled, end);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(expected, CaseFlow.Domain.Json.CaseFlowJson.Options),
+                System.Text.Json.JsonSerializer.Serialize(actual, CaseFlow.Domain.Json.CaseFlowJson.Options));
+            Assert.Equal([.. actual.Deadlines.OrderBy(d => d.Due).ThenBy(d => d.Kind)], actual.Deadlines);
+        }
+        if (repeats > 1) Assert.Contains(Histories(count, 5), h => h.Facts.Build().Events.Count * repeats > 256);
+
+        static Fact Shifted(Fact f, int days) => f switch
+        {
+            EnteredFact e => new EnteredFact(e.Date.PlusDays(days)),
+            ExitedFact x => new ExitedFact(x.Date.PlusDays(days)),
+            NotifiedFact n => new NotifiedFact(n.Date.PlusDays(days)),
+            VisaIssuedFact v => v with { Date = v.Date.PlusDays(days), ValidFrom = v.ValidFrom.PlusDays(days), ValidTo = v.ValidTo.PlusDays(days) },
+            _ => throw new InvalidOperationException(f.GetType().Name),
+        };
+
+        // The shuffle, with each date's facts put back in their recorded order (only the order across dates is shuffled).
+        static List<Fact> Restable(IReadOnlyList<Fact> shuffled, IReadOnlyList<Fact> inOrder)
+        {
+            var byDate = inOrder.GroupBy(f => f.Date).ToDictionary(g => g.Key, g => new Queue<Fact>(g));
+            return [.. shuffled.Select(f => byDate[f.Date].Dequeue())];
+        }
+    }
+
+    /// <summary>
     /// The visa-free lawful end found without walking the days agrees with walking them: for regimes with generated per-visit,
     /// rolling-window and calendar-year limits (000_d0b006081fdc65c8.txt §2 names all three), and generated histories of earlier
     /// stays, the last stay's permitted-until date and binding rule equal a day-by-day simulation over a plain set of counted days.

@@ -35,6 +35,14 @@ public class StayTimelineTests
     }
 
     [Fact]
+    public void PendingRegimes_AreNamedOnce_HoweverManyStaysHadNoBasis()
+    {
+        var e = For("DO").Stay("2024-01-10", "2024-01-12").Stay("2024-02-10", "2024-02-12").Enter("2024-03-01").EvaluateOn("2024-03-02");
+        Assert.Single(e.Warnings, w => w.StartsWith("BVF-DO is pending ratification", StringComparison.Ordinal));
+        Assert.Equal(3, e.Warnings.Count(w => w.Contains("with no visa, TRP or visa-free regime for DO", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void SingleEntryVisa_UsedOnce_TheSecondEntryHasNoBasis()
     {
         var e = For("JO").Visa("C3", "2024-01-01", "2024-06-30", entries: "single").Stay("2024-01-05", "2024-01-20").Enter("2024-02-01").EvaluateOn("2024-02-02");
