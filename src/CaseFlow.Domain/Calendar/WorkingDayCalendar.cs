@@ -68,14 +68,22 @@ public sealed class WorkingDayCalendar
     public LocalDate WithinWorkingDays(LocalDate trigger, int n)
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "at least one working day");
-        var day = trigger;
+        // Walks the years' flags by index (one date made at the end), not a LocalDate a day.
+        var year = Year(trigger.Year);
+        var i = trigger.DayOfYear - 1;
         var count = 0;
-        while (true)
+        for (var ahead = 0; ; ahead++, i++)
         {
-            if (IsWorkingDay(day) && ++count == n) return day;
-            day = day.PlusDays(1);
+            if (i == DaysIn(year.Year))
+            {
+                year = Year(year.Year + 1);
+                i = 0;
+            }
+            if (year.Working[i] && ++count == n) return trigger.PlusDays(ahead);
         }
     }
+
+    private static int DaysIn(int year) => DateTime.IsLeapYear(year) ? 366 : 365;
 
     /// <summary>
     /// The n-th working day before <paramref name="date"/>, counting backwards from the day before it (that day is day 1 when it is a working day).

@@ -159,13 +159,19 @@ internal readonly record struct IsoDate(LocalDate Date) : ISpanFormattable
             charsWritten = text.TryCopyTo(destination) ? text.Length : 0;
             return charsWritten > 0;
         }
-        Date.Year.TryFormat(destination, out _, "D4", System.Globalization.CultureInfo.InvariantCulture);
+        Digits(destination[..4], Date.Year);
         destination[4] = '-';
-        Date.Month.TryFormat(destination[5..], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
+        Digits(destination.Slice(5, 2), Date.Month);
         destination[7] = '-';
-        Date.Day.TryFormat(destination[8..], out _, "D2", System.Globalization.CultureInfo.InvariantCulture);
+        Digits(destination.Slice(8, 2), Date.Day);
         charsWritten = 10;
         return true;
+    }
+
+    /// <summary>Writes <paramref name="value"/> (not negative) into all of <paramref name="into"/>, zero-padded on the left.</summary>
+    private static void Digits(Span<char> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--, value /= 10) into[i] = (char)('0' + value % 10);
     }
 
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();

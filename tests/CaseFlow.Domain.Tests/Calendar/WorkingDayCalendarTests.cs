@@ -92,6 +92,22 @@ public class WorkingDayCalendarTests
     public void WithinWorkingDays_TriggerIsDayOneWhenWorking(string trigger, int n, string due) =>
         Assert.Equal(D(due), Cal.WithinWorkingDays(D(trigger), n));
 
+    /// <summary>
+    /// The walk over the years' flags agrees with walking dates one by one (calendar.md: the trigger is day 1 when working), for every
+    /// trigger from 2023 to 2029 and 1 to 10 working days: year ends, the leap years 2024 and 2028, and the provisional years after.
+    /// </summary>
+    [Fact]
+    public void WithinWorkingDays_EqualsADayByDayWalk_AcrossYearEndsAndLeapYears()
+    {
+        for (var trigger = D("2023-01-01"); trigger <= D("2029-12-31"); trigger = trigger.PlusDays(1))
+            for (var n = 1; n <= 10; n++)
+            {
+                var day = trigger;
+                for (var count = Cal.IsWorkingDay(day) ? 1 : 0; count < n; count += Cal.IsWorkingDay(day) ? 1 : 0) day = day.PlusDays(1);
+                Assert.Equal(day, Cal.WithinWorkingDays(trigger, n));
+            }
+    }
+
     [Theory]
     // Counting back from 30 Dec 2024: 30, 27, 26, 25, 24 Dec are working days 1-5; 16 Dec is a holiday.
     [InlineData("2024-12-31", 5, "2024-12-24")]

@@ -173,4 +173,21 @@ public class OneDayTests
         var move = Assert.Single(e.Deadlines, d => d.Rule == "NOTIFY-ADDR");
         Assert.Equal((D("2025-02-12"), DeadlineStatus.Open), (move.Due, move.Status));
     }
+
+    /// <summary>The warnings' date writer gives the ISO text for every padding of year, month and day, and NodaTime's own text outside four-digit years.</summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(9, 9, 9)]
+    [InlineData(10, 10, 10)]
+    [InlineData(99, 12, 31)]
+    [InlineData(400, 2, 29)]
+    [InlineData(999, 7, 15)]
+    [InlineData(2024, 11, 22)]
+    [InlineData(9999, 12, 31)]
+    public void IsoDate_IsTheIsoText(int year, int month, int day)
+    {
+        var date = new LocalDate(year, month, day);
+        Assert.Equal(date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{new IsoDate(date)}");
+        Assert.Equal(date.PlusYears(-year - 5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{new IsoDate(date.PlusYears(-year - 5))}");
+    }
 }
