@@ -18,21 +18,22 @@ namespace CaseFlow.Api.Tests;
 /// </summary>
 public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 {
-    private const int Stays = 500; // 1,001 events: over CaseViewSnapshots.FromVersion
-
-    /// <summary>A German national's case of <see cref="Stays"/> two-day stays from 2003, recorded in one append (as the bench's long case).</summary>
-    private async Task<Guid> LongCaseAsync(Guid host, string family)
+    /// <summary>
+    /// A German national's case of two-day stays from 2003 (as the bench's long case), recorded in one append: exactly
+    /// <see cref="CaseViewSnapshots.FromVersion"/> events (the shortest case that keeps a snapshot), or <paramref name="events"/>.
+    /// </summary>
+    private async Task<Guid> LongCaseAsync(Guid host, string family, long events = CaseViewSnapshots.FromVersion)
     {
         var id = CaseId.New();
-        var events = new List<CaseEvent> { new CaseOpened(id, new(family, "Long", "DE", new LocalDate(1970, 1, 1), $"L{Guid.NewGuid():N}"[..9].ToUpperInvariant()), new(host), "test") };
-        var day = new LocalDate(2003, 1, 6);
-        for (var k = 0; k < Stays; k++, day = day.PlusDays(1))
+        var history = new List<CaseEvent> { new CaseOpened(id, new(family, "Long", "DE", new LocalDate(1970, 1, 1), $"L{Guid.NewGuid():N}"[..9].ToUpperInvariant()), new(host), "test") };
+        for (var day = new LocalDate(2003, 1, 6); history.Count + 2 <= events; day = day.PlusDays(2))
         {
-            events.Add(new Entered(id, day, "ALA", "test"));
-            events.Add(new Exited(id, day = day.PlusDays(1), "test"));
+            history.Add(new Entered(id, day, "ALA", "test"));
+            history.Add(new Exited(id, day.PlusDays(1), "test"));
         }
-        await app.Services.GetRequiredService<CaseRepository>().AppendAsync(null, id, events, new EventMetadata("test", Guid.NewGuid()), CancellationToken.None);
-        Assert.True(events.Count >= CaseViewSnapshots.FromVersion);
+        if (history.Count < events) history.Add(new Notified(id, new LocalDate(2003, 1, 7), NotificationChannel.EQonaq, null, "test"));
+        await app.Services.GetRequiredService<CaseRepository>().AppendAsync(null, id, history, new EventMetadata("test", Guid.NewGuid()), CancellationToken.None);
+        Assert.Equal(events, history.Count);
         return id.Value;
     }
 
@@ -60,8 +61,8 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
     {
         var id = await LongCaseAsync(app.HostA, "Snapshotted");
         var (first, etag) = await ReadAsync(id);
-        Assert.Equal("\"1001\"", etag);
-        Assert.Equal((1001L, Today.ToDateOnly()), (await app.ScalarAsync<long>("SELECT version FROM case_view_snapshots WHERE case_id = $1", id),
+        Assert.Equal("\"1000\"", etag);
+        Assert.Equal((1000L, Today.ToDateOnly()), (await app.ScalarAsync<long>("SELECT version FROM case_view_snapshots WHERE case_id = $1", id),
             await app.ScalarAsync<DateOnly>("SELECT as_of FROM case_view_snapshots WHERE case_id = $1", id)));
         var sealedBytes = await app.ScalarAsync<byte[]>("SELECT sealed FROM case_view_snapshots WHERE case_id = $1", id);
         Assert.Contains("Snapshotted", first, StringComparison.Ordinal);
@@ -69,21 +70,21 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
         Assert.Equal((first, etag), await ReadAsync(id)); // byte for byte what the computation gave
 
         // The stored answer is what a read serves (a forged one, sealed as the reader seals, shows it), to its own tenant only.
-        await ForgeAsync(id, first.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1001, Today);
+        await ForgeAsync(id, first.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1000, Today);
         Assert.Contains("FromTheSnapshot", (await ReadAsync(id)).Body, StringComparison.Ordinal);
         Assert.Contains("FromTheSnapshot", (await ReadAsync(id, "auditor")).Body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").GetAsync($"/api/cases/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client("auditorB").GetAsync($"/api/cases/{id}")).StatusCode);
 
         // A new event: the snapshot of the old version is not served.
-        Assert.Equal(HttpStatusCode.OK, (await app.Client().PostJsonAsync($"/api/cases/{id}/entries", new { date = "2024-05-30", borderPoint = "ALA" }, "\"1001\"")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client().PostJsonAsync($"/api/cases/{id}/entries", new { date = "2024-05-30", borderPoint = "ALA" }, "\"1000\"")).StatusCode);
         var (afterEntry, entryTag) = await ReadAsync(id);
-        Assert.Equal("\"1002\"", entryTag);
+        Assert.Equal("\"1001\"", entryTag);
         Assert.DoesNotContain("FromTheSnapshot", afterEntry, StringComparison.Ordinal);
         Assert.Contains("\"inCountry\":true", afterEntry, StringComparison.Ordinal);
 
         // Another day: computed again as of that day.
-        await ForgeAsync(id, afterEntry.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1002, Today);
+        await ForgeAsync(id, afterEntry.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1001, Today);
         var now = app.Clock.GetCurrentInstant();
         try
         {
@@ -97,7 +98,7 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
         }
 
         // Another host size (art. 518's tier): computed again with it.
-        await ForgeAsync(id, afterEntry.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1002, Today);
+        await ForgeAsync(id, afterEntry.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1001, Today);
         var size = (await (await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}")).JsonAsync()).GetProperty("size").GetString();
         Assert.Equal("small", size);
         Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PutJsonAsync($"/api/host-parties/{app.HostA}", new { size = "medium" })).StatusCode);
@@ -133,9 +134,18 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
         }
         Assert.Equal(otherExpected, (await ReadAsync(other)).Body);
 
-        // The row moved to another tenant: that tenant still sees nothing, its own tenant still reads the case.
+        // The row moved to another tenant (of the same size, so only the seal tells): that tenant still sees nothing, its own tenant
+        // still reads the case.
         await app.ScalarAsync<object>("UPDATE case_view_snapshots SET host_party_id = $2 WHERE case_id = $1", id, app.HostB);
-        Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").GetAsync($"/api/cases/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PutJsonAsync($"/api/host-parties/{app.HostB}", new { size = "small" })).StatusCode);
+        try
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").GetAsync($"/api/cases/{id}")).StatusCode);
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PutJsonAsync($"/api/host-parties/{app.HostB}", new { size = "large" })).StatusCode);
+        }
         Assert.Equal(expected, (await ReadAsync(id)).Body);
     }
 
@@ -151,6 +161,10 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
         Assert.DoesNotContain("Forgotten", erased, StringComparison.Ordinal);
         Assert.Contains("\"personalDataErased\":true", erased, StringComparison.Ordinal);
         Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM case_view_snapshots WHERE case_id = $1", id)); // no key, nothing sealed
+
+        var shorter = await LongCaseAsync(app.HostA, "Shorter", CaseViewSnapshots.FromVersion - 1);
+        await ReadAsync(shorter);
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM case_view_snapshots WHERE case_id = $1", shorter));
 
         var open = await app.Client().PostJsonAsync("/api/cases", new
         {
