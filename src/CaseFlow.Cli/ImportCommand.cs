@@ -26,6 +26,7 @@ internal static class ImportCommand
             var path = parse.GetRequiredValue(file);
             if (!path.Exists) throw new CliInputException($"{path.FullName}: no such file");
             await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
+            await using var notifier = new LogNotifier(dataSource); // the running nodes' projections wake for the imported cases
             var catalogue = RuleCatalogue.Default;
             var importer = new CaseImporter(new CaseRepository(new PostgresEventStore(dataSource), Database.Keys(), [new CaseStatusProjection(catalogue)]), catalogue, dataSource, NullLogger<CaseImporter>.Instance);
             var total = Math.Max(1, File.ReadLines(path.FullName).Count() - 1);

@@ -88,12 +88,13 @@ public sealed partial class PostgresEventStore
         await using var batch = EventsBatch(connection, tx, ids, streams, versions, types, data, metadataJson, now, hashes,
             [.. ordered.Select(a => a.StreamId)], lastHashes);
         await batch.ExecuteNonQueryAsync(ct);
+        LogNotifier.Raise();
         return recordedAt;
     }
 
     /// <summary>
-    /// The multi-stream append's second round trip: every event with its chain hash (in order), each stream's new chain head, and the
-    /// NOTIFY that wakes async projection runners (delivered at commit; they also poll, so a lost notification only delays).
+    /// The multi-stream append's second round trip: every event with its chain hash (in order) and each stream's new chain head (the
+    /// runners are woken by <see cref="LogNotifier"/>, outside the transaction).
     /// </summary>
     private static NpgsqlBatch EventsBatch(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] ids, Guid[] streams, long[] versions, string[] types, string[] data,
         string metadataJson, DateTime now, byte[][] hashes, Guid[] headStreams, byte[][] heads)
@@ -118,7 +119,6 @@ public sealed partial class PostgresEventStore
         head.Parameters.Add(new() { Value = headStreams });
         head.Parameters.Add(new() { Value = heads });
         batch.BatchCommands.Add(head);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('caseflow_events', '')"));
         return batch;
     }
 }

@@ -51,6 +51,7 @@ public static class CaseFlowHost
         builder.Services.AddSingleton(_ => RuleCatalogue.Default);
         builder.Services.AddSingleton(sp => CaseFlowDataSource.Create(sp.GetRequiredService<IOptions<CaseFlowOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(sp => new LogNotifier(sp.GetRequiredService<NpgsqlDataSource>()));
         // The inline projection of a case's own stream: the status row. Alerts are on streams of their own (AlertRepository).
         builder.Services.AddSingleton(sp =>
         {
@@ -115,6 +116,7 @@ public static class CaseFlowHost
     public static WebApplication MapCaseFlow(this WebApplication app)
     {
         app.Services.GetRequiredService<ClockTimeProvider>().Use(app.Services.GetRequiredService<IClock>());
+        app.Services.GetRequiredService<LogNotifier>(); // from the start: every append of this process wakes the runners of every node
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace CaseFlow.EventStore.Projections;
 
-/// <summary>Leading: one node runs the projection while it holds the advisory lock; it wakes on NOTIFY or polls, beats, and survives any error.</summary>
+/// <summary>
+/// Leading: one node runs the projection while it holds the advisory lock; it wakes on NOTIFY (looking again within milliseconds when
+/// the wake came before the append committed) or polls, beats, and survives any error.
+/// </summary>
 public sealed partial class ProjectionRunner
 {
     /// <summary>Runs until cancelled: competes for the lock, and while holding it processes, rebuilds, pauses as told.</summary>
@@ -94,17 +97,24 @@ public sealed partial class ProjectionRunner
             }
             if (control.State is "paused" or "failed")
             {
-                await WaitAsync(session, ct);
+                await WaitAsync(session, options.PollInterval, ct);
                 continue;
             }
             var (consumed, _) = await StepAsync(control.Position, shadow: false, ct);
-            if (consumed == 0) await WaitAsync(session, ct);
+            if (consumed > 0) idle = ShortestWait;
+            // Nothing yet: look again soon after a wake (its append may still be committing), then less and less often.
+            else idle = await WaitAsync(session, idle, ct) ? ShortestWait : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.PollInterval.Ticks));
         }
     }
 
-    private async Task WaitAsync(NpgsqlConnection session, CancellationToken ct)
+    /// <summary>Waits for a NOTIFY or <paramref name="timeout"/>; true when woken by one. Beats at most once a poll interval.</summary>
+    private async Task<bool> WaitAsync(NpgsqlConnection session, TimeSpan timeout, CancellationToken ct)
     {
-        await Heartbeat(ct);
-        await session.WaitAsync(options.PollInterval, ct);
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(lastBeat) >= options.PollInterval)
+        {
+            await Heartbeat(ct);
+            lastBeat = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        return await session.WaitAsync(timeout, ct);
     }
 }

@@ -6,7 +6,7 @@ public sealed record ProjectionOptions
 {
     public int BatchSize { get; init; } = 500;
 
-    /// <summary>Fallback poll when no NOTIFY arrives.</summary>
+    /// <summary>Fallback poll when no NOTIFY arrives (and the longest wait between looks when idle).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a node waits before trying again for a projection another node runs.</summary>
@@ -35,7 +35,16 @@ public sealed record ProjectionOptions
 /// </summary>
 public sealed partial class ProjectionRunner(PostgresEventStore store, IProjection projection, ProjectionOptions options, string node)
 {
-    public const string Channel = "caseflow_events";
+    public const string Channel = LogNotifier.Channel;
+
+    /// <summary>The first wait after a wake that found nothing: the NOTIFY may come before the append that sent it commits.</summary>
+    private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The next wait when idle: <see cref="ShortestWait"/> after a wake, doubling to the poll interval while nothing comes.</summary>
+    private TimeSpan idle = ShortestWait;
+
+    /// <summary>When this runner last wrote its heartbeat (at most once a poll interval, however often it wakes).</summary>
+    private long lastBeat;
 
     private NpgsqlDataSource Db => store.DataSource;
 
