@@ -57,16 +57,7 @@ public sealed class LogNotifier : IAsyncDisposable
                 await signal.WaitAsync(ct);
                 // Cleared before sending: an append raised from here on gets a NOTIFY of its own after this one.
                 Volatile.Write(ref pending, 0);
-                try
-                {
-                    await using var notify = db.CreateCommand($"SELECT pg_notify('{Channel}', '')");
-                    await notify.ExecuteNonQueryAsync(ct);
-                    Interlocked.Increment(ref sent);
-                }
-                catch (NpgsqlException)
-                {
-                    Interlocked.Increment(ref failed);
-                }
+                await SendAsync(); // not cancelled by disposal: a wake taken from the signal is always sent
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -76,24 +67,26 @@ public sealed class LogNotifier : IAsyncDisposable
     }
 
     /// <summary>Stops, sending a last NOTIFY for an append raised since the last one (a short-lived process, the CLI's import, ends with it).</summary>
+    private async Task SendAsync()
+    {
+        try
+        {
+            await using var notify = db.CreateCommand($"SELECT pg_notify('{Channel}', '')");
+            await notify.ExecuteNonQueryAsync();
+            Interlocked.Increment(ref sent);
+        }
+        catch (NpgsqlException)
+        {
+            Interlocked.Increment(ref failed);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Appended -= OnAppended;
         await stop.CancelAsync();
         await loop;
-        if (Volatile.Read(ref pending) == 1)
-        {
-            try
-            {
-                await using var notify = db.CreateCommand($"SELECT pg_notify('{Channel}', '')");
-                await notify.ExecuteNonQueryAsync();
-                Interlocked.Increment(ref sent);
-            }
-            catch (NpgsqlException)
-            {
-                Interlocked.Increment(ref failed);
-            }
-        }
+        if (Volatile.Read(ref pending) == 1) await SendAsync();
         stop.Dispose();
         signal.Dispose();
     }
