@@ -217,6 +217,35 @@ public class EngineBoundaryTests
         Assert.Null(fine.Tenge);
         Assert.Contains("No MCI value in the catalogue for 2027: tenge amounts for offences in 2027 are not computed", e.Warnings);
         Assert.Contains(e.Warnings, w => w.StartsWith("Working-day calendar 2027 is provisional", StringComparison.Ordinal));
+
+        // Two offences and three deadlines in 2027 (a visa ending on the 10th, no notification, still here on the 20th): each year named once.
+        var two = For("JO").Visa("C3", "2027-01-01", "2027-01-10").Enter("2027-01-04").EvaluateOn("2027-01-20");
+        Assert.Equal([517, 518], two.Fines.Select(f => f.Article).Order());
+        Assert.True(two.Deadlines.Count(d => d.Due.Year == 2027) >= 2);
+        Assert.Single(two.Warnings, w => w.StartsWith("No MCI value in the catalogue for 2027", StringComparison.Ordinal));
+        Assert.Single(two.Warnings, w => w.StartsWith("Working-day calendar 2027 is provisional", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Deadlines_ByDueThenKind_AndInTheirOwnOrderWhenBothAreEqual()
+    {
+        // Entry on Saturday 8 Feb 2025 and a move on Sunday 9 Feb: both notifications fall due on Wednesday 12 Feb (NOTIFY-3WD, NOTIFY-ADDR:
+        // 000_d0b006081fdc65c8.txt §1, day 1 the next working day); the arrival's stays first, as recorded.
+        var e = For("US").Enter("2025-02-08").AddressChange("2025-02-09").EvaluateOn("2025-02-10");
+        var notifications = e.Deadlines.Where(d => d.Kind == DeadlineKind.ArrivalNotification).ToList();
+        Assert.Equal([("NOTIFY-3WD", D("2025-02-12")), ("NOTIFY-ADDR", D("2025-02-12"))], notifications.Select(d => (d.Rule, d.Due)));
+        Assert.Equal([.. e.Deadlines.OrderBy(d => d.Due).ThenBy(d => d.Kind)], e.Deadlines);
+    }
+
+    [Fact]
+    public void AStayOfThreeBases_KeepsEachForTheDaysItCovers()
+    {
+        // Visa-free entry (VF-53, 000_d0b006081fdc65c8.txt §2), then two visas in turn, each from the day after the last basis ends:
+        // only the first ten days count toward the visa-free limits of a later stay, not the visa days in the middle.
+        var e = For("DE").Enter("2024-01-01").Visa("B2", "2024-01-11", "2024-01-31").Visa("B2", "2024-02-01", "2024-02-20").Visa("B2", "2024-02-21", "2024-03-10")
+            .Exit("2024-03-10").Enter("2024-03-20").Notify("2024-03-20").EvaluateOn("2024-03-25");
+        var rolling = Assert.Single(e.Limits, l => l.Rule == "VF-90-180");
+        Assert.Equal(10 + 6, rolling.Used);
     }
 
     [Fact]
