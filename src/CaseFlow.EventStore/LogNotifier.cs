@@ -27,10 +27,16 @@ public sealed class LogNotifier : IAsyncDisposable
     private long failed;
 
     public LogNotifier(NpgsqlDataSource db)
+        : this(db, sending: true)
+    {
+    }
+
+    /// <param name="sending">False for a notifier that only collects raises until it is disposed (tests of the last wake-up).</param>
+    internal LogNotifier(NpgsqlDataSource db, bool sending)
     {
         this.db = db;
         Appended += OnAppended;
-        loop = Task.Run(() => RunAsync(stop.Token));
+        loop = sending ? Task.Run(() => RunAsync(stop.Token)) : Task.CompletedTask;
     }
 
     /// <summary>Called by the append paths once the events are written (before the caller's commit): cheap, never blocks, never throws.</summary>

@@ -101,9 +101,10 @@ public sealed partial class ProjectionRunner
                 continue;
             }
             var (consumed, _) = await StepAsync(control.Position, shadow: false, ct);
-            if (consumed > 0) idle = ShortestWait;
-            // Nothing yet: look again soon after a wake (its append may still be committing), then less and less often.
-            else idle = await WaitAsync(session, idle, ct) ? ShortestWait : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.PollInterval.Ticks));
+            if (consumed > 0) continue;
+            // Nothing yet: after a wake look again soon (its append may still be committing), then less and less often.
+            var wait = idle ?? options.PollInterval;
+            idle = await WaitAsync(session, wait, ct) ? ShortestWait : TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, options.PollInterval.Ticks));
         }
     }
 

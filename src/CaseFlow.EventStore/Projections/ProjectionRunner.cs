@@ -40,8 +40,11 @@ public sealed partial class ProjectionRunner(PostgresEventStore store, IProjecti
     /// <summary>The first wait after a wake that found nothing: the NOTIFY may come before the append that sent it commits.</summary>
     private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>The next wait when idle: <see cref="ShortestWait"/> after a wake, doubling to the poll interval while nothing comes.</summary>
-    private TimeSpan idle = ShortestWait;
+    /// <summary>
+    /// The next wait when idle: the poll interval, cut to <see cref="ShortestWait"/> by a wake, then doubling back to the poll interval
+    /// while nothing comes.
+    /// </summary>
+    private TimeSpan? idle;
 
     /// <summary>When this runner last wrote its heartbeat (at most once a poll interval, however often it wakes).</summary>
     private long lastBeat;
