@@ -16,9 +16,10 @@ public sealed class LogNotifier : IAsyncDisposable
     /// <summary>The channel the runners LISTEN on.</summary>
     public const string Channel = "caseflow_events";
 
-    private static event Action? Appended;
+    private static event Action<string>? Appended;
 
     private readonly NpgsqlDataSource db;
+    private readonly string database;
     private readonly SemaphoreSlim signal = new(0);
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
@@ -35,12 +36,16 @@ public sealed class LogNotifier : IAsyncDisposable
     internal LogNotifier(NpgsqlDataSource db, bool sending)
     {
         this.db = db;
+        database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database ?? "";
         Appended += OnAppended;
         loop = sending ? Task.Run(() => RunAsync(stop.Token)) : Task.CompletedTask;
     }
 
-    /// <summary>Called by the append paths once the events are written (before the caller's commit): cheap, never blocks, never throws.</summary>
-    internal static void Raise() => Appended?.Invoke();
+    /// <summary>
+    /// Called by the append paths once the events are written (before the caller's commit): cheap, never blocks, never throws. Each
+    /// notifier wakes for the appends to its own database only.
+    /// </summary>
+    internal static void Raise(NpgsqlConnection connection) => Appended?.Invoke(connection.Database);
 
     /// <summary>NOTIFYs sent so far.</summary>
     public long Sent => Interlocked.Read(ref sent);
@@ -48,8 +53,9 @@ public sealed class LogNotifier : IAsyncDisposable
     /// <summary>NOTIFYs that failed (the database out of reach): the runners' poll finds those appends.</summary>
     public long Failed => Interlocked.Read(ref failed);
 
-    private void OnAppended()
+    private void OnAppended(string appendedTo)
     {
+        if (appendedTo != database) return;
         // Raised while one is pending: the pending NOTIFY covers it.
         if (Interlocked.Exchange(ref pending, 1) == 0) signal.Release();
     }

@@ -79,7 +79,7 @@ public sealed partial class PostgresEventStore
         {
             throw new ConcurrencyException(streamId, expectedVersion, null);
         }
-        LogNotifier.Raise();
+        LogNotifier.Raise(connection);
 
         var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(recordedAtUtc, DateTimeKind.Utc));
         var recorded = new List<RecordedEvent>(events.Count);

@@ -88,7 +88,7 @@ public sealed partial class PostgresEventStore
         await using var batch = EventsBatch(connection, tx, ids, streams, versions, types, data, metadataJson, now, hashes,
             [.. ordered.Select(a => a.StreamId)], lastHashes);
         await batch.ExecuteNonQueryAsync(ct);
-        LogNotifier.Raise();
+        LogNotifier.Raise(connection);
         return recordedAt;
     }
 

@@ -5,7 +5,8 @@ namespace CaseFlow.EventStore.Tests;
 /// <summary>
 /// ADR 16: appends wake the projection runners through <see cref="LogNotifier"/>, from outside the appending transactions. The runners
 /// here poll every ten minutes and start idle (a runner waits its poll interval until a wake), so only the wake-up can explain a
-/// catch-up within the test's minute.
+/// catch-up within the test's minute. Each notifier wakes for its own database only, so the other test classes' appends (each class has
+/// its own database) never wake these runners.
 /// </summary>
 public class LogNotifierTests(EventStoreFixture fixture) : ProjectionTestBase(fixture), IClassFixture<EventStoreFixture>
 {
@@ -56,6 +57,21 @@ public class LogNotifierTests(EventStoreFixture fixture) : ProjectionTestBase(fi
         await stop.CancelAsync();
         await run;
         stop.Dispose();
+    }
+
+    [Fact]
+    public async Task ABacklog_IsWorkedThroughBatchAfterBatch_WithoutWaitingBetweenThem()
+    {
+        // No notifier and a ten-minute poll: a runner that waited after a batch it found would stop after its first 50 events.
+        await WriteAsync(10, 25);
+        var projection = await Counting("p_backlog");
+        await LogShowsEverythingAsync();
+        using var stop = new CancellationTokenSource();
+        var run = new ProjectionRunner(Fx.Store, projection, Sleepy, "node-a").RunAsync(stop.Token);
+        await Until(async () => await Processed("p_backlog") == await TotalEvents(), 60);
+        Assert.True(await TotalEvents() >= 250);
+        await stop.CancelAsync();
+        await run;
     }
 
     [Fact]
