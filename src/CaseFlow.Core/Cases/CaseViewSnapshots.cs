@@ -21,8 +21,11 @@ public sealed class CaseViewSnapshots(NpgsqlDataSource db)
     public sealed record Stored(Guid CaseId, long Version, LocalDate AsOf, Guid HostPartyId, string Basis, byte[] Sealed);
 
     /// <summary>What the answer was computed with besides the events and the day: the catalogue, the host party's size and this build of the rules.</summary>
-    public static string BasisOf(RuleCatalogue catalogue, HostPartySize? size) =>
-        $"{catalogue.Version}|{size?.ToString() ?? "-"}|{typeof(RulesEngine).Assembly.ManifestModule.ModuleVersionId:N}|{typeof(CaseViewSnapshots).Assembly.ManifestModule.ModuleVersionId:N}";
+    public static string BasisOf(RuleCatalogue catalogue, HostPartySize? size) => $"{catalogue.Version}|{size?.ToString() ?? "-"}|{Build}";
+
+    /// <summary>This build of the rules and of this code (their modules' ids): a new release never serves an older computation.</summary>
+    private static readonly string Build =
+        $"{typeof(RulesEngine).Assembly.ManifestModule.ModuleVersionId:N}|{typeof(CaseViewSnapshots).Assembly.ManifestModule.ModuleVersionId:N}";
 
     /// <summary>The answer sealed for its row; null when the case's key is destroyed (an erased case keeps no snapshot).</summary>
     public static Stored? Seal(CaseKeys keys, Guid caseId, long version, LocalDate asOf, Guid hostPartyId, string basis, byte[] answer) =>

@@ -19,15 +19,8 @@ internal sealed class InReach<T>(List<T> all, Func<T, LocalDate> validFrom, Func
     private static int[] ByStart(List<T> all, Func<T, LocalDate> validFrom)
     {
         var order = new int[all.Count];
-        var rented = all.Count > 128 ? System.Buffers.ArrayPool<long>.Shared.Rent(all.Count) : null;
-        var keys = rented is null ? stackalloc long[all.Count] : rented.AsSpan(0, all.Count);
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-            keys[i] = ((long)Days.Number(validFrom(all[i])) << 32) | (uint)i;
-        }
-        keys.Sort(order.AsSpan());
-        if (rented is not null) System.Buffers.ArrayPool<long>.Shared.Return(rented);
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        ByDate.Sort(order.AsSpan(), (all, validFrom), static (s, i) => s.validFrom(s.all[i]));
         return order;
     }
 

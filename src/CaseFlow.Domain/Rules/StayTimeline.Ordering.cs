@@ -21,17 +21,7 @@ internal sealed partial class StayTimeline
             if (f is EnteredFact) entries++;
             ordered.Add(f);
         }
-        if (sorted) return ordered;
-        // Stable: the key is the date (year, month, day packed in order), then the recorded position; the facts sorted with their keys in place.
-        var rented = ordered.Count > 256 ? System.Buffers.ArrayPool<long>.Shared.Rent(ordered.Count) : null;
-        var keys = rented is null ? stackalloc long[ordered.Count] : rented.AsSpan(0, ordered.Count);
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var d = ordered[i].Date;
-            keys[i] = ((long)((d.Year << 9) | (d.Month << 5) | d.Day) << 32) | (uint)i;
-        }
-        keys.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ordered));
-        if (rented is not null) System.Buffers.ArrayPool<long>.Shared.Return(rented);
+        if (!sorted) ByDate.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ordered), 0, static (_, f) => f.Date);
         return ordered;
     }
 }
