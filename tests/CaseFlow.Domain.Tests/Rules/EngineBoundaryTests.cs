@@ -238,6 +238,15 @@ public class EngineBoundaryTests
     }
 
     [Fact]
+    public void VisasIssuedInAnotherOrderThanTheyStart_EachIsInReachOfItsStay()
+    {
+        // A visa for next year issued first, then this year's: the stay in March rests on this year's (VISA-VALIDITY, 000 §4).
+        var e = For("JO").Visa("C3", "2025-01-01", "2025-12-31", issued: "2024-01-10").Visa("C3", "2024-02-01", "2024-12-31", issued: "2024-02-01")
+            .Enter("2024-03-01").Notify("2024-03-01").EvaluateOn("2024-03-05");
+        Assert.Equal((StayBasisKind.Visa, D("2024-12-31")), (e.Basis!.Value, e.PermittedUntil!.Value));
+    }
+
+    [Fact]
     public void AStayOfThreeBases_KeepsEachForTheDaysItCovers()
     {
         // Visa-free entry (VF-53, 000_d0b006081fdc65c8.txt §2), then two visas in turn, each from the day after the last basis ends:
