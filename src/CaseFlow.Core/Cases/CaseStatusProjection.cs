@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CaseFlow.Core.HostParties;
 using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Cases;
@@ -110,8 +109,8 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
         return
         [
             c.Id.Value, c.HostPartyId, c.Version, p.Nationality, erased ? null : keys.Seal(c.Id.Value, PersonalSummary.Of(p).ToJson()), state.InCountry, state.LastEntry?.ToDateOnly(), state.LastExit?.ToDateOnly(),
-            Camel(state.Notification.ToString()), state.LastNotified?.ToDateOnly(), recordedAt.ToDateTimeUtc(), row.Status, row.Basis is { } b ? Camel(b.ToString()) : null,
-            row.PermittedUntil?.ToDateOnly(), row.NextDeadlineKind is { } k ? Camel(k.ToString()) : null, row.NextDeadlineDue?.ToDateOnly(), row.FineMci, row.FineTenge,
+            CamelCase<NotificationStatus>.Of(state.Notification), state.LastNotified?.ToDateOnly(), recordedAt.ToDateTimeUtc(), row.Status, row.Basis is { } b ? CamelCase<StayBasisKind>.Of(b) : null,
+            row.PermittedUntil?.ToDateOnly(), row.NextDeadlineKind is { } k ? CamelCase<DeadlineKind>.Of(k) : null, row.NextDeadlineDue?.ToDateOnly(), row.FineMci, row.FineTenge,
             row.CatalogueVersion, erased ? null : keys.Ring.PassportIndex(p.Nationality, p.PassportNumber),
             erased ? Array.Empty<byte[]>() : [.. keys.Ring.NameIndexTokens($"{p.FamilyName} {p.GivenNames}"), .. PassportNumbers(c.Events).Select(keys.Ring.PassportSearchToken)],
             c.Events.OfType<CaseClosed>().LastOrDefault()?.Date.ToDateOnly(),
@@ -124,6 +123,4 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
         .OfType<string>().Distinct();
 
     public static string Mask(string passport) => passport.Length <= 4 ? "****" : $"{passport[..2]}{new string('*', passport.Length - 4)}{passport[^2..]}";
-
-    private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 }

@@ -1,5 +1,4 @@
 using CaseFlow.Core.Security;
-using System.Text.Json;
 using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Alerts;
 using CaseFlow.Domain.Rules;
@@ -32,7 +31,7 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue, DataKeys dataKe
     {
         if (evaluation is null || c.State.Closed) yield break;
         foreach (var d in evaluation.Deadlines.Where(d => d.Outstanding && (c.State.InCountry || d.Status == DeadlineStatus.Open)).DistinctBy(d => (d.Kind, d.Due)))
-            yield return [c.Id.Value, Camel(d.Kind.ToString()), d.Due.ToDateOnly(), Camel(d.Status.ToString()), c.HostPartyId, d.Rule, evaluation.CatalogueVersion];
+            yield return [c.Id.Value, CamelCase<DeadlineKind>.Of(d.Kind), d.Due.ToDateOnly(), CamelCase<DeadlineStatus>.Of(d.Status), c.HostPartyId, d.Rule, evaluation.CatalogueVersion];
     }
 
     /// <summary>
@@ -61,6 +60,4 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue, DataKeys dataKe
         while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
         return ids;
     }
-
-    private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 }

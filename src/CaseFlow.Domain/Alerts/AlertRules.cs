@@ -71,23 +71,23 @@ public static class AlertRules
         foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ArrivalNotification && d.Outstanding && state.InCountry))
         {
             var dayBefore = PreviousWorkingDay(cal, d.Due);
-            specs.Add(new(ArrivalNotification, "reminder", d.Due, dayBefore, $"Arrival notification due on {d.Due:yyyy-MM-dd} ({d.Rule})", d.Rule));
+            specs.Add(new(ArrivalNotification, "reminder", d.Due, dayBefore, $"Arrival notification due on {new IsoDate(d.Due)} ({d.Rule})", d.Rule));
             specs.Add(new(ArrivalNotification, "due", d.Due, d.Due, $"Arrival notification due today ({d.Rule})", d.Rule));
             var fine = hostFines.FirstOrDefault(f => f.Article == 518 && f.OffenceDate == d.Due.PlusDays(1));
             specs.Add(new(ArrivalNotification, "missed", d.Due, d.Due.PlusDays(1),
-                $"Arrival notification missed (due {d.Due:yyyy-MM-dd}); host party exposed to art. 518" + (fine is null ? "" : $": {fine.Mci} MCI"), d.Rule, fine));
+                $"Arrival notification missed (due {new IsoDate(d.Due)}); host party exposed to art. 518" + (fine is null ? "" : $": {fine.Mci} MCI"), d.Rule, fine));
         }
 
         if (state.InCountry && e.PermittedUntil is { } until && e.BindingRule is { } binding)
         {
             if (e.OverstayDays == 0)
                 foreach (var lead in settings.StayEndingLeadDays)
-                    specs.Add(new(StayEnding, $"{lead}d", until, until.PlusDays(-lead), $"Last lawful day {until:yyyy-MM-dd}: {lead} day(s) left ({binding})", binding));
+                    specs.Add(new(StayEnding, $"{lead}d", until, until.PlusDays(-lead), $"Last lawful day {new IsoDate(until)}: {lead} day(s) left ({binding})", binding));
             var offence = until.PlusDays(1);
             var mci = catalogue.MciFor(offence.Year)?.Tenge;
             foreach (var tier in catalogue.Fines.Art517.Overstay)
                 specs.Add(new(Overstay, $"day{tier.FromDay}", until, until.PlusDays(tier.FromDay),
-                    $"Overstay day {Math.Max(e.OverstayDays, tier.FromDay)} since {offence:yyyy-MM-dd}: art. 517 {tier.Tier} ({tier.Mci} MCI)", tier.Id,
+                    $"Overstay day {Math.Max(e.OverstayDays, tier.FromDay)} since {new IsoDate(offence)}: art. 517 {tier.Tier} ({tier.Mci} MCI)", tier.Id,
                     new FineExposure(517, FineParty.Foreigner, tier.Tier, tier.Mci, tier.Mci * mci, tier.Id, offence)));
         }
 
@@ -95,26 +95,26 @@ public static class AlertRules
         var closes = e.Deadlines.FirstOrDefault(d => d.Kind == DeadlineKind.ExtensionWindowCloses);
         if (state.InCountry && opens is not null && closes is not null && closes.Status != DeadlineStatus.Met)
         {
-            specs.Add(new(ExtensionWindow, "opened", closes.Due, opens.Due, $"Visa extension window opened on {opens.Due:yyyy-MM-dd}, closes {closes.Due:yyyy-MM-dd} ({closes.Rule})", closes.Rule));
+            specs.Add(new(ExtensionWindow, "opened", closes.Due, opens.Due, $"Visa extension window opened on {new IsoDate(opens.Due)}, closes {new IsoDate(closes.Due)} ({closes.Rule})", closes.Rule));
             specs.Add(new(ExtensionWindow, "closingSoon", closes.Due, cal.WorkingDaysBefore(closes.Due, 2),
-                $"Visa extension window closes in 2 working days, on {closes.Due:yyyy-MM-dd} ({closes.Rule})", closes.Rule));
-            specs.Add(new(ExtensionWindow, "missed", closes.Due, closes.Due.PlusDays(1), $"Visa extension window closed on {closes.Due:yyyy-MM-dd} ({closes.Rule})", closes.Rule));
+                $"Visa extension window closes in 2 working days, on {new IsoDate(closes.Due)} ({closes.Rule})", closes.Rule));
+            specs.Add(new(ExtensionWindow, "missed", closes.Due, closes.Due.PlusDays(1), $"Visa extension window closed on {new IsoDate(closes.Due)} ({closes.Rule})", closes.Rule));
         }
 
         if (state.InCountry && e.Basis == StayBasisKind.VisaFree && e.OverstayDays == 0)
             foreach (var l in e.Limits.Where(l => l.Kind is LimitKind.Rolling or LimitKind.CalendarYear && l.Max - l.Used <= 10))
                 specs.Add(new(LimitNearlyReached, "10d", e.PermittedUntil ?? today, today,
-                    $"{l.Rule}: {l.Used} of {l.Max} days used in {l.WindowStart:yyyy-MM-dd}..{l.WindowEnd:yyyy-MM-dd}", l.Rule));
+                    $"{l.Rule}: {l.Used} of {l.Max} days used in {new IsoDate(l.WindowStart)}..{new IsoDate(l.WindowEnd)}", l.Rule));
 
         foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ResidencePermitRequired && d.Outstanding && state.InCountry))
         {
-            specs.Add(new(ResidencePermitRequired, "7d", d.Due, d.Due.PlusDays(-7), $"TRP needed by {d.Due:yyyy-MM-dd} ({d.Rule})", d.Rule));
-            specs.Add(new(ResidencePermitRequired, "missed", d.Due, d.Due.PlusDays(1), $"TRP needed since {d.Due:yyyy-MM-dd} ({d.Rule}); art. 517/518 exposure", d.Rule,
+            specs.Add(new(ResidencePermitRequired, "7d", d.Due, d.Due.PlusDays(-7), $"TRP needed by {new IsoDate(d.Due)} ({d.Rule})", d.Rule));
+            specs.Add(new(ResidencePermitRequired, "missed", d.Due, d.Due.PlusDays(1), $"TRP needed since {new IsoDate(d.Due)} ({d.Rule}); art. 517/518 exposure", d.Rule,
                 hostFines.FirstOrDefault(f => f.OffenceDate == d.Due.PlusDays(1))));
         }
 
         foreach (var d in e.Deadlines.Where(d => d.Kind == DeadlineKind.ExitVisaExpiry && d.Status == DeadlineStatus.Open))
-            specs.Add(new(ExitVisaExpiring, "3d", d.Due, d.Due.PlusDays(-3), $"Exit visa expires on {d.Due:yyyy-MM-dd}: the person must leave ({d.Rule})", d.Rule));
+            specs.Add(new(ExitVisaExpiring, "3d", d.Due, d.Due.PlusDays(-3), $"Exit visa expires on {new IsoDate(d.Due)}: the person must leave ({d.Rule})", d.Rule));
 
         if (state.InCountry && state.Visa is { EVisa: true, EVisaInvalidated: true } visa)
             specs.Add(new(PassportReplacedEVisa, "invalid", visa.ValidTo, state.LastEntry ?? today,

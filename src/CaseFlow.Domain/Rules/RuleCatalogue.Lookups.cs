@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using NodaTime;
 
 namespace CaseFlow.Domain.Rules;
@@ -5,22 +6,24 @@ namespace CaseFlow.Domain.Rules;
 /// <summary>The catalogue's lookups by date, nationality and code: plain loops, no allocation, since the rules engine asks them per stay.</summary>
 public sealed partial class RuleCatalogue
 {
+    private FrozenDictionary<string, Regime[]>? regimesByCountry;
+
+    /// <summary>Each nationality's regimes in catalogue order, indexed once (the catalogue is immutable): one hash lookup a stay, not a scan of every regime's countries.</summary>
+    private FrozenDictionary<string, Regime[]> RegimesByCountry => regimesByCountry ??=
+        Regimes.SelectMany(r => r.Countries.Select(country => (country, r))).GroupBy(x => x.country, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.r).Distinct().ToArray(), StringComparer.Ordinal);
+
     /// <summary>Regimes for a nationality in force on a date (at most one, checked at load).</summary>
     public Regime? RegimeFor(string nationality, LocalDate date)
     {
-        for (var i = 0; i < Regimes.Count; i++)
-        {
-            var r = Regimes[i];
-            if (r.InForceOn(date) && r.Countries.Contains(nationality)) return r;
-        }
+        if (!RegimesByCountry.TryGetValue(nationality, out var regimes)) return null;
+        foreach (var r in regimes)
+            if (r.InForceOn(date)) return r;
         return null;
     }
 
-    public IEnumerable<Regime> PendingRegimesFor(string nationality)
-    {
-        for (var i = 0; i < Regimes.Count; i++)
-            if (Regimes[i].Status == "pending" && Regimes[i].Countries.Contains(nationality)) yield return Regimes[i];
-    }
+    public IEnumerable<Regime> PendingRegimesFor(string nationality) =>
+        RegimesByCountry.TryGetValue(nationality, out var regimes) ? regimes.Where(r => r.Status == "pending") : [];
 
     public VisaCategory? VisaCategory(string code)
     {

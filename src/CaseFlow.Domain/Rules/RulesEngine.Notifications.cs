@@ -5,18 +5,15 @@ namespace CaseFlow.Domain.Rules;
 /// <summary>Notification deadlines: the arrival and each address change of a stay, met by the notices recorded (NOTIFY-3WD, NOTIFY-ADDR).</summary>
 public static partial class RulesEngine
 {
-    /// <summary>The dates of address changes and of notices on or before the as-of date, each sorted.</summary>
-    private static (List<LocalDate> AddressChanges, List<LocalDate> Notices) NoticeDates(CaseFacts facts, LocalDate asOf)
+    /// <summary>The dates of address changes and of notices among the timeline's facts (cut at the as-of date and in date order), each sorted.</summary>
+    private static (List<LocalDate> AddressChanges, List<LocalDate> Notices) NoticeDates(StayTimeline timeline)
     {
         List<LocalDate> addressChanges = [], notices = [];
-        foreach (var f in facts.Events)
+        foreach (var f in timeline.Facts)
         {
-            if (f.Date > asOf) continue;
             if (f is NotifiedFact) notices.Add(f.Date);
             else if (f is AddressChangedFact) addressChanges.Add(f.Date);
         }
-        addressChanges.Sort();
-        notices.Sort();
         return (addressChanges, notices);
     }
 

@@ -22,7 +22,7 @@ public static partial class RulesEngine
         var fines = new List<FineExposure>(); // the latest stay's
 
         // Dates sorted once, so each stay takes its own range by binary search: the cost stays linear in the history.
-        var (addressChanges, notices) = NoticeDates(facts, asOf);
+        var (addressChanges, notices) = NoticeDates(timeline);
         var earlier = new OffenceDates();
         var stayDeadlines = new List<Due>();
         foreach (var s in timeline.Stays)

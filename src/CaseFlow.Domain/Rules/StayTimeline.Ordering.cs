@@ -21,7 +21,7 @@ internal sealed partial class StayTimeline
             if (f is EnteredFact) entries++;
             ordered.Add(f);
         }
-        if (!sorted) ByDate.Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ordered), 0, static (_, f) => f.Date);
+        if (!sorted) ByDate.Sort(ordered, static f => f.Date);
         return ordered;
     }
 }

@@ -19,6 +19,9 @@ internal sealed partial class StayTimeline
     public required DayCounter Counted { get; init; }
     public required List<string> Warnings { get; init; }
 
+    /// <summary>The facts dated on or before the as-of date, by date (recorded order within a date).</summary>
+    public required List<Fact> Facts { get; init; }
+
     private bool pendingNamed;
 
     public static StayTimeline Build(RuleCatalogue catalogue, CaseFacts facts, LocalDate asOf)
@@ -73,7 +76,7 @@ internal sealed partial class StayTimeline
             }
         }
 
-        var timeline = new StayTimeline { Stays = new List<Stay>(entries), Visas = visas, Permits = permits, Counted = new DayCounter(entries), Warnings = warnings };
+        var timeline = new StayTimeline { Stays = new List<Stay>(entries), Visas = visas, Permits = permits, Counted = new DayCounter(entries), Warnings = warnings, Facts = ordered };
         var visasInReach = new InReach<VisaGrant>(visas, v => v.Fact.ValidFrom, v => v.LastValidDay);
         var permitsInReach = new InReach<ResidencePermitIssuedFact>(permits, p => p.ValidFrom, p => p.ValidTo);
         LocalDate? openEntry = null;

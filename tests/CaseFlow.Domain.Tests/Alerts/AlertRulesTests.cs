@@ -111,4 +111,17 @@ public class AlertRulesTests
         Assert.Equal(AlertIds.For(Id, "overstay", D("2024-01-30"), "day4"), AlertIds.For(Id, "overstay", D("2024-01-30"), "day4"));
         Assert.NotEqual(AlertIds.For(Id, "overstay", D("2024-01-30"), "day4"), AlertIds.For(Id, "overstay", D("2024-01-30"), "day6"));
     }
+
+    /// <summary>
+    /// An alert's id is a hash of its case, kind, due date and level written as text: the same inputs give the same id in every
+    /// version, or a sweep after an upgrade would raise every open alert again under a new id. Pinned to the SHA-256 of
+    /// "case|kind|yyyy-MM-dd|level" computed outside .NET.
+    /// </summary>
+    [Fact]
+    public void AlertIds_AreStableAcrossVersions_TheDueDateWrittenAsIsoText()
+    {
+        var id = new CaseId(Guid.Parse("0190a1b2-0000-7000-8000-00000000c0de"));
+        Assert.Equal(Guid.Parse("47a84b6e-5fe6-59ce-a8fc-99c83eb86d20"), AlertIds.For(id, "overstay", D("2024-01-30"), "day4"));
+        Assert.Equal(Guid.Parse("2389a223-3c93-5bbc-aacb-062b2de56c3b"), AlertIds.For(id, "overstay", new LocalDate(999, 1, 30), "day4"));
+    }
 }

@@ -190,4 +190,21 @@ public class OneDayTests
         Assert.Equal(date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{new IsoDate(date)}");
         Assert.Equal(date.PlusYears(-year - 5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), $"{new IsoDate(date.PlusYears(-year - 5))}");
     }
+
+    /// <summary>
+    /// The engine's day numbers (counted days, visa-free windows, stay lengths) are its own count from year, month and day: equal to
+    /// NodaTime's count every day of the engine's range and its edges, over leap years, century years and 400-year years.
+    /// </summary>
+    [Fact]
+    public void DayNumbers_CountLikeNodaTime_OnEveryDayOfTheRangeAndAtTheCalendarsEdges()
+    {
+        var epoch = new LocalDate(1970, 1, 1);
+        for (var d = new LocalDate(1899, 12, 1); d <= new LocalDate(2101, 1, 31); d = d.PlusDays(1))
+            Assert.Equal(Period.DaysBetween(epoch, d), Days.Number(d));
+        foreach (var d in new[] { new LocalDate(-400, 2, 29), new LocalDate(-1, 3, 1), new LocalDate(0, 2, 29), new LocalDate(1, 1, 1), new LocalDate(1600, 2, 29),
+                     new LocalDate(1700, 3, 1), new LocalDate(9999, 12, 31) })
+            Assert.Equal(Period.DaysBetween(epoch, d), Days.Number(d));
+        Assert.Equal(366, Days.Between(new LocalDate(2024, 1, 1), new LocalDate(2025, 1, 1)));
+        Assert.Equal(-365, Days.Between(new LocalDate(2100, 3, 1), new LocalDate(2099, 3, 1)));
+    }
 }
