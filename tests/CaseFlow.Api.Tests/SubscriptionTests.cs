@@ -223,4 +223,35 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND state = 'delivered'", id));
         Assert.DoesNotContain((await (await client.GetAsync(Path)).JsonAsync()).EnumerateArray(), s => s.GetProperty("id").GetString() == id.ToString());
     }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, string field, string reason)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(reason, Assert.Single((await response.JsonAsync()).GetProperty("errors").GetProperty(field).EnumerateArray()).GetString());
+    }
+
+    /// <summary>
+    /// What changing a target and rotating a secret refuse, each naming the field at fault, and what they answer (found untested by
+    /// the mutation run of the two endpoints): an e-mail target must be an address and an e-mail subscription has no secret; a given
+    /// secret is 16 to 200 characters; an empty body (Content-Length: 0) asks for a fresh secret; the answer says the webhook has one.
+    /// </summary>
+    [Fact]
+    public async Task ChangeTargetAndRotate_NameTheFieldAtFault_AndAnswerTheSubscriptionAsItNowIs()
+    {
+        var client = app.Client();
+        var email = await client.PostJsonAsync(Path, new { channel = "email", target = "desk@host-a.kz", mode = "each" });
+        Assert.Equal(HttpStatusCode.Created, email.StatusCode);
+        var mail = $"{Path}/{(await email.JsonAsync()).GetProperty("id").GetString()}";
+        await AssertProblemAsync(await client.PutAsJsonAsync($"{mail}/target", new { target = "not an address" }), "target", "an e-mail address");
+        Assert.Equal("desk2@host-a.kz", (await (await client.PutAsJsonAsync($"{mail}/target", new { target = "desk2@host-a.kz" })).JsonAsync()).GetProperty("target").GetString());
+        await AssertProblemAsync(await client.PostAsync($"{mail}/secret", null), "id", "only webhook subscriptions are signed");
+
+        var hook = $"{Path}/{await SubscribeAsync("https://hooks.example.com/caseflow")}";
+        await AssertProblemAsync(await client.PostJsonAsync($"{hook}/secret", new { secret = "too-short" }), "secret", "from 16 to 200 characters");
+        var fresh = await client.PostAsync($"{hook}/secret", new ByteArrayContent([]));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        var answer = await fresh.JsonAsync();
+        Assert.Equal(64, answer.GetProperty("secret").GetString()!.Length);
+        Assert.True(answer.GetProperty("hasSecret").GetBoolean());
+    }
 }
