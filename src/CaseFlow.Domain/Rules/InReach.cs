@@ -19,7 +19,7 @@ internal sealed class InReach<T>(List<T> all, Func<T, LocalDate> validFrom, Func
     private static int[] ByStart(List<T> all, Func<T, LocalDate> validFrom)
     {
         var order = new int[all.Count];
-        ByDate.Order(order, (all, validFrom), static (s, i) => s.validFrom(s.all[i]));
+        ByDate.Order(order, (all, validFrom), static (s, i) => Days.Number(s.validFrom(s.all[i])));
         return order;
     }
 

@@ -42,17 +42,18 @@ public static partial class RulesEngine
     private static decimal? Tenge(RuleCatalogue catalogue, decimal mci, LocalDate offence) =>
         catalogue.MciFor(offence.Year) is { } value ? mci * value.Tenge : null;
 
-    /// <summary>The offence dates found so far, by article, each list sorted: "an earlier offence within N days" by binary search.</summary>
+    /// <summary>The offence dates found so far, by article, as day numbers, each list sorted: "an earlier offence within N days" by binary search.</summary>
     private sealed class OffenceDates
     {
-        private List<LocalDate>? art517;
-        private List<LocalDate>? art518;
+        private List<int>? art517;
+        private List<int>? art518;
 
         public FineExposure Add(FineExposure fine)
         {
             var dates = fine.Article == 517 ? art517 ??= [] : art518 ??= [];
-            var at = dates.BinarySearch(fine.OffenceDate);
-            dates.Insert(at < 0 ? ~at : at, fine.OffenceDate);
+            var day = Days.Number(fine.OffenceDate);
+            var at = dates.BinarySearch(day);
+            dates.Insert(at < 0 ? ~at : at, day);
             return fine;
         }
 
@@ -61,9 +62,10 @@ public static partial class RulesEngine
         {
             var dates = article == 517 ? art517 : art518;
             if (dates is null || withinDays < 1) return false;
-            var at = dates.BinarySearch(offence.PlusDays(-withinDays));
+            var day = Days.Number(offence);
+            var at = dates.BinarySearch(day - withinDays);
             var first = at < 0 ? ~at : at;
-            return first < dates.Count && dates[first] < offence;
+            return first < dates.Count && dates[first] < day;
         }
     }
 }

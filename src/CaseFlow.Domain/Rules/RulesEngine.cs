@@ -21,15 +21,14 @@ public static partial class RulesEngine
         var offences = new List<FineExposure>(); // every stay's (the offence register)
         var fines = new List<FineExposure>(); // the latest stay's
 
-        // Dates sorted once, so each stay takes its own range by binary search: the cost stays linear in the history.
-        var (addressChanges, notices) = NoticeDates(timeline);
+        // The facts are in date order, so each stay takes its own range by binary search: the cost stays linear in the history.
         var earlier = new OffenceDates();
         var stayDeadlines = new List<Due>();
         foreach (var s in timeline.Stays)
         {
             var latest = s == stay;
             stayDeadlines.Clear();
-            NotificationDeadlines(catalogue, s, asOf, addressChanges, notices, stayDeadlines);
+            NotificationDeadlines(catalogue, s, asOf, timeline.Facts, stayDeadlines);
             ResidencePermitDeadline(facts, s, asOf, warnings, latest, stayDeadlines);
             // Earlier stays' deadlines matter only for the offences they left; only the latest stay's are listed.
             foreach (var d in stayDeadlines)

@@ -20,7 +20,7 @@ internal sealed partial class StayTimeline
     public required List<string> Warnings { get; init; }
 
     /// <summary>The facts dated on or before the as-of date, by date (recorded order within a date).</summary>
-    public required List<Fact> Facts { get; init; }
+    public required List<Dated> Facts { get; init; }
 
     private bool pendingNamed;
 
@@ -31,7 +31,7 @@ internal sealed partial class StayTimeline
 
         var visas = new List<VisaGrant>();
         var permits = new List<ResidencePermitIssuedFact>();
-        foreach (var fact in ordered)
+        foreach (var (fact, _) in ordered)
         {
             switch (fact)
             {
@@ -80,7 +80,7 @@ internal sealed partial class StayTimeline
         var visasInReach = new InReach<VisaGrant>(visas, v => v.Fact.ValidFrom, v => v.LastValidDay);
         var permitsInReach = new InReach<ResidencePermitIssuedFact>(permits, p => p.ValidFrom, p => p.ValidTo);
         LocalDate? openEntry = null;
-        foreach (var fact in ordered)
+        foreach (var (fact, _) in ordered)
         {
             if (fact is EnteredFact e)
             {
