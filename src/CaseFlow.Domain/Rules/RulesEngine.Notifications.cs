@@ -8,17 +8,20 @@ public static partial class RulesEngine
     /// <summary>
     /// Arrival notification for the stay, and one more for each address change during it (NOTIFY-3WD, NOTIFY-ADDR), added to
     /// <paramref name="into"/>. Each trigger is met by the first notice on or after it, within the stay, not used by an earlier
-    /// trigger. <paramref name="facts"/> are the timeline's (cut at the as-of date, in date order): the stay's own are found by day
-    /// number and walked once, with no list of notices or address changes made.
+    /// trigger. <paramref name="facts"/> are the timeline's (cut at the as-of date, in date order) and stays come in date order, so
+    /// <paramref name="from"/> (where the last stay's facts began) only moves forward: every fact is passed over a bounded number of
+    /// times in a whole evaluation, and no list of notices or address changes is made.
     /// </summary>
-    private static void NotificationDeadlines(RuleCatalogue catalogue, Stay stay, LocalDate asOf, List<Dated> facts, List<Due> into)
+    private static void NotificationDeadlines(RuleCatalogue catalogue, Stay stay, LocalDate asOf, List<Dated> facts, ref int from, List<Due> into)
     {
         int entry = Days.Number(stay.Entry), end = Days.Number(stay.End);
-        var next = LowerBound(facts, entry);
-        var stayEnd = LowerBound(facts, end + 1);
+        while (from < facts.Count && facts[from].Day < entry) from++;
+        var stayEnd = from;
+        while (stayEnd < facts.Count && facts[stayEnd].Day <= end) stayEnd++;
+        var next = from;
         Trigger(stay.Entry, entry, address: false);
-        for (var c = LowerBound(facts, entry + 1); c < stayEnd; c++)
-            if (facts[c].Fact is AddressChangedFact)
+        for (var c = from; c < stayEnd; c++)
+            if (facts[c].Day > entry && facts[c].Fact is AddressChangedFact)
                 Trigger(facts[c].Fact.Date, facts[c].Day, address: true);
 
         void Trigger(LocalDate date, int day, bool address)
@@ -48,16 +51,4 @@ public static partial class RulesEngine
 
     /// <summary>A deadline of a stay before it is known whether it is listed (the latest stay's) or only judged for offences (earlier stays').</summary>
     private readonly record struct Due(DeadlineKind Kind, LocalDate Date, DeadlineStatus Status, string Rule, LocalDate? MetOn);
-
-    /// <summary>The first position in <paramref name="sorted"/> (in day order) whose day is <paramref name="day"/> or later.</summary>
-    private static int LowerBound(List<Dated> sorted, int day)
-    {
-        int lo = 0, hi = sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid].Day < day) lo = mid + 1; else hi = mid;
-        }
-        return lo;
-    }
 }

@@ -21,14 +21,15 @@ public static partial class RulesEngine
         var offences = new List<FineExposure>(); // every stay's (the offence register)
         var fines = new List<FineExposure>(); // the latest stay's
 
-        // The facts are in date order, so each stay takes its own range by binary search: the cost stays linear in the history.
+        // The facts and the stays are in date order: each stay's facts start where the last one's did or later (linear in the history).
+        var factsFrom = 0;
         var earlier = new OffenceDates();
         var stayDeadlines = new List<Due>();
         foreach (var s in timeline.Stays)
         {
             var latest = s == stay;
             stayDeadlines.Clear();
-            NotificationDeadlines(catalogue, s, asOf, timeline.Facts, stayDeadlines);
+            NotificationDeadlines(catalogue, s, asOf, timeline.Facts, ref factsFrom, stayDeadlines);
             ResidencePermitDeadline(facts, s, asOf, warnings, latest, stayDeadlines);
             // Earlier stays' deadlines matter only for the offences they left; only the latest stay's are listed.
             foreach (var d in stayDeadlines)
