@@ -275,4 +275,38 @@ public class EngineBoundaryTests
         var tight = For("DE").Stay("2023-12-01", "2024-02-20").Plan("2024-03-01");
         Assert.Equal((8, "VF-90-180", D("2024-03-08")), (tight.MaxDays, tight.BindingRule, tight.LastDay!.Value));
     }
+
+    [Fact]
+    public void ANotice_MeetsOneTriggerOnly_EvenWhenItFollowsTwo()
+    {
+        // NOTIFY-3WD and NOTIFY-ADDR (000 §1): each trigger needs its own notice. One notice after the arrival and an address change
+        // meets the arrival (the earlier trigger); the move, due Thu 6 Feb, has none left.
+        var e = For("US").Host("small").Enter("2025-02-03").AddressChange("2025-02-04").Notify("2025-02-05").EvaluateOn("2025-02-20");
+        Assert.Equal([("NOTIFY-3WD", D("2025-02-05"), DeadlineStatus.Met, (NodaTime.LocalDate?)D("2025-02-05")), ("NOTIFY-ADDR", D("2025-02-06"), DeadlineStatus.Missed, null)],
+            e.Deadlines.Where(d => d.Kind == DeadlineKind.ArrivalNotification).Select(d => (d.Rule, d.Due, d.Status, d.MetOn)));
+    }
+
+    [Fact]
+    public void FactsRecordedInExactlyReverseDateOrder_EvaluateAsInDateOrder()
+    {
+        // The facts are put in date order before the fold, whatever order they were recorded in: here every adjacent pair is out of
+        // order (an exit recorded before its entry would otherwise be an exit without an entry).
+        var reversed = For("US").Host("small").Exit("2025-02-20").Notify("2025-02-04").Enter("2025-02-03").EvaluateOn("2025-03-01");
+        var ordered = For("US").Host("small").Enter("2025-02-03").Notify("2025-02-04").Exit("2025-02-20").EvaluateOn("2025-03-01");
+        Assert.Equal(ordered.Deadlines, reversed.Deadlines);
+        Assert.Equal((ordered.PermittedUntil, ordered.InCountry), (reversed.PermittedUntil, reversed.InCountry));
+        Assert.Equal(D("2025-02-05"), Only(reversed, DeadlineKind.ArrivalNotification).Due);
+    }
+
+    [Fact]
+    public void TwoNotificationsMissedOnTheSameDay_AreBothFirstOffences_NotARepeat()
+    {
+        // FINE518-REPEAT (fines.json, art. 518 p. 2): a repeat is an offence after an earlier one. An entry on Saturday 1 Feb and a move
+        // on Sunday 2 Feb are both due Wednesday 5 Feb (3 working days from Monday), both missed: two offences dated 6 Feb, neither
+        // before the other.
+        var e = For("US").Host("small").Enter("2025-02-01").AddressChange("2025-02-02").Exit("2025-02-20").EvaluateOn("2025-03-01");
+        Assert.Equal([D("2025-02-05"), D("2025-02-05")], e.Deadlines.Where(d => d.Kind == DeadlineKind.ArrivalNotification).Select(d => d.Due));
+        var fines = e.Fines.Where(f => f.Article == 518).ToList();
+        Assert.Equal([("small", D("2025-02-06")), ("small", D("2025-02-06"))], fines.Select(f => (f.Tier, f.OffenceDate)));
+    }
 }
