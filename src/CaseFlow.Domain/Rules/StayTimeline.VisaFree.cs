@@ -25,7 +25,7 @@ internal sealed partial class StayTimeline
             {
                 LimitKind.PerVisit => e + Math.Max(0, limit.Days),
                 LimitKind.Rolling => FirstRollingFailure(limit, e, firstFailure - 1),
-                LimitKind.CalendarYear => FirstYearFailure(limit, entry, firstFailure - 1),
+                LimitKind.CalendarYear => FirstYearFailure(limit, entry.Year, e, firstFailure - 1),
                 _ => int.MaxValue,
             };
             if (fails < firstFailure)
@@ -64,20 +64,19 @@ internal sealed partial class StayTimeline
     }
 
     /// <summary>
-    /// The first day number from <paramref name="entry"/> to <paramref name="last"/> on which the days of its calendar year exceed
+    /// The first day number from <paramref name="entry"/> (a day of <paramref name="entryYear"/>) to <paramref name="last"/> on which the days of its calendar year exceed
     /// the limit (<see cref="int.MaxValue"/> when none). Within a year the count grows by one a day from what earlier stays used; it
     /// starts again on 1 January.
     /// </summary>
-    private int FirstYearFailure(StayLimit limit, LocalDate entry, int last)
+    private int FirstYearFailure(StayLimit limit, int entryYear, int entry, int last)
     {
-        var e = Days.Number(entry);
-        var usedBefore = Counted.Count(new LocalDate(entry.Year, 1, 1), entry.PlusDays(-1));
-        for (var year = entry.Year; ; year++)
+        var usedBefore = Counted.CountDays(Days.YearStart(entryYear), entry - 1);
+        for (var year = entryYear; ; year++)
         {
-            var first = year == entry.Year ? e : Days.Number(new LocalDate(year, 1, 1));
+            var first = year == entryYear ? entry : Days.YearStart(year);
             if (first > last) return int.MaxValue;
-            var fails = first + Math.Max(0, limit.Days - (year == entry.Year ? usedBefore : 0));
-            if (fails < Days.Number(new LocalDate(year + 1, 1, 1))) return fails; // past the last day it binds nothing: the caller takes earlier days only
+            var fails = first + Math.Max(0, limit.Days - (year == entryYear ? usedBefore : 0));
+            if (fails < Days.YearStart(year + 1)) return fails; // past the last day it binds nothing: the caller takes earlier days only
         }
     }
 }

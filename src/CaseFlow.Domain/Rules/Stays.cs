@@ -82,13 +82,17 @@ internal static class Days
     /// The day number of an ISO date: days since 1970-01-01, from its year, month and day by the proleptic Gregorian count (a few
     /// integer operations; NodaTime's <see cref="Period.DaysBetween"/> goes through its calendar system for the same figure).
     /// </summary>
-    public static int Number(LocalDate d)
+    public static int Number(LocalDate d) => Number(d.Year, d.Month, d.Day);
+
+    /// <summary>The day number of 1 January of <paramref name="year"/>, with no date made.</summary>
+    public static int YearStart(int year) => Number(year, 1, 1);
+
+    private static int Number(int y, int m, int day)
     {
-        int y = d.Year, m = d.Month;
         if (m <= 2) y--;
         var era = (y >= 0 ? y : y - 399) / 400;
         var yearOfEra = y - era * 400;
-        var dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d.Day - 1; // from 1 March
+        var dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1; // from 1 March
         return era * 146097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719468;
     }
 
