@@ -18,8 +18,8 @@ namespace CaseFlow.Bench;
 /// 60 days, none notified, so every case calls for alerts), the deadlines projection caught up (its alert dates spread so that 1% of
 /// the cases are due on each of 100 days from yesterday), the store vacuumed and the sweep's log checkpoint at the head. One run prints
 /// the issue 11 figures: yesterday's sweep in the fresh process (what a newly started node pays, JIT included), the day's first sweep
-/// with 1% of the cases due, an incremental tick after 100 cases changed (after one untimed tick that compiles the resolving paths), and
-/// the worst case, every case due. The bench's clock is the real instant, moved back a day for yesterday's sweep.
+/// with 1% of the cases due after yesterday's minute ticks (as a running node has run them), an incremental tick after 100 cases changed
+/// (after one untimed tick that compiles the resolving paths), and the worst case, every case due. The bench's clock is the real instant, moved back a day for yesterday's sweep.
 /// </summary>
 internal static class SweepBenchmark
 {
