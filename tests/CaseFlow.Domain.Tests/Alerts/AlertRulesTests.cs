@@ -124,4 +124,33 @@ public class AlertRulesTests
         Assert.Equal(Guid.Parse("47a84b6e-5fe6-59ce-a8fc-99c83eb86d20"), AlertIds.For(id, "overstay", D("2024-01-30"), "day4"));
         Assert.Equal(Guid.Parse("2389a223-3c93-5bbc-aacb-062b2de56c3b"), AlertIds.For(id, "overstay", new LocalDate(999, 1, 30), "day4"));
     }
+
+    /// <summary>
+    /// The alert texts the compliance inbox shows, word for word, with their dates written yyyy-MM-dd: the arrival notification's
+    /// reminder and its miss with the host party's exposure (000 §1, art. 518: 15 MCI for a medium host), and the extension window's
+    /// three alerts (001: a visa ending 31 Dec 2024, the window from Mon 18 Nov to Tue 24 Dec).
+    /// </summary>
+    [Fact]
+    public void AlertTexts_NameTheirDatesAndRules()
+    {
+        var german = State(new Entered(Id, D("2024-05-03"), "ALA", "u"));
+        var germanFacts = For("DE").Host("medium").Enter("2024-05-03").Build();
+        var arrival = AlertRules.All(RuleCatalogue.Default, german, RulesEngine.Evaluate(RuleCatalogue.Default, germanFacts, D("2024-05-07")), D("2024-05-07"), AlertSettings.Default)
+            .Where(s => s.Kind == AlertRules.ArrivalNotification).ToDictionary(s => s.Level, s => s.Message);
+        Assert.Equal("Arrival notification due on 2024-05-06 (NOTIFY-3WD)", arrival["reminder"]);
+        Assert.Equal("Arrival notification missed (due 2024-05-06); host party exposed to art. 518: 15 MCI", arrival["missed"]);
+        // Judged on the due day, the miss is still ahead and no fine is assessed: the text names no amount.
+        var ahead = AlertRules.All(RuleCatalogue.Default, german, RulesEngine.Evaluate(RuleCatalogue.Default, germanFacts, D("2024-05-06")), D("2024-05-06"), AlertSettings.Default)
+            .Single(s => s.Kind == AlertRules.ArrivalNotification && s.Level == "missed");
+        Assert.Equal("Arrival notification missed (due 2024-05-06); host party exposed to art. 518", ahead.Message);
+
+        var visa = State(new VisaIssued(Id, D("2024-01-01"), "C3", VisaEntries.Multiple, D("2024-01-01"), D("2024-12-31"), null, false, false, Host, "u"),
+            new Entered(Id, D("2024-01-10"), "ALA", "u"), new Notified(Id, D("2024-01-10"), NotificationChannel.EQonaq, null, "u"));
+        var visaFacts = For("JO").Visa("C3", "2024-01-01", "2024-12-31").Enter("2024-01-10").Notify("2024-01-10").Build();
+        var window = AlertRules.All(RuleCatalogue.Default, visa, RulesEngine.Evaluate(RuleCatalogue.Default, visaFacts, D("2024-11-20")), D("2024-11-20"), AlertSettings.Default)
+            .Where(s => s.Kind == AlertRules.ExtensionWindow).ToDictionary(s => s.Level, s => s.Message);
+        Assert.Equal("Visa extension window opened on 2024-11-18, closes 2024-12-24 (EXT-WINDOW)", window["opened"]);
+        Assert.Equal("Visa extension window closes in 2 working days, on 2024-12-24 (EXT-WINDOW)", window["closingSoon"]);
+        Assert.Equal("Visa extension window closed on 2024-12-24 (EXT-WINDOW)", window["missed"]);
+    }
 }
