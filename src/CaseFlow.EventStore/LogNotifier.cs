@@ -78,7 +78,7 @@ public sealed class LogNotifier : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops, sending a last NOTIFY for an append raised since the last one (a short-lived process, the CLI's import, ends with it).</summary>
+    /// <summary>One NOTIFY from a pooled connection, counted as sent or failed (a failure leaves the appends to the runners' poll).</summary>
     private async Task SendAsync()
     {
         try
@@ -93,6 +93,7 @@ public sealed class LogNotifier : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops, sending a last NOTIFY for an append raised since the last one (a short-lived process, the CLI's import, ends with it).</summary>
     public async ValueTask DisposeAsync()
     {
         Appended -= OnAppended;

@@ -3,7 +3,10 @@ using NodaTime;
 
 namespace CaseFlow.Domain.Rules;
 
-/// <summary>The catalogue's lookups by date, nationality and code: plain loops, no allocation, since the rules engine asks them per stay.</summary>
+/// <summary>
+/// The catalogue's lookups by date, nationality and code: plain loops or one hash lookup, no allocation per call, since the rules engine
+/// asks them per stay (the pending regimes, named at most once an evaluation, are the one enumeration).
+/// </summary>
 public sealed partial class RuleCatalogue
 {
     private FrozenDictionary<string, Regime[]>? regimesByCountry;
