@@ -55,6 +55,10 @@ public sealed class LogSnapshot : IAsyncDisposable
     /// <summary>The events of every stream of <paramref name="streamTypes"/>, one stream at a time in stream-id order, each in version order.</summary>
     public async IAsyncEnumerable<IReadOnlyList<RecordedEvent>> StreamsAsync(IReadOnlyCollection<string> streamTypes, [EnumeratorCancellation] CancellationToken ct)
     {
+        // Rows in the order of the (stream_id, version) key, merged with the streams' key: they flow from the first one. Left to itself
+        // the planner hashes both tables on every core and sorts the whole log before the first row, while the rebuild waits.
+        await using (var plan = new NpgsqlCommand("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_hashjoin = off; SET LOCAL enable_sort = off", connection, transaction))
+            await plan.ExecuteNonQueryAsync(ct);
         await using var command = new NpgsqlCommand($"""
             SELECT {PostgresEventStore.Columns} FROM events
             WHERE tx < $1::text::xid8 AND stream_id IN (SELECT id FROM streams WHERE type = ANY($2))

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using NodaTime;
 using Npgsql;
@@ -22,7 +21,11 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
 
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
-    internal const string Columns = "seq, id, stream_id, version, type, data::text AS data_text, metadata::text AS metadata_text, recorded_at, tx::text AS tx_text, hash, chain";
+    /// <summary>
+    /// The event columns every read maps with <see cref="Row"/>: the data as text read as its UTF-8 bytes (parsed without a .NET string
+    /// in between), the transaction id as PostgreSQL's <c>xid8</c> (an unsigned 64-bit number).
+    /// </summary>
+    internal const string Columns = "seq, id, stream_id, version, type, data::text AS data_text, metadata::text AS metadata_text, recorded_at, tx, hash, chain";
 
     private static async Task<IReadOnlyList<RecordedEvent>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
     {
@@ -38,10 +41,10 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
     {
         var seq = reader.GetInt64(0);
         return new RecordedEvent(
-            seq, reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4), JsonElement.Parse(reader.GetString(5)),
+            seq, reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4), JsonElement.Parse(reader.GetFieldValue<byte[]>(5).AsSpan()),
             metadata.Parse(reader.GetString(6)),
             Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)),
-            new GlobalPosition(ulong.Parse(reader.GetString(8), CultureInfo.InvariantCulture), seq),
+            new GlobalPosition(reader.GetFieldValue<ulong>(8), seq),
             (byte[])reader[9]) { Chain = reader.GetInt16(10) };
     }
 }

@@ -37,15 +37,17 @@ internal static class RebuildBenchmark
         {
             await ProjectionTable.ControlAsync(dataSource, projection.Name, "rebuild", CancellationToken.None);
             using var stop = new CancellationTokenSource();
+            var idleBefore = CpuTimes.Read();
             watch.Restart();
             var runner = new ProjectionRunner(store, projection, new ProjectionOptions { BatchSize = 1000 }, "bench").RunAsync(stop.Token);
             // The control row alone: the status view also counts the lag of every projection, a scan of the log that would compete.
             while (await ProjectionTable.ReadAsync(dataSource, projection.Name, CancellationToken.None) is { RebuildRequested: true } or { State: not "running" })
                 await Task.Delay(50);
             var seconds = watch.Elapsed.TotalSeconds;
+            var busy = CpuTimes.Read().BusySince(idleBefore);
             await stop.CancelAsync();
             await runner;
-            Console.WriteLine($"{"rebuild " + projection.Name,-28} {read / seconds,12:N0} events/s  ({seconds:N1} s, {readRate / (read / seconds):N1}x the read time)");
+            Console.WriteLine($"{"rebuild " + projection.Name,-28} {read / seconds,12:N0} events/s  ({seconds:N1} s, {readRate / (read / seconds):N1}x the read time, cores {busy:P0} busy)");
         }
         return 0;
     }
@@ -87,3 +89,19 @@ internal static class RebuildBenchmark
         await command.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>The machine's CPU time from /proc/stat (Linux): how busy all cores were between two readings (no figure elsewhere).</summary>
+internal readonly record struct CpuTimes(long Busy, long Idle)
+{
+    public static CpuTimes Read()
+    {
+        if (!File.Exists("/proc/stat")) return default;
+        // "cpu  user nice system idle iowait irq softirq steal ...": idle and iowait are idle, the rest busy.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var idle = fields[3] + fields[4];
+        return new CpuTimes(fields.Sum() - idle, idle);
+    }
+
+    public double BusySince(CpuTimes before) => Busy + Idle - before.Busy - before.Idle is var total and > 0 ? (double)(Busy - before.Busy) / total : double.NaN;
+}
+

@@ -1,8 +1,8 @@
 using CaseFlow.Core.Security;
-using System.Globalization;
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
 using CaseFlow.Domain.Cases;
+using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore.Projections;
 using NodaTime;
 using Npgsql;
@@ -95,5 +95,6 @@ public sealed class TimelineProjection(DataKeys dataKeys) : IStreamProjection, I
         _ => e.GetType().Name,
     };
 
-    private static string D(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>A date as <c>yyyy-MM-dd</c>, formatted straight into the line.</summary>
+    private static IsoDate D(LocalDate date) => new(date);
 }

@@ -9,6 +9,7 @@ public sealed partial class ProjectionRunner
     private async Task RebuildAsync(CancellationToken ct)
     {
         var shadowNames = projection.Tables.Select(t => t + ProjectionContext.ShadowSuffix).ToList();
+        var deferred = new List<string>();
         await using (var connection = await Db.OpenConnectionAsync(ct))
         {
             // Shadows from the live tables' definitions (migration 0008's function): the migrations stay the one source of table shapes.
@@ -19,6 +20,14 @@ public sealed partial class ProjectionRunner
                 prepare.Parameters.Add(new() { Value = table + ProjectionContext.ShadowSuffix });
                 await prepare.ExecuteNonQueryAsync(ct);
             }
+            // The stream pass COPYs every case: the shadows' plain indexes are built once after it (migration 0017), not row by row.
+            if (projection is IStreamProjection)
+                foreach (var shadow in shadowNames)
+                {
+                    await using var defer = new NpgsqlCommand("SELECT caseflow_shadow_defer_indexes($1)", connection);
+                    defer.Parameters.Add(new() { Value = shadow });
+                    deferred.AddRange((string[])(await defer.ExecuteScalarAsync(ct))!);
+                }
             await ProjectionTable.StartRebuildAsync(connection, projection.Name, node, await store.CountAsync(ct), ct);
         }
 
@@ -33,6 +42,7 @@ public sealed partial class ProjectionRunner
                 return;
             }
             position = end;
+            await BuildIndexesAsync(deferred, ct);
         }
         while (true)
         {
@@ -61,6 +71,17 @@ public sealed partial class ProjectionRunner
             await RenameShadowIndexesAsync(connection, tx, ct);
             await ProjectionTable.CompleteRebuildAsync(connection, tx, projection.Name, ct);
             await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>The shadows' deferred plain indexes, built after the stream pass and before the catch-up, which deletes and reads by them.</summary>
+    private async Task BuildIndexesAsync(IReadOnlyList<string> statements, CancellationToken ct)
+    {
+        await using var connection = await Db.OpenConnectionAsync(ct);
+        foreach (var statement in statements)
+        {
+            await using var build = new NpgsqlCommand(statement, connection) { CommandTimeout = 0 };
+            await build.ExecuteNonQueryAsync(ct);
         }
     }
 
