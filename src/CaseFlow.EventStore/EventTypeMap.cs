@@ -48,10 +48,11 @@ public sealed class EventTypeMap(JsonSerializerOptions options)
     /// <summary>The CLR event of a stored event, after any upcasting.</summary>
     public object FromRecorded(RecordedEvent recorded)
     {
-        var (type, data) = Upcasted(recorded.Type, recorded.Data);
+        // From the stored UTF-8 (no parsed copy); an upcast shape from its element's own UTF-8 (JsonElement.Deserialize would write it out first).
+        var (type, data) = upcasters.ContainsKey(recorded.Type) ? Upcasted(recorded.Type, recorded.Data) : (recorded.Type, default);
         if (!types.TryGetValue(type, out var clr)) throw new InvalidOperationException($"event {recorded.EventId}: unknown type '{type}'");
-        // From the element's own UTF-8 (no copy): JsonElement.Deserialize would write the element out to a buffer first.
-        return JsonSerializer.Deserialize(JsonMarshal.GetRawUtf8Value(data), clr, Options) ?? throw new InvalidOperationException($"event {recorded.EventId}: empty data");
+        var utf8 = data.ValueKind == JsonValueKind.Undefined ? recorded.Utf8Data : JsonMarshal.GetRawUtf8Value(data);
+        return JsonSerializer.Deserialize(utf8, clr, Options) ?? throw new InvalidOperationException($"event {recorded.EventId}: empty data");
     }
 
     /// <summary>The newest type name and shape of stored data.</summary>

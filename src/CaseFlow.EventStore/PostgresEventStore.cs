@@ -41,7 +41,7 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
     {
         var seq = reader.GetInt64(0);
         return new RecordedEvent(
-            seq, reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4), JsonElement.Parse(reader.GetFieldValue<byte[]>(5).AsSpan()),
+            seq, reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4), reader.GetFieldValue<byte[]>(5),
             metadata.Parse(reader.GetString(6)),
             Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(7), DateTimeKind.Utc)),
             new GlobalPosition(reader.GetFieldValue<ulong>(8), seq),

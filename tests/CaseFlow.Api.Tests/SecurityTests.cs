@@ -61,6 +61,31 @@ public sealed class SecurityTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal($"-----BEGIN PUBLIC KEY-----\n{Convert.ToBase64String([.. Convert.FromHexString("302a300506032b6570032100"), .. publicKey])}\n-----END PUBLIC KEY-----\n", pem);
     }
 
+    /// <summary>An event as read back, with <paramref name="json"/> as its stored data.</summary>
+    private static RecordedEvent Stored(string type, string json) => new(1, Guid.NewGuid(), Guid.NewGuid(), 1, type, System.Text.Json.JsonDocument.Parse(json).RootElement,
+        new EventMetadata("t", Guid.Empty), NodaTime.Instant.FromUtc(2024, 1, 1, 0, 0), new GlobalPosition(1, 1), new byte[32]);
+
+    [Fact]
+    public void Reveal_LeavesDataWithoutTheEnvelopeUnparsed_AndStillFindsAnEnvelopeWhoseNameIsEscaped()
+    {
+        var withheld = CaseKeys.Withheld(new KeyRing(KeyRing.EphemeralOptions(), NullLogger.Instance));
+        const string person = """ "person": {"familyName": "Érase", "givenNames": "A", "nationality": "DE"} """;
+        // No envelope: the event itself comes back (its data is never parsed), also when "personal" is a value rather than a name.
+        var plain = Stored("CaseOpened.v1", $$"""{ {{person}} }""");
+        Assert.Same(plain, withheld.Reveal(plain));
+        var mention = Stored("Notified.v1", """{"reference": "personal"}""");
+        Assert.Same(mention, withheld.Reveal(mention));
+        // An envelope (here a case id and no key: withheld), its name written plainly or with a JSON escape: the personal fields are
+        // marked erased either way, never passed through as the stored text.
+        var envelope = Convert.ToBase64String(new byte[40]);
+        foreach (var name in new[] { "personal", "\\u0070ersonal" })
+        {
+            var revealed = withheld.Reveal(Stored("CaseOpened.v1", $$"""{ {{person}}, "{{name}}": "{{envelope}}" }"""));
+            Assert.False(revealed.Data.TryGetProperty(CaseKeys.Envelope, out _), name);
+            Assert.Equal(CaseFlow.Domain.Cases.Person.ErasedMark, revealed.Data.GetProperty("person").GetProperty("familyName").GetString());
+        }
+    }
+
     [Fact]
     public void ASealCheck_IsIntactOnlyWhenTheSignatureOurKeyTheRootAndEveryStreamAgree()
     {

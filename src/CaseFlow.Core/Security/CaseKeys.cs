@@ -18,6 +18,8 @@ public sealed class CaseKeys
 {
     public const string Envelope = "personal";
 
+    private static readonly byte[] QuotedEnvelope = Encoding.UTF8.GetBytes($"\"{Envelope}\"");
+
     private readonly Dictionary<Guid, byte[]?> keys;
     private readonly bool withheld;
 
@@ -72,6 +74,8 @@ public sealed class CaseKeys
     /// <summary>The event with its personal fields opened (or marked erased) in its data: what history and export show.</summary>
     public RecordedEvent Reveal(RecordedEvent recorded)
     {
+        // Without the envelope's quoted name anywhere in its text (nor any escape that could spell it), the data is not parsed at all.
+        if (recorded.Utf8Data.IndexOf(QuotedEnvelope) < 0 && !recorded.Utf8Data.Contains((byte)'\\')) return recorded;
         if (recorded.Data.ValueKind != JsonValueKind.Object || !recorded.Data.TryGetProperty(Envelope, out var sealedValue)) return recorded;
         var node = JsonNode.Parse(recorded.Data.GetRawText())!.AsObject();
         node.Remove(Envelope);
