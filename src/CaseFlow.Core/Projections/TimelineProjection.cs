@@ -39,23 +39,40 @@ public sealed class TimelineProjection(DataKeys dataKeys) : IStreamProjection, I
     public Task ApplyStreamsAsync(ProjectionContext context, IReadOnlyList<IReadOnlyList<CaseFlow.EventStore.RecordedEvent>> streams, CancellationToken ct) =>
         ApplyAsync(context, [.. streams.SelectMany(s => s)], ct);
 
+    /// <summary>One line of the table, in <see cref="Columns"/> order.</summary>
+    private readonly record struct Line(Guid CaseId, long Version, long Seq, DateTime RecordedAt, string Actor, DateOnly? BusinessDate, string Type, string Text);
+
     /// <summary>One COPY per batch: each event is applied exactly once (the checkpoint commits with the rows).</summary>
-    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<CaseFlow.EventStore.RecordedEvent> batch, CancellationToken ct)
     {
         // A case's own stream only: alert streams (issue 11) have versions of their own; the inbox and the alert history tell their story.
         var events = batch.Where(e => CaseRepository.Types.Knows(e.Type) && !(AlertRepository.IsAlertEvent(e.Type) && e.Data.GetProperty("caseId").GetGuid() != e.StreamId)).ToList();
-        var rows = new object?[events.Count][];
+        if (events.Count == 0) return;
+        var lines = new Line[events.Count];
         CaseProjection.ForEach(events.Count, i =>
         {
             var recorded = events[i];
             var e = withheld.Decode(recorded);
-            rows[i] =
-            [
-                recorded.StreamId, recorded.Version, recorded.Sequence, recorded.RecordedAt.ToDateTimeUtc(), recorded.Metadata.Actor,
-                CaseEvents.DateOf(e)?.ToDateOnly(), recorded.Type, Describe(e),
-            ];
+            lines[i] = new(recorded.StreamId, recorded.Version, recorded.Sequence, recorded.RecordedAt.ToDateTimeUtc(), recorded.Metadata.Actor,
+                CaseEvents.DateOf(e)?.ToDateOnly(), recorded.Type, Describe(e));
         });
-        return CaseProjection.CopyAsync(context, context.Table(Table), Columns, rows, ct);
+        // Typed writes (a million lines in a rebuild): no value boxed, no converter looked up per value.
+        await using var copy = await context.Connection.BeginBinaryImportAsync(
+            $"COPY {context.Table(Table)} ({string.Join(", ", Columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var line in lines)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(line.CaseId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(line.Version, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(line.Seq, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(line.RecordedAt, NpgsqlDbType.TimestampTz, ct);
+            await copy.WriteAsync(line.Actor, NpgsqlDbType.Text, ct);
+            if (line.BusinessDate is { } date) await copy.WriteAsync(date, NpgsqlDbType.Date, ct);
+            else await copy.WriteNullAsync(ct);
+            await copy.WriteAsync(line.Type, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(line.Text, NpgsqlDbType.Text, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 
     /// <summary>The case's timeline in version order.</summary>
