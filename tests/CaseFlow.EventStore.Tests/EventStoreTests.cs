@@ -139,6 +139,32 @@ public class EventStoreTests(EventStoreFixture fx) : IClassFixture<EventStoreFix
 
     private sealed record EnteredV2(LocalDate Date, string BorderPoint, string Basis);
 
+    private sealed record NotifiedV1(LocalDate Date);
+
+    [Fact]
+    public async Task EventData_ReadBack_IsTheStoredText_ParsedOnDemand_AsAppendedAndAsReplacedByWith()
+    {
+        var id = Guid.CreateVersion7();
+        const string stored = """{"date":"2024-05-06","reference":"caf\u00e9 \"12\""}""";
+        var appended = await fx.Store.AppendAsync(id, "case", "host-1", 0, [Event("Notified.v1", stored)], Meta);
+        var read = (await fx.Store.ReadStreamAsync(id))[0];
+        // Read back: the text PostgreSQL gives for the jsonb (its spacing, \u00e9 decoded, the quotes escaped), before and after the parse.
+        const string text = """{"date": "2024-05-06", "reference": "café \"12\""}""";
+        Assert.Equal(text, System.Text.Encoding.UTF8.GetString(read.Utf8Data));
+        Assert.Equal("café \"12\"", read.Data.GetProperty("reference").GetString());
+        Assert.Equal(text, System.Text.Encoding.UTF8.GetString(read.Utf8Data));
+        // As the append returns it (made from an element): the same data, through both properties.
+        Assert.Equal("2024-05-06", appended[0].Data.GetProperty("date").GetString());
+        Assert.Equal("café \"12\"", System.Text.Json.JsonDocument.Parse(appended[0].Utf8Data.ToArray()).RootElement.GetProperty("reference").GetString());
+        // Replaced with `with`: the new data wins over the stored text in both.
+        var replaced = read with { Data = System.Text.Json.JsonDocument.Parse("""{"date":"2025-01-01"}""").RootElement };
+        Assert.Equal("2025-01-01", replaced.Data.GetProperty("date").GetString());
+        Assert.Equal("""{"date":"2025-01-01"}""", System.Text.Encoding.UTF8.GetString(replaced.Utf8Data));
+        // Deserialized from the text when no upcaster applies.
+        var map = new EventTypeMap(CaseFlow.Domain.Json.CaseFlowJson.Options).Register<NotifiedV1>("Notified.v1");
+        Assert.Equal(new NotifiedV1(new LocalDate(2024, 5, 6)), map.FromRecorded(read));
+    }
+
     [Fact]
     public async Task Migrations_AreIdempotent()
     {
