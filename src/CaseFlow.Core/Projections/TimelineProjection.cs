@@ -95,7 +95,7 @@ public sealed class TimelineProjection(DataKeys dataKeys) : IStreamProjection, I
         Entered x => $"Entered Kazakhstan on {D(x.Date)} at {x.BorderPoint}",
         Notified n => $"Migration service notified on {D(n.Date)} via {n.Channel}{(n.Reference is null ? "" : $" (reference {n.Reference})")}",
         AddressChanged a => $"Moved to a new address on {D(a.Date)}",
-        VisaIssued v => $"{(v.EVisa ? "e-Visa" : "Visa")} {v.Category} ({v.Entries.ToString().ToLowerInvariant()} entry) issued {(v.InCountry ? "in Kazakhstan" : "")} valid {D(v.ValidFrom)} to {D(v.ValidTo)}"
+        VisaIssued v => $"{(v.EVisa ? "e-Visa" : "Visa")} {v.Category} ({v.Entries.ToString().ToLowerInvariant()} entry) issued{(v.InCountry ? " in Kazakhstan" : "")}, valid {D(v.ValidFrom)} to {D(v.ValidTo)}"
                         + (v.StayPerEntryDays is { } s ? $", {s} days per entry" : ""),
         VisaExtended x => $"Visa extended on {D(x.Date)} from {D(x.PreviousValidTo)} to {D(x.ValidTo)}",
         CategoryChanged c => $"Visa category changed on {D(c.Date)} from {c.From ?? "visa-free"} to {c.To} ({c.MatrixRule}), valid {D(c.ValidFrom)} to {D(c.ValidTo)}",
