@@ -49,11 +49,14 @@ public sealed class EventTypeMap(JsonSerializerOptions options)
     public object FromRecorded(RecordedEvent recorded)
     {
         // From the stored UTF-8 (no parsed copy); an upcast shape from its element's own UTF-8 (JsonElement.Deserialize would write it out first).
-        var (type, data) = upcasters.ContainsKey(recorded.Type) ? Upcasted(recorded.Type, recorded.Data) : (recorded.Type, default);
-        if (!types.TryGetValue(type, out var clr)) throw new InvalidOperationException($"event {recorded.EventId}: unknown type '{type}'");
-        var utf8 = data.ValueKind == JsonValueKind.Undefined ? recorded.Utf8Data : JsonMarshal.GetRawUtf8Value(data);
-        return JsonSerializer.Deserialize(utf8, clr, Options) ?? throw new InvalidOperationException($"event {recorded.EventId}: empty data");
+        if (!upcasters.ContainsKey(recorded.Type)) return Deserialize(recorded, recorded.Type, recorded.Utf8Data);
+        var (type, data) = Upcasted(recorded.Type, recorded.Data);
+        return Deserialize(recorded, type, JsonMarshal.GetRawUtf8Value(data));
     }
+
+    private object Deserialize(RecordedEvent recorded, string type, ReadOnlySpan<byte> utf8) =>
+        !types.TryGetValue(type, out var clr) ? throw new InvalidOperationException($"event {recorded.EventId}: unknown type '{type}'")
+        : JsonSerializer.Deserialize(utf8, clr, Options) ?? throw new InvalidOperationException($"event {recorded.EventId}: empty data");
 
     /// <summary>The newest type name and shape of stored data.</summary>
     public (string Type, JsonElement Data) Upcasted(string type, JsonElement data)
