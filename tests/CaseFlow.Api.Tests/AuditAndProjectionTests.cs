@@ -66,6 +66,29 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     }
 
     [Fact]
+    public async Task Timeline_TellsAnAlertRecordedOnTheCaseStream_NotTheEventsOfTheCasesAlertStream()
+    {
+        // Since issue 11 alerts live on a stream of their own per case, which the timeline follows in the log but must not write as
+        // lines (they would sit under the alert stream's id, a case that does not exist); an alert recorded on the case's own stream
+        // before issue 11 stays part of the case's story.
+        var c = await OpenWithEntryAsync(app.Client(), "FR", "2024-04-01"); // never notified: the sweep raises on the alert stream
+        var caseId = Guid.Parse(c.Split('/')[^1]);
+        var store = app.Services.GetRequiredService<CaseFlow.EventStore.PostgresEventStore>();
+        var legacy = new CaseFlow.Domain.Cases.AlertRaised(new CaseFlow.Domain.Cases.CaseId(caseId), Guid.CreateVersion7(), "arrivalNotification", "due",
+            new LocalDate(2024, 4, 4), new LocalDate(2024, 4, 4), "Recorded on the case stream (NOTIFY-3WD)", "NOTIFY-3WD", null, null, null, null, "sweep");
+        await store.AppendAsync(caseId, CaseFlow.Core.Cases.CaseRepository.StreamType, app.HostA.ToString(), (await store.StreamVersionAsync(caseId))!.Value,
+            [CaseFlow.Core.Cases.CaseRepository.Types.ToNew(legacy, Guid.CreateVersion7())], new CaseFlow.EventStore.EventMetadata("sweep", Guid.NewGuid()));
+        await app.SweepAsync();
+        await CaughtUp();
+
+        var alertStream = CaseFlow.Core.Alerts.AlertRepository.StreamFor(new CaseFlow.Domain.Cases.CaseId(caseId));
+        Assert.True(await Scalar<long>("SELECT count(*) FROM events WHERE stream_id = $1", alertStream) > 0);
+        Assert.Equal(0, await Scalar<long>("SELECT count(*) FROM case_timeline WHERE case_id = $1", alertStream));
+        var timeline = await (await app.Client("auditor").GetAsync($"{c}/timeline")).JsonAsync();
+        Assert.Contains(timeline.EnumerateArray(), l => l.GetProperty("text").GetString() == "Alert raised on 2024-04-04: Recorded on the case stream (NOTIFY-3WD)");
+    }
+
+    [Fact]
     public async Task Projections_FillDeadlinesDashboardOffencesTimeline_RebuildIsIdentical()
     {
         var client = app.Client();
