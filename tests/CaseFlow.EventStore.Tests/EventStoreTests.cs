@@ -177,4 +177,27 @@ public class EventStoreTests(EventStoreFixture fx) : IClassFixture<EventStoreFix
         await using var command = fx.DataSource.CreateCommand("SELECT last_value FROM events_seq_seq");
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    [Fact]
+    public async Task APositionIsUnique_AnInsiderCannotWriteASecondEventAtIt_AndNoIndexServesTheSequenceAlone()
+    {
+        // The runners resume after a checkpoint position (tx, seq): two events at one position would let a runner skip one. Since
+        // migration 0018 the position is the events' primary key (the sequence number's own index is gone: nothing looked it up).
+        var stream = Guid.CreateVersion7();
+        var recorded = await fx.Store.AppendAsync(stream, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Probe.v1", "{}")], new EventMetadata("u", Guid.NewGuid()));
+        var at = recorded[0].Position;
+        var error = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => fx.InsiderSqlAsync("""
+            INSERT INTO events (seq, id, stream_id, version, type, data, metadata, recorded_at, tx, hash) OVERRIDING SYSTEM VALUE
+            VALUES ($1, gen_random_uuid(), $2, 2, 'Probe.v1', '{}', '{}', now(), $3::text::xid8, '\x00')
+            """, at.Sequence, stream, at.Transaction.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, error.SqlState);
+        Assert.Equal("events_position", error.ConstraintName);
+
+        await using var indexes = fx.DataSource.CreateCommand("""
+            SELECT string_agg(pg_get_indexdef(indexrelid), '; ' ORDER BY indexrelid::regclass::text) FROM pg_index WHERE indrelid = 'events'::regclass
+            """);
+        var definitions = (string)(await indexes.ExecuteScalarAsync())!;
+        Assert.DoesNotContain("(seq)", definitions);
+        Assert.Contains("UNIQUE INDEX events_position ON public.events USING btree (tx, seq)", definitions);
+    }
 }
