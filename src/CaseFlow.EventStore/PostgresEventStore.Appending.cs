@@ -42,10 +42,12 @@ public sealed partial class PostgresEventStore
         var types = new string[events.Count];
         var data = new string[events.Count];
         var digests = new byte[events.Count][];
+        var canonical = new byte[events.Count][];
         for (var i = 0; i < events.Count; i++)
         {
             (ids[i], types[i], data[i]) = (events[i].EventId, events[i].Type, events[i].Data);
-            digests[i] = ContentDigest(ids[i], streamId, expectedVersion + i + 1, types[i], CanonicalJson.Utf8(data[i]), canonicalMetadata);
+            canonical[i] = CanonicalJson.Utf8(data[i]);
+            digests[i] = ContentDigest(ids[i], streamId, expectedVersion + i + 1, types[i], canonical[i], canonicalMetadata);
         }
 
         await using var append = new NpgsqlCommand("SELECT seqs, hashes, tx, recorded_at FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)", connection, tx);
@@ -83,12 +85,10 @@ public sealed partial class PostgresEventStore
 
         var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(recordedAtUtc, DateTimeKind.Utc));
         var recorded = new List<RecordedEvent>(events.Count);
+        // The data as its canonical text (the value appended, as the digest saw it), parsed only if a caller reads it.
         for (var i = 0; i < events.Count; i++)
-        {
-            using var doc = JsonDocument.Parse(data[i]);
-            recorded.Add(new RecordedEvent(seqs[i], ids[i], streamId, expectedVersion + i + 1, types[i], doc.RootElement.Clone(), metadata, recordedAt,
+            recorded.Add(new RecordedEvent(seqs[i], ids[i], streamId, expectedVersion + i + 1, types[i], canonical[i], metadata, recordedAt,
                 new GlobalPosition(txId, seqs[i]), hashes[i]));
-        }
         return recorded;
     }
 

@@ -153,7 +153,8 @@ public class EventStoreTests(EventStoreFixture fx) : IClassFixture<EventStoreFix
         Assert.Equal(text, System.Text.Encoding.UTF8.GetString(read.Utf8Data));
         Assert.Equal("café \"12\"", read.Data.GetProperty("reference").GetString());
         Assert.Equal(text, System.Text.Encoding.UTF8.GetString(read.Utf8Data));
-        // As the append returns it (made from an element): the same data, through both properties.
+        // As the append returns it: the appended value's canonical text (what its digest covers), parsed on demand; the same data.
+        Assert.Equal(CanonicalJson.Utf8(stored), appended[0].Utf8Data.ToArray());
         Assert.Equal("2024-05-06", appended[0].Data.GetProperty("date").GetString());
         Assert.Equal("café \"12\"", System.Text.Json.JsonDocument.Parse(appended[0].Utf8Data.ToArray()).RootElement.GetProperty("reference").GetString());
         // Replaced with `with`: the new data wins over the stored text in both.
