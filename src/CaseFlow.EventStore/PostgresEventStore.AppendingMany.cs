@@ -12,12 +12,14 @@ public sealed record StreamAppend(Guid StreamId, string StreamType, string Tenan
 public sealed partial class PostgresEventStore
 {
     /// <summary>
-    /// Appends to every stream of <paramref name="appends"/> in the caller's transaction, all or nothing: one statement checks and
-    /// moves every stream's version (creating the new ones) before any sequence number is drawn, one more inserts all the events with
-    /// their chain hashes and moves the heads. Throws <see cref="ConcurrencyException"/> (naming one stream that moved) when any stream
-    /// is not at its expected version; the caller rolls back and nothing is written. Streams are locked in id order, so two
-    /// multi-stream appends over the same streams wait for each other rather than deadlock. Returns the instant the events are
-    /// recorded at (the transaction's); the events are read back like any others, not returned (a sweep appends thousands at once).
+    /// Appends to every stream of <paramref name="appends"/> in the caller's transaction, all or nothing, in two round trips: the first
+    /// locks the existing streams in id order and reads their versions and chain heads (a stale version is refused before anything is
+    /// written); the second creates the new streams, moves the existing ones and inserts the events, each stream row written once, and
+    /// inserts no event (draws no sequence number) when another writer created one of the new streams meanwhile. Throws
+    /// <see cref="ConcurrencyException"/> naming a stream that was not at its expected version; the caller rolls back and nothing is
+    /// kept. Two multi-stream appends over the same streams wait for each other rather than deadlock (existing rows are locked in id
+    /// order before any row is written; new rows are inserted in id order). Returns the instant the events are recorded at (the
+    /// transaction's); the events are read back like any others, not returned (a sweep appends thousands at once).
     /// </summary>
     public static async Task<Instant> AppendManyAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<StreamAppend> appends, EventMetadata metadata, CancellationToken ct = default)
@@ -27,42 +29,26 @@ public sealed partial class PostgresEventStore
         if (appends.Select(a => a.StreamId).Distinct().Count() != appends.Count) throw new ArgumentException("a stream twice", nameof(appends));
         var ordered = appends.OrderBy(a => a.StreamId).ToList();
 
-        // 1. Every version check and move in one statement, in id order, before any sequence number is taken.
-        var heads = new Dictionary<Guid, byte[]>();
+        // 1. The streams that exist, locked in id order, with their versions and heads (and the transaction's instant).
+        var heads = new Dictionary<Guid, (long Version, byte[] Hash)>();
         DateTime now = default;
         await using (var check = new NpgsqlCommand("""
-            WITH wanted AS (
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS w(id, type, tenant, expected, n)),
-            created AS (
-                INSERT INTO streams (id, type, tenant, version, last_hash)
-                SELECT id, type, tenant, n, $6 FROM wanted WHERE expected = 0 ORDER BY id
-                ON CONFLICT (id) DO NOTHING RETURNING id, last_hash),
-            locked AS (
-                SELECT s.id FROM streams s JOIN wanted w ON w.id = s.id AND w.expected > 0 ORDER BY s.id FOR UPDATE OF s),
-            moved AS (
-                UPDATE streams s SET version = s.version + w.n, updated_at = now()
-                FROM wanted w WHERE s.id = w.id AND w.expected > 0 AND s.version = w.expected AND s.id IN (SELECT id FROM locked)
-                RETURNING s.id, s.last_hash)
-            SELECT id, last_hash, now() FROM created UNION ALL SELECT id, last_hash, now() FROM moved
+            WITH locked AS (SELECT s.id, s.version, s.last_hash FROM streams s WHERE s.id = ANY($1) ORDER BY s.id FOR UPDATE)
+            SELECT now(), l.id, l.version, l.last_hash FROM (VALUES (1)) AS one LEFT JOIN locked l ON true
             """, connection, tx))
         {
             check.Parameters.Add(new() { Value = ordered.Select(a => a.StreamId).ToArray() });
-            check.Parameters.Add(new() { Value = ordered.Select(a => a.StreamType).ToArray() });
-            check.Parameters.Add(new() { Value = ordered.Select(a => a.Tenant).ToArray() });
-            check.Parameters.Add(new() { Value = ordered.Select(a => a.ExpectedVersion).ToArray() });
-            check.Parameters.Add(new() { Value = ordered.Select(a => (long)a.Events.Count).ToArray() });
-            check.Parameters.Add(new() { Value = GenesisHash });
             await using var row = await check.ExecuteReaderAsync(ct);
             while (await row.ReadAsync(ct))
             {
-                heads[row.GetGuid(0)] = (byte[])row[1];
-                now = row.GetDateTime(2);
+                now = row.GetDateTime(0);
+                if (!row.IsDBNull(1)) heads[row.GetGuid(1)] = (row.GetInt64(2), (byte[])row[3]);
             }
         }
-        if (heads.Count != ordered.Count)
+        foreach (var a in ordered)
         {
-            var moved = ordered.First(a => !heads.ContainsKey(a.StreamId));
-            throw new ConcurrencyException(moved.StreamId, moved.ExpectedVersion, await CurrentVersionAsync(connection, tx, moved.StreamId, ct));
+            long? found = heads.TryGetValue(a.StreamId, out var head) ? head.Version : null;
+            if (found != (a.ExpectedVersion == 0 ? null : a.ExpectedVersion)) throw new ConcurrencyException(a.StreamId, a.ExpectedVersion, found);
         }
 
         // 2. The chain of each stream (format 2, as append_events computes it) with the transaction's timestamp; then every event and head at once.
@@ -76,7 +62,7 @@ public sealed partial class PostgresEventStore
         for (var s = 0; s < ordered.Count; s++)
         {
             var a = ordered[s];
-            var hash = heads[a.StreamId];
+            var hash = heads.TryGetValue(a.StreamId, out var head) ? head.Hash : GenesisHash;
             for (var k = 0; k < a.Events.Count; k++, i++)
             {
                 (ids[i], streams[i], versions[i], types[i], data[i]) = (a.Events[k].EventId, a.StreamId, a.ExpectedVersion + k + 1, a.Events[k].Type, a.Events[k].Data);
@@ -85,40 +71,54 @@ public sealed partial class PostgresEventStore
             lastHashes[s] = hash;
         }
 
-        await using var batch = EventsBatch(connection, tx, ids, streams, versions, types, data, metadataJson, now, hashes,
-            [.. ordered.Select(a => a.StreamId)], lastHashes);
-        await batch.ExecuteNonQueryAsync(ct);
+        // Each stream row written once: a new one created with its head, an existing one moved to its version and head.
+        var created = ordered.Select((a, s) => (Append: a, Head: lastHashes[s])).Where(x => x.Append.ExpectedVersion == 0).ToList();
+        var existing = ordered.Select((a, s) => (Append: a, Head: lastHashes[s])).Where(x => x.Append.ExpectedVersion > 0).ToList();
+        await using var write = new NpgsqlCommand(WriteSql, connection, tx);
+        write.Parameters.Add(new() { Value = ids });
+        write.Parameters.Add(new() { Value = streams });
+        write.Parameters.Add(new() { Value = versions });
+        write.Parameters.Add(new() { Value = types });
+        write.Parameters.Add(new() { Value = data });
+        write.Parameters.Add(new() { Value = metadataJson });
+        write.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        write.Parameters.Add(new() { Value = hashes });
+        write.Parameters.Add(new() { Value = created.Select(x => x.Append.StreamId).ToArray() });
+        write.Parameters.Add(new() { Value = created.Select(x => x.Append.StreamType).ToArray() });
+        write.Parameters.Add(new() { Value = created.Select(x => x.Append.Tenant).ToArray() });
+        write.Parameters.Add(new() { Value = created.Select(x => (long)x.Append.Events.Count).ToArray() });
+        write.Parameters.Add(new() { Value = created.Select(x => x.Head).ToArray() });
+        write.Parameters.Add(new() { Value = existing.Select(x => x.Append.StreamId).ToArray() });
+        write.Parameters.Add(new() { Value = existing.Select(x => x.Append.ExpectedVersion + x.Append.Events.Count).ToArray() });
+        write.Parameters.Add(new() { Value = existing.Select(x => x.Head).ToArray() });
+        Guid? taken = null;
+        await using (var row = await write.ExecuteReaderAsync(ct))
+            if (await row.ReadAsync(ct)) taken = row.GetGuid(0);
+        if (taken is { } id) throw new ConcurrencyException(id, 0, await CurrentVersionAsync(connection, tx, id, ct));
         LogNotifier.Raise(connection);
         return recordedAt;
     }
 
     /// <summary>
-    /// The multi-stream append's second round trip: every event with its chain hash (in order) and each stream's new chain head (the
-    /// runners are woken by <see cref="LogNotifier"/>, outside the transaction).
+    /// The multi-stream append's second round trip, one statement: the new streams created (a stream another writer created since the
+    /// first round trip is left as it is and returned), the existing ones moved to their new versions and heads, and every event with
+    /// its chain hash, in order, only when every new stream was created here (else no sequence number is drawn). The runners are woken
+    /// by <see cref="LogNotifier"/>, outside the transaction.
     /// </summary>
-    private static NpgsqlBatch EventsBatch(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] ids, Guid[] streams, long[] versions, string[] types, string[] data,
-        string metadataJson, DateTime now, byte[][] hashes, Guid[] headStreams, byte[][] heads)
-    {
-        var batch = new NpgsqlBatch(connection, tx);
-        var insert = new NpgsqlBatchCommand("""
+    private const string WriteSql = """
+        WITH created AS (
+            INSERT INTO streams (id, type, tenant, version, last_hash)
+            SELECT * FROM unnest($9::uuid[], $10::text[], $11::text[], $12::bigint[], $13::bytea[]) AS c(id, type, tenant, version, last_hash) ORDER BY c.id
+            ON CONFLICT (id) DO NOTHING RETURNING id),
+        moved AS (
+            UPDATE streams s SET version = m.version, last_hash = m.last_hash, updated_at = now()
+            FROM unnest($14::uuid[], $15::bigint[], $16::bytea[]) AS m(id, version, last_hash) WHERE s.id = m.id),
+        inserted AS (
             INSERT INTO events (id, stream_id, version, type, data, metadata, recorded_at, hash, chain)
             SELECT u.id, u.stream, u.version, u.type, u.data::jsonb, $6::jsonb, $7, u.hash, 2
             FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $8::bytea[]) WITH ORDINALITY AS u(id, stream, version, type, data, hash, n)
-            ORDER BY u.n
-            """);
-        insert.Parameters.Add(new() { Value = ids });
-        insert.Parameters.Add(new() { Value = streams });
-        insert.Parameters.Add(new() { Value = versions });
-        insert.Parameters.Add(new() { Value = types });
-        insert.Parameters.Add(new() { Value = data });
-        insert.Parameters.Add(new() { Value = metadataJson });
-        insert.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        insert.Parameters.Add(new() { Value = hashes });
-        batch.BatchCommands.Add(insert);
-        var head = new NpgsqlBatchCommand("UPDATE streams s SET last_hash = h.hash FROM unnest($1::uuid[], $2::bytea[]) AS h(id, hash) WHERE s.id = h.id");
-        head.Parameters.Add(new() { Value = headStreams });
-        head.Parameters.Add(new() { Value = heads });
-        batch.BatchCommands.Add(head);
-        return batch;
-    }
+            WHERE (SELECT count(*) FROM created) = cardinality($9::uuid[])
+            ORDER BY u.n)
+        SELECT n.id FROM unnest($9::uuid[]) AS n(id) WHERE n.id NOT IN (SELECT id FROM created) ORDER BY n.id LIMIT 1
+        """;
 }

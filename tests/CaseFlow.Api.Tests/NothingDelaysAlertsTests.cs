@@ -227,7 +227,7 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         }
         var sweep = app.SweepAsync();
         await Eventually(async () => await ScalarAsync(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH wanted AS%'") > 0, TimeSpan.FromSeconds(20),
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH locked AS%'") > 0, TimeSpan.FromSeconds(20),
             "the sweep's chunk waits for the contested alert stream");
         Assert.False(sweep.IsCompleted);
 

@@ -97,6 +97,50 @@ public class AppendManyTests(EventStoreFixture fixture) : IClassFixture<EventSto
     }
 
     [Fact]
+    public async Task TwoAppendsCreatingOneStream_TheSecondWaits_FindsItTaken_WritesNothing_DrawsNoSequence()
+    {
+        var contested = Guid.CreateVersion7();
+        var other = Guid.CreateVersion7();
+        await using var first = await Store.DataSource.OpenConnectionAsync();
+        await using var firstTx = await first.BeginTransactionAsync();
+        await PostgresEventStore.AppendManyAsync(first, firstTx, [new StreamAppend(contested, "alerts", "h", 0, [Event("A.v1")])], Actor);
+
+        // The second finds the stream absent too (the first has not committed); creating it waits for the first's transaction.
+        await using var second = await Store.DataSource.OpenConnectionAsync();
+        await using var secondTx = await second.BeginTransactionAsync();
+        var losing = PostgresEventStore.AppendManyAsync(second, secondTx,
+            [new StreamAppend(other, "alerts", "h", 0, [Event("A.v1")]), new StreamAppend(contested, "alerts", "h", 0, [Event("B.v1")])], Actor);
+        await using (var blocked = Store.DataSource.CreateCommand("SELECT cardinality(pg_blocking_pids($1)) > 0"))
+        {
+            blocked.Parameters.Add(new() { Value = second.ProcessID });
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!(bool)(await blocked.ExecuteScalarAsync())!)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the second append never waited for the first");
+                await Task.Delay(5);
+            }
+        }
+        var drawn = await LastSequenceAsync();
+        await firstTx.CommitAsync();
+
+        var error = await Assert.ThrowsAsync<ConcurrencyException>(() => losing);
+        Assert.Equal(contested, error.StreamId);
+        Assert.Equal(1, error.ActualVersion);
+        await secondTx.RollbackAsync();
+        Assert.Equal(["A.v1"], (await Store.ReadStreamAsync(contested)).Select(e => e.Type));
+        Assert.Empty(await Store.ReadStreamAsync(other));
+        Assert.Null(await Store.StreamVersionAsync(other));
+        Assert.Equal(drawn, await LastSequenceAsync()); // the refused append drew no sequence number
+        Assert.True((await Store.VerifyAsync(contested)).Intact);
+    }
+
+    private async Task<long> LastSequenceAsync()
+    {
+        await using var command = Store.DataSource.CreateCommand("SELECT last_value FROM events_seq_seq");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task NoStreams_AStreamWithoutEvents_OrAStreamTwice_AreRefused_NothingWritten()
     {
         var before = await MaxSeqAsync();

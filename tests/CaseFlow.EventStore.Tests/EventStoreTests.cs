@@ -201,4 +201,22 @@ public class EventStoreTests(EventStoreFixture fx) : IClassFixture<EventStoreFix
         Assert.DoesNotContain("(seq)", definitions);
         Assert.Contains("UNIQUE INDEX events_position ON public.events USING btree (tx, seq)", definitions);
     }
+
+    [Fact]
+    public async Task Append_AnEventIdAlreadyRecorded_IsRefusedAsADuplicate_NotAsAConcurrencyError_AndNothingIsNotAnAppend()
+    {
+        // A version conflict is a ConcurrencyException (the caller reloads and retries); an event id recorded before is a different
+        // fault (a retried write that already landed, or a bug): it must not be retried as if the stream had moved.
+        var first = Guid.CreateVersion7();
+        var recorded = await fx.Store.AppendAsync(first, "case", "host-1", 0, [Event()], Meta);
+        var second = Guid.CreateVersion7();
+        var duplicate = await Assert.ThrowsAsync<PostgresException>(() =>
+            fx.Store.AppendAsync(second, "case", "host-1", 0, [new NewEvent(recorded[0].EventId, "Entered.v1", "{}")], Meta));
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, duplicate.SqlState);
+        Assert.Equal("events_id_key", duplicate.ConstraintName);
+        Assert.Null(await fx.Store.StreamVersionAsync(second));
+
+        var nothing = await Assert.ThrowsAsync<ArgumentException>(() => fx.Store.AppendAsync(second, "case", "host-1", 0, [], Meta));
+        Assert.Contains("nothing to append", nothing.Message, StringComparison.Ordinal);
+    }
 }
