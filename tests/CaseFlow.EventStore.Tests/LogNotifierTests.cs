@@ -84,4 +84,20 @@ public class LogNotifierTests(EventStoreFixture fixture) : ProjectionTestBase(fi
         await notifier.DisposeAsync();
         Assert.Equal((1L, 0L), (notifier.Sent, notifier.Failed));
     }
+
+    [Fact]
+    public async Task AMultiStreamAppend_RaisesAWake()
+    {
+        // The sweep's alerts and the import's cases are multi-stream appends: their events must wake the runners too.
+        var notifier = new LogNotifier(Fx.DataSource, sending: false);
+        var stream = Guid.CreateVersion7();
+        await using (var connection = await Fx.DataSource.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await PostgresEventStore.AppendManyAsync(connection, tx, [new StreamAppend(stream, "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Probe.v1", "{}")])], Meta);
+            await tx.CommitAsync();
+        }
+        await notifier.DisposeAsync();
+        Assert.Equal((1L, 0L), (notifier.Sent, notifier.Failed));
+    }
 }
