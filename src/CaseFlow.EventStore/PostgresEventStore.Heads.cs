@@ -11,13 +11,14 @@ public sealed record HeadNow(Guid StreamId, long SealedVersion, byte[] SealedHas
 
 public sealed partial class PostgresEventStore
 {
-    /// <summary>Every stream's head, ordered by id, and the highest event sequence, from one consistent snapshot (what a seal signs).</summary>
+    /// <summary>Every stream's head, ordered by id, and the sequence number of the log's last event (by position: the events' key, so
+    /// no scan), from one consistent snapshot (what a seal signs).</summary>
     public async Task<(long LastSequence, IReadOnlyList<StreamHead> Heads)> ReadHeadsAsync(CancellationToken ct = default)
     {
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         long last;
-        await using (var max = new NpgsqlCommand("SELECT coalesce(max(seq), 0) FROM events", connection, tx))
+        await using (var max = new NpgsqlCommand(LastSequenceSql, connection, tx))
             last = (long)(await max.ExecuteScalarAsync(ct))!;
         var heads = new List<StreamHead>();
         await using (var command = new NpgsqlCommand("SELECT id, version, last_hash FROM streams ORDER BY id", connection, tx))

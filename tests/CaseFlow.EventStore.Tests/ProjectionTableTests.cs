@@ -15,7 +15,7 @@ public class ProjectionTableTests(EventStoreFixture fixture) : ProjectionTestBas
         var projection = await Counting("t_status");
         await ProjectionRunner.EnsureAsync(Fx.DataSource, projection, CancellationToken.None);
         var total = await TotalEvents();
-        var head = await Scalar<long>("SELECT max(seq) FROM events");
+        var head = await Scalar<long>("SELECT seq FROM events ORDER BY tx DESC, seq DESC LIMIT 1");
         Assert.Equal(total, await Fx.Store.CountAsync());
         Assert.Equal(await Scalar<long>("SELECT count(*) FROM streams"), await Fx.Store.StreamCountAsync());
         Assert.True(await Fx.Store.StreamCountAsync() >= streams.Count);
@@ -39,6 +39,24 @@ public class ProjectionTableTests(EventStoreFixture fixture) : ProjectionTestBas
         Assert.True(age >= NodaTime.Duration.Zero);
         var (lastHead, none, noAge) = await Fx.Store.LagAsync(new GlobalPosition(ulong.MaxValue / 2, long.MaxValue));
         Assert.Equal((head, 0L, NodaTime.Duration.Zero), (lastHead, none, noAge));
+    }
+
+    [Fact]
+    public async Task TheHead_IsTheLastEventInTheLogsOrder_ForTheStatusAndTheSeal()
+    {
+        // The head is read along the events' key (the readiness check asks for it per projection). A transaction that took its id first
+        // and appends last has the highest sequence number but not the last position: the head is the last event readers will reach.
+        await using var early = await Fx.DataSource.OpenConnectionAsync();
+        await using var earlyTx = await early.BeginTransactionAsync();
+        await using (var xid = new Npgsql.NpgsqlCommand("SELECT pg_current_xact_id()", early, earlyTx)) await xid.ExecuteScalarAsync();
+        var later = (await WriteAsync(1, 1))[0];
+        var last = await Scalar<long>("SELECT seq FROM events WHERE stream_id = $1", later);
+        await PostgresEventStore.AppendAsync(early, earlyTx, Guid.CreateVersion7(), "probe", "t", 0, [new NewEvent(Guid.CreateVersion7(), "Probe.v1", "{}")], Meta);
+        await earlyTx.CommitAsync();
+
+        Assert.True(await Scalar<long>("SELECT max(seq) FROM events") > last);
+        Assert.Equal(last, (await Fx.Store.LagAsync(GlobalPosition.Start)).Head);
+        Assert.Equal(last, (await Fx.Store.ReadHeadsAsync()).LastSequence);
     }
 
     [Fact]
