@@ -51,15 +51,7 @@ public sealed partial class PostgresEventStore
         }
 
         await using var append = new NpgsqlCommand("SELECT seqs, hashes, tx, recorded_at FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)", connection, tx);
-        append.Parameters.Add(new() { Value = streamId });
-        append.Parameters.Add(new() { Value = streamType });
-        append.Parameters.Add(new() { Value = tenant });
-        append.Parameters.Add(new() { Value = expectedVersion });
-        append.Parameters.Add(new() { Value = ids });
-        append.Parameters.Add(new() { Value = types });
-        append.Parameters.Add(new() { Value = data });
-        append.Parameters.Add(new() { Value = metadataJson });
-        append.Parameters.Add(new() { Value = digests });
+        append.Parameters.AddValues(streamId, streamType, tenant, expectedVersion, ids, types, data, metadataJson, digests);
         long[] seqs;
         byte[][] hashes;
         ulong txId;

@@ -75,22 +75,10 @@ public sealed partial class PostgresEventStore
         var created = ordered.Select((a, s) => (Append: a, Head: lastHashes[s])).Where(x => x.Append.ExpectedVersion == 0).ToList();
         var existing = ordered.Select((a, s) => (Append: a, Head: lastHashes[s])).Where(x => x.Append.ExpectedVersion > 0).ToList();
         await using var write = new NpgsqlCommand(WriteSql, connection, tx);
-        write.Parameters.Add(new() { Value = ids });
-        write.Parameters.Add(new() { Value = streams });
-        write.Parameters.Add(new() { Value = versions });
-        write.Parameters.Add(new() { Value = types });
-        write.Parameters.Add(new() { Value = data });
-        write.Parameters.Add(new() { Value = metadataJson });
-        write.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        write.Parameters.Add(new() { Value = hashes });
-        write.Parameters.Add(new() { Value = created.Select(x => x.Append.StreamId).ToArray() });
-        write.Parameters.Add(new() { Value = created.Select(x => x.Append.StreamType).ToArray() });
-        write.Parameters.Add(new() { Value = created.Select(x => x.Append.Tenant).ToArray() });
-        write.Parameters.Add(new() { Value = created.Select(x => (long)x.Append.Events.Count).ToArray() });
-        write.Parameters.Add(new() { Value = created.Select(x => x.Head).ToArray() });
-        write.Parameters.Add(new() { Value = existing.Select(x => x.Append.StreamId).ToArray() });
-        write.Parameters.Add(new() { Value = existing.Select(x => x.Append.ExpectedVersion + x.Append.Events.Count).ToArray() });
-        write.Parameters.Add(new() { Value = existing.Select(x => x.Head).ToArray() });
+        write.Parameters.AddValues(ids, streams, versions, types, data, metadataJson, new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz }, hashes,
+            created.Select(x => x.Append.StreamId).ToArray(), created.Select(x => x.Append.StreamType).ToArray(), created.Select(x => x.Append.Tenant).ToArray(),
+            created.Select(x => (long)x.Append.Events.Count).ToArray(), created.Select(x => x.Head).ToArray(),
+            existing.Select(x => x.Append.StreamId).ToArray(), existing.Select(x => x.Append.ExpectedVersion + x.Append.Events.Count).ToArray(), existing.Select(x => x.Head).ToArray());
         Guid? taken = null;
         await using (var row = await write.ExecuteReaderAsync(ct))
             if (await row.ReadAsync(ct)) taken = row.GetGuid(0);
