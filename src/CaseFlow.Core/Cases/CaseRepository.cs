@@ -17,7 +17,16 @@ public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, Case
     public Guid HostPartyId => State.HostPartyId!.Value.Value;
 
     /// <summary>The latest business date the case's events carry (the read models judge as of it, never the clock); null before any.</summary>
-    public LocalDate? LatestBusinessDate => Events.Select(CaseEvents.DateOf).OfType<LocalDate>().Cast<LocalDate?>().Max();
+    public LocalDate? LatestBusinessDate
+    {
+        get
+        {
+            LocalDate? latest = null; // a loop, not OfType/Cast/Max: those box every date (read for every case a projection writes)
+            foreach (var e in Events)
+                if (CaseEvents.DateOf(e) is { } date && (latest is null || date > latest)) latest = date;
+            return latest;
+        }
+    }
 
     /// <summary>The rules applied to the case as of <paramref name="asOf"/>: the one way a case is evaluated (host size sets the art. 518 tier).</summary>
     public Evaluation Evaluate(RuleCatalogue catalogue, HostPartySize? size, LocalDate asOf) =>
