@@ -67,6 +67,40 @@ public class MapperAndStateTests
 
     private sealed record Unknown(CaseId Id) : CaseEvent(Id, "u");
 
+    [Fact]
+    public void LocalDateConverter_ItsFastPath_ReadsWhatNodaTimesPatternReads_OnEveryDayAndEveryOddShape()
+    {
+        static void Same(string text, bool fast)
+        {
+            var pattern = NodaTime.Text.LocalDatePattern.Iso.Parse(text);
+            Assert.Equal(fast, LocalDateJsonConverter.TryIso(System.Text.Encoding.UTF8.GetBytes(text), out var date));
+            if (fast) Assert.Equal(pattern.Value, date);
+            var json = JsonSerializer.Serialize(text);
+            if (pattern.Success) Assert.Equal(pattern.Value, JsonSerializer.Deserialize<LocalDate>(json, CaseFlowJson.Options));
+            else Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<LocalDate>(json, CaseFlowJson.Options));
+        }
+        for (var day = new LocalDate(1899, 1, 1); day <= new LocalDate(2101, 12, 31); day = day.PlusDays(1))
+            Same(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), fast: true);
+        foreach (var edge in new[] { "0001-01-01", "9999-12-31", "2000-02-29", "2024-02-29" }) Same(edge, fast: true);
+        foreach (var odd in new[] { "1900-02-29", "2023-02-29", "2024-02-30", "2024-04-31", "2024-13-01", "2024-00-10", "2024-01-00", "0000-01-01",
+                     "2024-1-01", "2024-01-1", "2024/01/01", "+2024-01-01", "-2024-01-01", "2024-01-01T00", " 2024-01-01", "2024-01-01 ", "20a4-01-01",
+                     "2024-0a-01", "2024-01-0:", "２０２４-01-01", "", "2024-01-011" })
+            Same(odd, fast: false);
+        // A well-formed date is read from the UTF-8 text without allocating (no string, no pattern buckets).
+        var converter = new LocalDateJsonConverter();
+        var reader = new Utf8JsonReader("\"2024-02-29\""u8);
+        reader.Read();
+        converter.Read(ref reader, typeof(LocalDate), CaseFlowJson.Options); // once, so nothing is first-time work
+        reader = new Utf8JsonReader("\"2024-02-29\""u8);
+        reader.Read();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = converter.Read(ref reader, typeof(LocalDate), CaseFlowJson.Options);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal((new LocalDate(2024, 2, 29), 0L), (read, allocated));
+        // An escaped text is not read by the fast path: the pattern reads it as it always did.
+        Assert.Equal(new LocalDate(2024, 1, 1), JsonSerializer.Deserialize<LocalDate>("\"\\u0032024-01-01\"", CaseFlowJson.Options));
+    }
+
     [Theory]
     [InlineData("\"2024-02-29\"", true)]
     [InlineData("\"2023-02-29\"", false)]
@@ -88,6 +122,8 @@ public class MapperAndStateTests
             Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Instant>("\"yesterday\"", CaseFlowJson.Options)).Message);
         Assert.Equal("'' is not an instant in the form 2024-01-31T10:00:00Z", Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Instant>("5", CaseFlowJson.Options)).Message);
         Assert.Equal("'2024-02-30' is not a date in the form YYYY-MM-DD", Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<LocalDate>("\"2024-02-30\"", CaseFlowJson.Options)).Message);
+        Assert.Equal($"'{new string('b', 20)}' is not a date in the form YYYY-MM-DD", // 20 characters: echoed whole
+            Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<LocalDate>($"\"{new string('b', 20)}\"", CaseFlowJson.Options)).Message);
         Assert.Equal("'aaaaaaaaaaaaaaaaaaaa…' is not a date in the form YYYY-MM-DD",
             Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<LocalDate>($"\"{new string('a', 50)}\"", CaseFlowJson.Options)).Message);
         // Enums as camelCase names, never numbers; readable non-ASCII; nulls written.
