@@ -72,8 +72,9 @@ public sealed partial class PostgresEventStore
         }
 
         // Each stream row written once: a new one created with its head, an existing one moved to its version and head.
-        var created = ordered.Select((a, s) => (Append: a, Head: lastHashes[s])).Where(x => x.Append.ExpectedVersion == 0).ToList();
-        var existing = ordered.Select((a, s) => (Append: a, Head: lastHashes[s])).Where(x => x.Append.ExpectedVersion > 0).ToList();
+        var withHeads = ordered.Select((a, s) => (Append: a, Head: lastHashes[s])).ToList();
+        var created = withHeads.Where(x => x.Append.ExpectedVersion == 0).ToList();
+        var existing = withHeads.Where(x => x.Append.ExpectedVersion > 0).ToList();
         await using var write = new NpgsqlCommand(WriteSql, connection, tx);
         write.Parameters.AddValues(ids, streams, versions, types, data, metadataJson, new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz }, hashes,
             created.Select(x => x.Append.StreamId).ToArray(), created.Select(x => x.Append.StreamType).ToArray(), created.Select(x => x.Append.Tenant).ToArray(),

@@ -40,7 +40,8 @@ public abstract class CaseProjection(RuleCatalogue catalogue, DataKeys dataKeys)
     public IReadOnlyList<TableShape> Shapes => Companion is { } companion ? [new(Table, Columns), companion] : [new(Table, Columns)];
     public abstract string Table { get; }
     public abstract IReadOnlyList<Column> Columns { get; }
-    /// <summary>The case's rows, in <see cref="Columns"/> order; the first column is the case id.</summary>
+    /// <summary>The case's rows, in <see cref="Columns"/> order; the first column is the case id. <paramref name="evaluation"/> is the
+    /// case's as of its latest business date (<see cref="Evaluation.AsOf"/>), null when its events carry none.</summary>
     protected abstract IEnumerable<object?[]> Rows(LoadedCase c, Evaluation? evaluation);
 
     /// <summary>A second table kept per case the same way (the deadlines projection's alert dates); its first column is the case id.</summary>

@@ -42,8 +42,8 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue, DataKeys dataKe
 
     protected override IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySize? size)
     {
-        if (evaluation is null || c.LatestBusinessDate is not { } latest) return [];
-        return AlertRules.Dates(Catalogue, c.State, evaluation, latest, settings, day => c.Evaluate(Catalogue, size, day))
+        if (evaluation is null) return [];
+        return AlertRules.Dates(Catalogue, c.State, evaluation, evaluation.AsOf, settings, day => c.Evaluate(Catalogue, size, day))
             .Select(day => new object?[] { c.Id.Value, day.ToDateOnly() });
     }
 
