@@ -40,7 +40,8 @@ public static class AlertRules
     /// <summary>
     /// The days from <paramref name="asOf"/> on when the case's alerts can change although no event is recorded: each level's raise day
     /// (the first overstay day is the day-1 tier's), the day after each due date (a condition can clear or turn into an offence), the days
-    /// a stay limit can come within 10 days of its maximum, and the next 1 January (calendar-year limits restart).
+    /// a stay limit can come within 10 days of its maximum while the person is in the country, and the next 1 January (calendar-year
+    /// limits restart).
     /// The deadlines projection keeps them (<c>alert_dates</c>), so the daily sweep reads only the cases whose day has come. A superset
     /// is harmless (a case swept for nothing); a missing day would be a missed alert, which <c>AlertDatesTests</c> hunts day by day.
     /// </summary>
@@ -54,8 +55,12 @@ public static class AlertRules
             dates.Add(s.RaiseOn);
             dates.Add(s.Due.PlusDays(1));
         }
-        foreach (var l in e.Limits.Where(l => l.Kind is LimitKind.Rolling or LimitKind.CalendarYear && l.Max - l.Used > 10))
-            foreach (var day in NearingLimit(l, e.PermittedUntil, asOf, evaluateAt)) dates.Add(day);
+        // A limit nears its maximum only while days are used, in the country; and its alert is raised only then (All). Out of the
+        // country nothing but a new event (an entry) can change that, and a new event recomputes these dates: no re-evaluation here.
+        if (state.InCountry)
+            foreach (var l in e.Limits)
+                if (l.Kind is LimitKind.Rolling or LimitKind.CalendarYear && l.Max - l.Used > 10)
+                    foreach (var day in NearingLimit(l, e.PermittedUntil, asOf, evaluateAt)) dates.Add(day);
         dates.Add(new LocalDate(asOf.Year + 1, 1, 1));
         return [.. dates.Where(d => d >= asOf)];
     }

@@ -109,4 +109,38 @@ public class AlertDatesTests
         var evaluation = RulesEngine.Evaluate(RuleCatalogue.Default, CaseFactsMapper.From(events, HostPartySize.Medium), D("2024-05-04"));
         Assert.Empty(AlertRules.Dates(RuleCatalogue.Default, CaseState.Fold(events), evaluation, D("2024-05-04"), AlertSettings.Default, _ => evaluation));
     }
+
+    /// <summary>
+    /// A 90-of-180 limit (BVF-UA-90-180) with 20 days used: in the country it can come within 10 days of its maximum on day
+    /// 90 - 20 - 10 = 60 from now, found by evaluating the case on that day; after the exit no day is used until a new entry (an event,
+    /// which recomputes the dates), so the case is not evaluated again, and its limit adds no date.
+    /// </summary>
+    [Fact]
+    public void ALimitNearsOnlyInTheCountry_AnExitedCaseIsNotEvaluatedAgain()
+    {
+        var opened = new CaseOpened(Id, new Person("Test", "T", "UA", new LocalDate(1980, 1, 1), "P1"), Host, "u");
+        var stay = new CaseEvent[] { opened, new Entered(Id, D("2024-03-01"), "ALA", "u"), new Notified(Id, D("2024-03-04"), NotificationChannel.EQonaq, null, "u") };
+        var catalogue = RuleCatalogue.Default;
+
+        var inCountry = stay.ToList();
+        var facts = CaseFactsMapper.From(inCountry, HostPartySize.Medium);
+        var asOf = D("2024-03-20"); // day 20 of the stay
+        var evaluation = RulesEngine.Evaluate(catalogue, facts, asOf);
+        Assert.Contains(evaluation.Limits, l => l.Kind == LimitKind.Rolling && l.Used == 20 && l.Max == 90);
+        var evaluated = new List<LocalDate>();
+        var dates = AlertRules.Dates(catalogue, CaseState.Fold(inCountry), evaluation, asOf, AlertSettings.Default, day =>
+        {
+            evaluated.Add(day);
+            return RulesEngine.Evaluate(catalogue, facts, day);
+        });
+        Assert.Equal([asOf.PlusDays(60)], evaluated);
+        Assert.Contains(asOf.PlusDays(60), dates);
+
+        var exited = stay.Append(new Exited(Id, asOf, "u")).ToList();
+        var exitedEvaluation = RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(exited, HostPartySize.Medium), asOf);
+        Assert.Contains(exitedEvaluation.Limits, l => l.Kind == LimitKind.Rolling && l.Used == 20);
+        var exitedDates = AlertRules.Dates(catalogue, CaseState.Fold(exited), exitedEvaluation, asOf, AlertSettings.Default,
+            day => throw new InvalidOperationException($"evaluated again on {day}"));
+        Assert.DoesNotContain(asOf.PlusDays(60), exitedDates);
+    }
 }
