@@ -143,4 +143,64 @@ public class AlertDatesTests
             day => throw new InvalidOperationException($"evaluated again on {day}"));
         Assert.DoesNotContain(asOf.PlusDays(60), exitedDates);
     }
+
+    /// <summary>
+    /// Exactly which later days a case in the country is evaluated on to find when a limit comes within 10 days of its maximum (regimes
+    /// from regimes.json, 000 §1): only rolling and calendar-year limits with more than 10 days left, from the earliest day it can
+    /// happen (one day used a day), never past the last lawful day.
+    /// </summary>
+    [Theory]
+    [InlineData("UA, 90 of 180, 80 used: already within 10 days", "UA", "", "2024-03-01", "2024-05-19", 80, "")]
+    [InlineData("RU, 90 a visit only: not a rolling limit", "RU", "", "2024-03-01", "2024-03-20", 20, "")]
+    [InlineData("KR, 60 of 180, 5 used: the day is after the 30-day visit ends", "KR", "", "2024-03-01", "2024-03-05", 5, "")]
+    [InlineData("KR, 60 of 180, 25 used: the day is the visit's last lawful day", "KR", "2024-01-01..2024-01-20", "2024-03-01", "2024-03-05", 25, "2024-03-30")]
+    public void ALimitIsFollowed_OnlyWhereItCanNear(string scenario, string nationality, string earlierVisit, string entered, string asOfText, int used, string expected)
+    {
+        var events = new List<CaseEvent> { new CaseOpened(Id, new Person("Test", "T", nationality, new LocalDate(1980, 1, 1), "P1"), Host, "u") };
+        if (earlierVisit.Length > 0)
+            events.AddRange([new Entered(Id, D(earlierVisit[..10]), "ALA", "u"), new Notified(Id, D(earlierVisit[..10]), NotificationChannel.EQonaq, null, "u"), new Exited(Id, D(earlierVisit[12..]), "u")]);
+        events.AddRange([new Entered(Id, D(entered), "ALA", "u"), new Notified(Id, D(entered), NotificationChannel.EQonaq, null, "u")]);
+        var catalogue = RuleCatalogue.Default;
+        var facts = CaseFactsMapper.From(events, HostPartySize.Medium);
+        var asOf = D(asOfText);
+        var evaluation = RulesEngine.Evaluate(catalogue, facts, asOf);
+        Assert.True(evaluation.Limits.Any(l => l.Used == used), $"{scenario}: no limit with {used} days used");
+        var evaluated = new List<LocalDate>();
+        AlertRules.Dates(catalogue, CaseState.Fold(events), evaluation, asOf, AlertSettings.Default, day =>
+        {
+            evaluated.Add(day);
+            return RulesEngine.Evaluate(catalogue, facts, day);
+        });
+        Assert.Equal(expected.Length == 0 ? [] : [D(expected)], evaluated);
+        if (expected.Length > 0) Assert.Equal(D(expected), evaluation.PermittedUntil);
+    }
+
+    /// <summary>
+    /// A limit followed to a later day where the stay no longer counts against it (a visa recorded now, valid from a later day, covers the
+    /// stay from then: VISA-VALIDITY instead of BVF-UA-90-180) ends the search there rather than failing.
+    /// </summary>
+    [Fact]
+    public void ALimitGoneOnTheLaterDay_EndsTheSearch()
+    {
+        var events = new List<CaseEvent>
+        {
+            new CaseOpened(Id, new Person("Test", "T", "UA", new LocalDate(1980, 1, 1), "P1"), Host, "u"),
+            new Entered(Id, D("2024-03-01"), "ALA", "u"), new Notified(Id, D("2024-03-04"), NotificationChannel.EQonaq, null, "u"),
+            new VisaIssued(Id, D("2024-03-20"), "C3", VisaEntries.Multiple, D("2024-04-15"), D("2024-12-31"), null, false, false, Host, "u"),
+        };
+        var catalogue = RuleCatalogue.Default;
+        var facts = CaseFactsMapper.From(events, HostPartySize.Medium);
+        var asOf = D("2024-03-20");
+        var evaluation = RulesEngine.Evaluate(catalogue, facts, asOf);
+        Assert.Contains(evaluation.Limits, l => l.Rule == "BVF-UA-90-180" && l.Used == 20);
+        var evaluated = new List<LocalDate>();
+        var dates = AlertRules.Dates(catalogue, CaseState.Fold(events), evaluation, asOf, AlertSettings.Default, day =>
+        {
+            evaluated.Add(day);
+            return RulesEngine.Evaluate(catalogue, facts, day);
+        });
+        var later = Assert.Single(evaluated);
+        Assert.DoesNotContain(RulesEngine.Evaluate(catalogue, facts, later).Limits, l => l.Rule == "BVF-UA-90-180");
+        Assert.Contains(later, dates);
+    }
 }

@@ -65,6 +65,7 @@ public class AlertKindsTests
         var facts = For("DE").Visa("B12", "2024-01-01", "2024-03-01", entries: "single", eVisa: true).Enter("2024-01-10").Notify("2024-01-10").PassportReplaced("2024-01-20");
         var spec = Assert.Single(Due(state, facts, "2024-01-20"), s => s.Kind == AlertRules.PassportReplacedEVisa);
         Assert.Equal(("invalid", D("2024-03-01"), D("2024-01-10"), "EVISA-PASSPORT"), (spec.Level, spec.Due, spec.RaiseOn, spec.Rule));
+        Assert.Equal("Passport replaced: the e-Visa in the old passport is no longer valid; a new e-Visa is needed (EVISA-PASSPORT, 000 §4.4)", spec.Message);
         Assert.DoesNotContain(Due(state with { Visa = state.Visa! with { EVisaInvalidated = false } }, facts, "2024-01-20"), s => s.Kind == AlertRules.PassportReplacedEVisa);
     }
 
@@ -90,6 +91,8 @@ public class AlertKindsTests
         Assert.DoesNotContain(Due(state, facts, "2024-04-07"), s => s.Kind == AlertRules.LimitNearlyReached);
         var spec = Assert.Single(Due(state, facts, "2024-04-08"), s => s.Kind == AlertRules.LimitNearlyReached);
         Assert.Equal(("10d", "VF-90-180", "VF-90-180: 80 of 90 days used in 2023-10-12..2024-04-08"), (spec.Level, spec.Rule, spec.Message));
+        // Out of the country no day is used: no alert (an exit recorded that day).
+        Assert.DoesNotContain(Due(state with { InCountry = false }, facts, "2024-04-08"), s => s.Kind == AlertRules.LimitNearlyReached);
     }
 
     [Fact]
@@ -102,6 +105,9 @@ public class AlertKindsTests
             "Arrival notification missed (due 2024-05-06); host party exposed to art. 518: 20 MCI"], specs.Select(s => s.Message));
         Assert.Equal([D("2024-05-04"), D("2024-05-06"), D("2024-05-07")], specs.Select(s => s.RaiseOn));
         Assert.Equal(20m, specs[2].Fine!.Mci);
+        // Only an exit visa's expiry is an exit-visa alert; the stay's open exit deadline (1 June, the 30th day) is not, 3 days before it either.
+        Assert.Contains(facts.EvaluateOn("2024-05-30").Deadlines, d => d.Kind == DeadlineKind.Exit && d.Status == DeadlineStatus.Open && d.Due == D("2024-06-01"));
+        Assert.DoesNotContain(Due(state, facts, "2024-05-30"), s => s.Kind == AlertRules.ExitVisaExpiring);
         Assert.Empty(AlertRules.Due(RuleCatalogue.Default, state with { Closed = true }, facts.EvaluateOn("2024-05-07"), D("2024-05-07"), AlertSettings.Default));
     }
 
