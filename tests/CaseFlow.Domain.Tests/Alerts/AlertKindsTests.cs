@@ -112,6 +112,21 @@ public class AlertKindsTests
     }
 
     [Fact]
+    public void ASecondMissedNotification_ItsAlertNamesItsOwnFine_TheRepeatOne()
+    {
+        // Arrival not notified (due 6 May, 518 from 7 May), then an address change not notified either: the second miss within 12 months
+        // is a repeat offence (art. 518: 40 MCI for a small host, 000 §1); its missed alert names that fine, not the first one's 10.
+        var facts = For("DE").Host("small").Enter("2024-05-03").Notify("2024-05-10").AddressChange("2024-05-20");
+        var state = State("DE", new Entered(Id, D("2024-05-03"), "ALA", "u"), new Notified(Id, D("2024-05-10"), NotificationChannel.EQonaq, null, "u"),
+            new AddressChanged(Id, D("2024-05-20"), "Almaty, Abay 1", "u"));
+        var missed = Due(state, facts, "2024-06-03").Where(s => s.Kind == AlertRules.ArrivalNotification && s.Level == "missed").ToList();
+        var second = Assert.Single(missed, s => s.Due > D("2024-05-20"));
+        Assert.NotNull(second.Fine);
+        Assert.Equal(second.Due.PlusDays(1), second.Fine.OffenceDate);
+        Assert.Equal(40m, second.Fine.Mci);
+    }
+
+    [Fact]
     public void ToRaise_TheLatestLevelOfEachCondition_NotOneAlreadyRaised_ClearedWhenTheConditionIsGone()
     {
         var state = State("DE", new Entered(Id, D("2024-05-03"), "ALA", "u"));
