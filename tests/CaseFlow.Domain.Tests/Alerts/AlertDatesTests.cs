@@ -73,7 +73,7 @@ public class AlertDatesTests
     public void EveryDayADailySweepWouldChangeSomething_IsAnAlertDate(string scenario)
     {
         var nationality = scenario.Contains(" US", StringComparison.Ordinal) ? "US" : scenario.Contains(" UA", StringComparison.Ordinal) ? "UA" : "DE";
-        var events = new CaseEvent[] { new CaseOpened(Id, new Person("Test", "T", nationality, new LocalDate(1980, 1, 1), "P1"), Host, "u") }.Concat(Cases[scenario]).ToList();
+        var events = new CaseEvent[] { Opened(nationality) }.Concat(Cases[scenario]).ToList();
         var latest = events.Select(CaseEvents.DateOf).OfType<LocalDate>().Max();
         var facts = CaseFactsMapper.From(events, HostPartySize.Medium);
         var catalogue = RuleCatalogue.Default;
@@ -103,7 +103,7 @@ public class AlertDatesTests
     {
         var events = new CaseEvent[]
         {
-            new CaseOpened(Id, new Person("Test", "T", "DE", new LocalDate(1980, 1, 1), "P1"), Host, "u"), new Entered(Id, D("2024-05-03"), "ALA", "u"),
+            Opened("DE"), new Entered(Id, D("2024-05-03"), "ALA", "u"),
             new CaseClosed(Id, D("2024-05-04"), "left the host", "u"),
         };
         var evaluation = RulesEngine.Evaluate(RuleCatalogue.Default, CaseFactsMapper.From(events, HostPartySize.Medium), D("2024-05-04"));
@@ -118,7 +118,7 @@ public class AlertDatesTests
     [Fact]
     public void ALimitNearsOnlyInTheCountry_AnExitedCaseIsNotEvaluatedAgain()
     {
-        var opened = new CaseOpened(Id, new Person("Test", "T", "UA", new LocalDate(1980, 1, 1), "P1"), Host, "u");
+        var opened = Opened("UA");
         var stay = new CaseEvent[] { opened, new Entered(Id, D("2024-03-01"), "ALA", "u"), new Notified(Id, D("2024-03-04"), NotificationChannel.EQonaq, null, "u") };
         var catalogue = RuleCatalogue.Default;
 
@@ -127,12 +127,7 @@ public class AlertDatesTests
         var asOf = D("2024-03-20"); // day 20 of the stay
         var evaluation = RulesEngine.Evaluate(catalogue, facts, asOf);
         Assert.Contains(evaluation.Limits, l => l.Kind == LimitKind.Rolling && l.Used == 20 && l.Max == 90);
-        var evaluated = new List<LocalDate>();
-        var dates = AlertRules.Dates(catalogue, CaseState.Fold(inCountry), evaluation, asOf, AlertSettings.Default, day =>
-        {
-            evaluated.Add(day);
-            return RulesEngine.Evaluate(catalogue, facts, day);
-        });
+        var (dates, evaluated) = DatesFollowing(catalogue, inCountry, facts, evaluation, asOf);
         Assert.Equal([asOf.PlusDays(60)], evaluated);
         Assert.Contains(asOf.PlusDays(60), dates);
 
@@ -156,7 +151,7 @@ public class AlertDatesTests
     [InlineData("KR, 60 of 180, 25 used: the day is the visit's last lawful day", "KR", "2024-01-01..2024-01-20", "2024-03-01", "2024-03-05", 25, "2024-03-30")]
     public void ALimitIsFollowed_OnlyWhereItCanNear(string scenario, string nationality, string earlierVisit, string entered, string asOfText, int used, string expected)
     {
-        var events = new List<CaseEvent> { new CaseOpened(Id, new Person("Test", "T", nationality, new LocalDate(1980, 1, 1), "P1"), Host, "u") };
+        var events = new List<CaseEvent> { Opened(nationality) };
         if (earlierVisit.Length > 0)
             events.AddRange([new Entered(Id, D(earlierVisit[..10]), "ALA", "u"), new Notified(Id, D(earlierVisit[..10]), NotificationChannel.EQonaq, null, "u"), new Exited(Id, D(earlierVisit[12..]), "u")]);
         events.AddRange([new Entered(Id, D(entered), "ALA", "u"), new Notified(Id, D(entered), NotificationChannel.EQonaq, null, "u")]);
@@ -165,12 +160,7 @@ public class AlertDatesTests
         var asOf = D(asOfText);
         var evaluation = RulesEngine.Evaluate(catalogue, facts, asOf);
         Assert.True(evaluation.Limits.Any(l => l.Used == used), $"{scenario}: no limit with {used} days used");
-        var evaluated = new List<LocalDate>();
-        AlertRules.Dates(catalogue, CaseState.Fold(events), evaluation, asOf, AlertSettings.Default, day =>
-        {
-            evaluated.Add(day);
-            return RulesEngine.Evaluate(catalogue, facts, day);
-        });
+        var (_, evaluated) = DatesFollowing(catalogue, events, facts, evaluation, asOf);
         Assert.Equal(expected.Length == 0 ? [] : [D(expected)], evaluated);
         if (expected.Length > 0) Assert.Equal(D(expected), evaluation.PermittedUntil);
     }
@@ -184,7 +174,7 @@ public class AlertDatesTests
     {
         var events = new List<CaseEvent>
         {
-            new CaseOpened(Id, new Person("Test", "T", "UA", new LocalDate(1980, 1, 1), "P1"), Host, "u"),
+            Opened("UA"),
             new Entered(Id, D("2024-03-01"), "ALA", "u"), new Notified(Id, D("2024-03-04"), NotificationChannel.EQonaq, null, "u"),
             new VisaIssued(Id, D("2024-03-20"), "C3", VisaEntries.Multiple, D("2024-04-15"), D("2024-12-31"), null, false, false, Host, "u"),
         };
@@ -193,14 +183,24 @@ public class AlertDatesTests
         var asOf = D("2024-03-20");
         var evaluation = RulesEngine.Evaluate(catalogue, facts, asOf);
         Assert.Contains(evaluation.Limits, l => l.Rule == "BVF-UA-90-180" && l.Used == 20);
+        var (dates, evaluated) = DatesFollowing(catalogue, events, facts, evaluation, asOf);
+        var later = Assert.Single(evaluated);
+        Assert.DoesNotContain(RulesEngine.Evaluate(catalogue, facts, later).Limits, l => l.Rule == "BVF-UA-90-180");
+        Assert.Contains(later, dates);
+    }
+
+    private static CaseOpened Opened(string nationality) => new(Id, new Person("Test", "T", nationality, new LocalDate(1980, 1, 1), "P1"), Host, "u");
+
+    /// <summary>The alert dates as of <paramref name="asOf"/>, and every later day the case was evaluated on to find them.</summary>
+    private static (IReadOnlyList<LocalDate> Dates, List<LocalDate> Evaluated) DatesFollowing(RuleCatalogue catalogue, IEnumerable<CaseEvent> events,
+        CaseFacts facts, Evaluation evaluation, LocalDate asOf)
+    {
         var evaluated = new List<LocalDate>();
         var dates = AlertRules.Dates(catalogue, CaseState.Fold(events), evaluation, asOf, AlertSettings.Default, day =>
         {
             evaluated.Add(day);
             return RulesEngine.Evaluate(catalogue, facts, day);
         });
-        var later = Assert.Single(evaluated);
-        Assert.DoesNotContain(RulesEngine.Evaluate(catalogue, facts, later).Limits, l => l.Rule == "BVF-UA-90-180");
-        Assert.Contains(later, dates);
+        return (dates, evaluated);
     }
 }
