@@ -42,6 +42,37 @@ public class VisaCommandTests
     }
 
     [Fact]
+    public void Extend_OnTheWindowsLastDay_Accepted_TheNextWorkingDay_Refused()
+    {
+        // 001 (EXT-WINDOW): "no later than 5 working days before expiry" includes the fifth working day. Visa to Mon 31 Mar 2025: 28, 27,
+        // 26 Mar, then (21, 24, 25 Mar are off, 22-23 a weekend) 20 and 19 Mar: the window closes on Wed 19 Mar; Thu 20 Mar is too late.
+        var s = State(more: [C3(new LocalDate(2024, 4, 1), new LocalDate(2025, 3, 31)), Entry(new LocalDate(2024, 4, 2))]);
+        ExtendVisa On(LocalDate date) => new(Id, date, new LocalDate(2026, 3, 31), Host, "u", date);
+        Assert.Equal(new LocalDate(2025, 3, 19), Assert.IsType<VisaExtended>(Assert.Single(Decide(On(new LocalDate(2025, 3, 19)), s).Events)).Date);
+        var late = Decide(On(new LocalDate(2025, 3, 20)), s);
+        Assert.Equal("visa.extension-outside-window", late.Rejection!.Code);
+        Assert.Contains("4 working days before", late.Rejection.Message, StringComparison.Ordinal);
+        Assert.Contains("the window closed on 2025-03-19", late.Rejection.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Issue_AMultipleEntryVisa_TakesTheMultipleEntryTerms()
+    {
+        // visas.json (003, "Visa categories"): a B2 visa is valid for at most 90 days with 30 days a stay when single-entry, 180 days with 90
+        // days a stay when multiple-entry.
+        IssueVisa B2(VisaEntries entries, int? stayPerEntry = null) =>
+            new(Id, Today, "B2", entries, Today, Today.PlusDays(179), stayPerEntry, false, false, Host, "u", Today);
+        var multiple = Assert.IsType<VisaIssued>(Assert.Single(Decide(B2(VisaEntries.Multiple), State()).Events));
+        Assert.Equal(90, multiple.StayPerEntryDays);
+        var single = Decide(B2(VisaEntries.Single), State());
+        Assert.Equal(("visa.validity-too-long", "validTo"), (single.Rejection!.Code, single.Rejection.Field));
+        Assert.Contains("at most 90 days", single.Rejection.Message, StringComparison.Ordinal);
+        // A stay of one day per entry is a positive number of days; none is not.
+        Assert.Equal(1, Assert.IsType<VisaIssued>(Assert.Single(Decide(B2(VisaEntries.Multiple, 1), State()).Events)).StayPerEntryDays);
+        Assert.Equal("stayPerEntryDays", Decide(B2(VisaEntries.Multiple, 0), State()).Rejection!.Field);
+    }
+
+    [Fact]
     public void Extend_ByAnotherHostParty_IsANewApplication()
     {
         var s = State(more: [C3(new LocalDate(2024, 4, 1), new LocalDate(2025, 3, 31)), Entry(new LocalDate(2024, 4, 2))]);

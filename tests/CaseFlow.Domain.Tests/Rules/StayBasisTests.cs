@@ -1,0 +1,48 @@
+using CaseFlow.Domain.Rules;
+using static CaseFlow.Domain.Tests.FactsBuilder;
+
+namespace CaseFlow.Domain.Tests.Rules;
+
+/// <summary>Which regime or visa governs a stay, and which of its days count toward the visa-free limits.</summary>
+public class StayBasisTests
+{
+    [Fact]
+    public void AStayBegunUnderARegimeThatEndsDuringIt_IsLimitedAndShownByThatRegime()
+    {
+        // Conflict C4 (rules.md §26): China's 14-day unilateral regime (004_c4a779dc2b1ffd52.txt, 8 Jul 2022) until 9 Nov 2023, the
+        // bilateral 30 days (000_d0b006081fdc65c8.txt §3) from 10 Nov. Entered on 5 Nov 2023: 14 days, to 18 Nov; on 12 Nov the limits
+        // shown are the ones that end the stay, not those of the regime in force that day.
+        var evaluation = For("CN").Enter("2023-11-05").EvaluateOn("2023-11-12");
+        Assert.Equal(("VF14-CN", D("2023-11-18"), "VF14-14"), (evaluation.Regime, evaluation.PermittedUntil, evaluation.BindingRule));
+        Assert.Equal([("VF14-14", 8, 14), ("VF14-42-180", 8, 42)], evaluation.Limits.Select(l => (l.Rule, l.Used, l.Max)));
+    }
+
+    [Fact]
+    public void AVisaFreeStayContinuedByATrp_StillNamesTheRegimeItBeganUnder()
+    {
+        // 000 §3, §5: an Uzbek national stays visa-free (BVF-CIS) and needs a TRP beyond 30 days; with one the stay goes on under it.
+        var evaluation = For("UZ").Enter("2024-02-01").Permit("2024-02-20", "2024-12-31").EvaluateOn("2024-03-15");
+        Assert.Equal((StayBasisKind.ResidencePermit, "BVF-CIS", D("2024-12-31"), "TRP-TERM"),
+            (evaluation.Basis, evaluation.Regime, evaluation.PermittedUntil, evaluation.BindingRule));
+    }
+
+    [Fact]
+    public void DaysStayedAfterAVisaEnded_CountTowardTheVisaFreeLimits()
+    {
+        // VF-90-180 and VF-120-CY (000 §2) count the days in the country, not those on a visa: a German who stayed 10 days past a visa
+        // ending 10 Jan 2025 has used those 10 days when entering visa-free on 1 Feb; on 5 Feb, 15 days in each window.
+        var evaluation = For("DE").Visa("C3", "2025-01-01", "2025-01-10", entries: "single").Stay("2025-01-01", "2025-01-20")
+            .Enter("2025-02-01").EvaluateOn("2025-02-05");
+        Assert.Equal([("VF-30-ENTRY", 5), ("VF-90-180", 15), ("VF-120-CY", 15)], evaluation.Limits.Select(l => (l.Rule, l.Used)));
+    }
+
+    [Fact]
+    public void AVisaIssuedAfterTheEntry_IsNotAnAlreadyUsedSingleEntryVisa()
+    {
+        // A Jordanian needs a visa (rules.md §10); one issued on 10 Jan 2025 for a stay from 1 Jan did not cover the entry of 5 Jan. The
+        // warning says a visa was required, not that the single-entry visa had been used already (it was not).
+        var evaluation = For("JO").Visa("C3", "2025-01-01", "2025-03-31", entries: "single", issued: "2025-01-10").Enter("2025-01-05").EvaluateOn("2025-01-15");
+        Assert.Contains(evaluation.Warnings, w => w.Contains("Entered on 2025-01-05 with no visa, TRP or visa-free regime for JO", StringComparison.Ordinal));
+        Assert.DoesNotContain(evaluation.Warnings, w => w.Contains("already used", StringComparison.Ordinal));
+    }
+}
