@@ -93,6 +93,9 @@ public class VisaCommandTests
     [InlineData("B20", "C3", "visa.category-change-not-allowed")]
     [InlineData(null, "C12", null)]
     [InlineData(null, "C3", "visa.category-change-not-allowed")]
+    // CHG-C1 (000 §4.1): C1 from "all categories of visas"; unlike C9 and C12 not "and those arrived under the visa-free regime".
+    [InlineData("B2", "C1", null)]
+    [InlineData(null, "C1", "visa.category-change-not-allowed")]
     public void ChangeCategory_AlongTheMatrix(string? from, string to, string? code)
     {
         var events = new List<CaseEvent>();
