@@ -277,6 +277,19 @@ public class EngineBoundaryTests
     }
 
     [Fact]
+    public void Plan_AReEntryOnTheDayOfTheLastExit_IsANewStay_AsTheCaseRecordsIt()
+    {
+        // A border run: left on 20 Jan 2024 and back the same day (the case decider records an entry on the day of the last exit). The
+        // plan agrees with the evaluation of the recorded trip: a new visit of 30 days (VF-30-ENTRY, 000 §2), to 18 Feb; 20 Jan is one
+        // day of stay toward VF-90-180, not two.
+        var plan = For("DE").Stay("2024-01-01", "2024-01-20").Plan("2024-01-20");
+        Assert.Equal((30, D("2024-02-18"), "VF-30-ENTRY"), (plan.MaxDays, plan.LastDay!.Value, plan.BindingRule));
+        var recorded = For("DE").Stay("2024-01-01", "2024-01-20").Enter("2024-01-20").EvaluateOn("2024-01-25");
+        Assert.Equal(plan.LastDay, recorded.PermittedUntil);
+        Assert.Equal(25, recorded.Limits.Single(l => l.Rule == "VF-90-180").Used);
+    }
+
+    [Fact]
     public void ANotice_MeetsOneTriggerOnly_EvenWhenItFollowsTwo()
     {
         // NOTIFY-3WD and NOTIFY-ADDR (000 §1): each trigger needs its own notice. One notice after the arrival and an address change

@@ -45,4 +45,28 @@ public class StayBasisTests
         Assert.Contains(evaluation.Warnings, w => w.Contains("Entered on 2025-01-05 with no visa, TRP or visa-free regime for JO", StringComparison.Ordinal));
         Assert.DoesNotContain(evaluation.Warnings, w => w.Contains("already used", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void AVisaThatContinuesAVisaFreeStay_GovernsItsExitAndItsCancellation()
+    {
+        // A German enters visa-free on 1 Jan 2025 (VF-30-ENTRY, 000 §2); a work visa recorded before, valid from 20 Jan, carries the stay
+        // on: the exit deadline is the visa's end under its rule. Cancelled on 3 Mar, the stay ends 15 working days later
+        // (EXIT-AFTER-CANCEL-15WD, 001; conflict C1, rules.md §26), an exit-visa deadline of its own.
+        var onVisa = For("DE").Visa("C3", "2025-01-20", "2025-12-31", issued: "2024-12-20").Enter("2025-01-01");
+        var exit = Assert.Single(onVisa.EvaluateOn("2025-02-10").Deadlines, d => d.Kind == DeadlineKind.Exit);
+        Assert.Equal((D("2025-12-31"), "VISA-VALIDITY", DeadlineStatus.Open), (exit.Due, exit.Rule, exit.Status));
+        var cancelled = onVisa.Cancel("2025-03-03").EvaluateOn("2025-03-05");
+        var exitVisa = Assert.Single(cancelled.Deadlines, d => d.Kind == DeadlineKind.ExitVisaExpiry);
+        Assert.Equal((D("2025-03-27"), "EXIT-AFTER-CANCEL-15WD"), (exitVisa.Due, exitVisa.Rule));
+    }
+
+    [Fact]
+    public void ALateTrp_IsTheDateTheMissedTrpDeadlineWasMetOn_NotTheExit()
+    {
+        // An Uzbek national needs a TRP for a stay over 30 days (TRP-CIS-30; 001 'Уақытша тұруға рұқсат', 000 §3): entered 1 Jan 2024,
+        // due 30 Jan; the TRP came on 15 Feb and the person left on 1 Mar. Missed, met late on 15 Feb.
+        var evaluation = For("UZ").Enter("2024-01-01").Permit("2024-02-15", "2024-12-31", issued: "2024-02-15").Exit("2024-03-01").EvaluateOn("2024-03-05");
+        var trp = Assert.Single(evaluation.Deadlines, d => d.Kind == DeadlineKind.ResidencePermitRequired);
+        Assert.Equal((D("2024-01-30"), DeadlineStatus.Missed, "TRP-CIS-30", (NodaTime.LocalDate?)D("2024-02-15")), (trp.Due, trp.Status, trp.Rule, trp.MetOn));
+    }
 }
