@@ -6,6 +6,7 @@ using CaseFlow.EventStore;
 using CaseFlow.EventStore.Projections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using CaseFlow.TestSupport;
 using Npgsql;
 
 namespace CaseFlow.Bench;
@@ -36,11 +37,15 @@ internal static class RebuildBenchmark
         IReadOnlyDictionary<string, double>? reference = null;
         if (events > ReferenceEvents && Environment.GetEnvironmentVariable("CASEFLOW_DB") is not { Length: > 0 })
         {
-            await using var smaller = await StoreAsync(await BenchDatabase.ConnectionStringAsync("rebuildreference"), ReferenceEvents / 4);
-            reference = await RebuildEachAsync(smaller, line: true);
+            var referenceDb = await BenchDatabase.ConnectionStringAsync("rebuildreference");
+            await using (var smaller = await StoreAsync(referenceDb, ReferenceEvents / 4))
+                reference = await RebuildEachAsync(smaller, line: true, rounds: ScalingRounds);
+            // Dropped before the larger store is made: its pages would otherwise hold a fifth of the buffer cache the larger rebuild reads through.
+            NpgsqlConnection.ClearAllPools();
+            await TestPostgres.DropDatabaseAsync(referenceDb);
         }
         await using var main = await StoreAsync(await BenchDatabase.ConnectionStringAsync("rebuild"), cases);
-        await RebuildEachAsync(main, line: true, reference);
+        await RebuildEachAsync(main, line: true, reference, reference is null ? 1 : ScalingRounds);
         return 0;
     }
 
@@ -74,41 +79,57 @@ internal static class RebuildBenchmark
     private const int ReferenceEvents = 1_000_000;
 
     /// <summary>
-    /// Each projection rebuilt in turn, timed from the request to the swap; a line each, or (cold) one line of rates. Returns each
-    /// projection's seconds; with <paramref name="reference"/> (the same projections' seconds over the reference log, same run) each
-    /// line also says how many times that time this one took.
+    /// Rebuilds of each projection at each size in the scaling comparison, the fastest kept: this machine's runs of the same rebuild
+    /// spread by 20-30%, as wide as the 4.4x target's margin over 4x, and the fastest of a few is the least disturbed measurement. Both
+    /// sizes are measured alike.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<string, double>> RebuildEachAsync(BenchStore bench, bool line, IReadOnlyDictionary<string, double>? reference = null)
+    private const int ScalingRounds = 2;
+
+    /// <summary>
+    /// Each projection rebuilt in turn, timed from the request to the swap; a line each, or (cold) one line of rates. With
+    /// <paramref name="rounds"/> above 1 each projection is rebuilt that many times and its fastest round kept (the rounds' times are
+    /// printed too). Returns each projection's seconds; with <paramref name="reference"/> (the same projections' seconds over the
+    /// reference log, same run) each line also says how many times that time this one took.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, double>> RebuildEachAsync(BenchStore bench, bool line, IReadOnlyDictionary<string, double>? reference = null, int rounds = 1)
     {
         var times = new Dictionary<string, double>();
-        var (dataSource, store, host) = (bench.DataSource, bench.Store, bench.Host);
-        var (read, readRate) = line ? await BenchDatabase.ReadTheLogAsync(store) : (await store.CountAsync(CancellationToken.None), double.NaN);
-        var watch = new Stopwatch();
-        foreach (var projection in host.Projections)
+        var (read, readRate) = line ? await BenchDatabase.ReadTheLogAsync(bench.Store) : (await bench.Store.CountAsync(CancellationToken.None), double.NaN);
+        foreach (var projection in bench.Host.Projections)
         {
-            await QuietAsync(dataSource);
-            await ProjectionTable.ControlAsync(dataSource, projection.Name, "rebuild", CancellationToken.None);
-            using var stop = new CancellationTokenSource();
-            var idleBefore = CpuTimes.Read();
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            watch.Restart();
-            var runner = new ProjectionRunner(store, projection, new ProjectionOptions { BatchSize = 1000 }, "bench").RunAsync(stop.Token);
-            // The control row alone: the status view also counts the lag of every projection, a scan of the log that would compete.
-            while (await ProjectionTable.ReadAsync(dataSource, projection.Name, CancellationToken.None) is { RebuildRequested: true } or { State: not "running" })
-                await Task.Delay(50);
-            var seconds = watch.Elapsed.TotalSeconds;
-            var busy = CpuTimes.Read().BusySince(idleBefore);
-            var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)read;
-            await stop.CancelAsync();
-            await runner;
+            var each = new List<(double Seconds, double Busy, long Allocated)>();
+            for (var round = 0; round < rounds; round++) each.Add(await RebuildAsync(bench, projection));
+            var (seconds, busy, allocated) = each.MinBy(r => r.Seconds);
             times[projection.Name] = seconds;
-            var scaled = reference is not null && reference.TryGetValue(projection.Name, out var before) ? $", {seconds / before:N1}x the {ReferenceEvents:N0}-event time (target at most 4.4x for 4x the events)" : "";
+            var ofRounds = rounds > 1 ? $", fastest of {string.Join(" / ", each.Select(r => $"{r.Seconds:N1}"))} s" : "";
+            var scaled = reference is not null && reference.TryGetValue(projection.Name, out var before) ? $", {seconds / before:N2}x the {ReferenceEvents:N0}-event time (target at most 4.4x for 4x the events)" : "";
             if (line)
-                Console.WriteLine($"{"rebuild " + projection.Name,-28} {read / seconds,12:N0} events/s  ({seconds:N1} s, {readRate / (read / seconds):N1}x the read time, cores {busy:P0} busy, {allocated:N0} B allocated an event{scaled})");
+                Console.WriteLine($"{"rebuild " + projection.Name,-28} {read / seconds,12:N0} events/s  ({seconds:N1} s{ofRounds}, {readRate / (read / seconds):N1}x the read time, cores {busy:P0} busy, {allocated / (double)read:N0} B allocated an event{scaled})");
             else
                 Console.Write($" {projection.Name} {read / seconds:N0} events/s");
         }
         return times;
+    }
+
+    /// <summary>One rebuild of <paramref name="projection"/>, from the request to the swap: its seconds, the cores' busy share, the bytes allocated.</summary>
+    private static async Task<(double Seconds, double Busy, long Allocated)> RebuildAsync(BenchStore bench, IProjection projection)
+    {
+        await QuietAsync(bench.DataSource);
+        await ProjectionTable.ControlAsync(bench.DataSource, projection.Name, "rebuild", CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var idleBefore = CpuTimes.Read();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        var runner = new ProjectionRunner(bench.Store, projection, new ProjectionOptions { BatchSize = 1000 }, "bench").RunAsync(stop.Token);
+        // The control row alone: the status view also counts the lag of every projection, a scan of the log that would compete.
+        while (await ProjectionTable.ReadAsync(bench.DataSource, projection.Name, CancellationToken.None) is { RebuildRequested: true } or { State: not "running" })
+            await Task.Delay(50);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var busy = CpuTimes.Read().BusySince(idleBefore);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        await stop.CancelAsync();
+        await runner;
+        return (seconds, busy, allocated);
     }
 
     /// <summary>
