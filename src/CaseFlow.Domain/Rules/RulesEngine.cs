@@ -207,8 +207,9 @@ public static partial class RulesEngine
         var covered = firstCover <= due.PlusDays(1);
         var status = covered || (stay.Exit is { } x && x <= due) ? DeadlineStatus.Met
             : asOf > due ? DeadlineStatus.Missed : DeadlineStatus.Open;
-        var lateCover = firstCover ?? stay.Exit;
-        into.Add(new Due(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!, status == DeadlineStatus.Missed ? lateCover : null));
+        // Met on the day the TRP or visa began to cover the stay, in time or late; missed and never covered, on the day the person left.
+        var metOn = covered ? firstCover : status == DeadlineStatus.Missed ? firstCover ?? stay.Exit : null;
+        into.Add(new Due(DeadlineKind.ResidencePermitRequired, due, status, regime.ResidencePermitRule!, metOn));
     }
 
     /// <summary>The extension window (EXT-WINDOW) of the visa of the current stay, or the visa valid on the as-of date, when its category is

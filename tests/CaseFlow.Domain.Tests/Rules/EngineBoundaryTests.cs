@@ -104,7 +104,11 @@ public class EngineBoundaryTests
         Assert.Equal((D("2024-03-30"), DeadlineStatus.Open), Status(uz.EvaluateOn("2024-03-30")));
         Assert.Equal(DeadlineStatus.Missed, Status(uz.EvaluateOn("2024-03-31")).Item2);
         Assert.Equal(DeadlineStatus.Met, Status(For("UZ").Enter("2024-03-01").Notify("2024-03-01").Exit("2024-03-30").EvaluateOn("2024-04-10")).Item2);
-        Assert.Equal(DeadlineStatus.Met, Status(For("UZ").Enter("2024-03-01").Notify("2024-03-01").Permit("2024-03-31", "2025-03-30", issued: "2024-03-28").EvaluateOn("2024-04-10")).Item2);
+        // Met in time, on the day the TRP began to cover the stay (metOn: the date of the fact that fulfilled it, docs/rules.md); met by
+        // leaving in time, on no fact's date.
+        var inTime = Only(For("UZ").Enter("2024-03-01").Notify("2024-03-01").Permit("2024-03-31", "2025-03-30", issued: "2024-03-28").EvaluateOn("2024-04-10"), DeadlineKind.ResidencePermitRequired);
+        Assert.Equal((DeadlineStatus.Met, (NodaTime.LocalDate?)D("2024-03-31")), (inTime.Status, inTime.MetOn));
+        Assert.Null(Only(For("UZ").Enter("2024-03-01").Notify("2024-03-01").Exit("2024-03-30").EvaluateOn("2024-04-10"), DeadlineKind.ResidencePermitRequired).MetOn);
         var late = Only(For("UZ").Enter("2024-03-01").Notify("2024-03-01").Permit("2024-04-05", "2025-04-04", issued: "2024-04-05").EvaluateOn("2024-04-10"), DeadlineKind.ResidencePermitRequired);
         Assert.Equal((DeadlineStatus.Missed, D("2024-04-05")), (late.Status, late.MetOn!.Value));
         var gone = Only(For("UZ").Enter("2024-03-01").Notify("2024-03-01").Exit("2024-04-03").EvaluateOn("2024-04-10"), DeadlineKind.ResidencePermitRequired);
