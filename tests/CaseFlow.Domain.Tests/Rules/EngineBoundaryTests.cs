@@ -28,6 +28,8 @@ public class EngineBoundaryTests
         var late = facts.Plan("2024-03-01", "2024-03-31");
         Assert.Equal((false, D("2024-03-31")), (late.Compliant!.Value, late.FirstViolation!.Value));
         Assert.Null(facts.Plan("2024-03-01").Compliant);
+        // A trip in and out on one day is one day of stay: it complies.
+        Assert.True(facts.Plan("2024-03-01", "2024-03-01").Compliant);
         // 90 of 180 used up (VF-90-180): no lawful day at all; the violation starts on the entry day.
         var full = For("DE").Stay("2023-09-10", "2023-10-09").Stay("2023-10-20", "2023-11-18").Stay("2023-11-25", "2023-12-24").Plan("2024-01-05", "2024-01-06");
         Assert.Equal((0, (NodaTime.LocalDate?)null, D("2024-01-05")), (full.MaxDays, full.LastDay, full.FirstViolation!.Value));

@@ -69,4 +69,16 @@ public class StayBasisTests
         var trp = Assert.Single(evaluation.Deadlines, d => d.Kind == DeadlineKind.ResidencePermitRequired);
         Assert.Equal((D("2024-01-30"), DeadlineStatus.Missed, "TRP-CIS-30", (NodaTime.LocalDate?)D("2024-02-15")), (trp.Due, trp.Status, trp.Rule, trp.MetOn));
     }
+
+    [Fact]
+    public void TheExtensionWindow_IsTheVisaTheStayIsOnNow_NotTheOneItBeganOn()
+    {
+        // EXT-WINDOW (001): 30 to 5 working days before the visa expires. A Jordanian entered on a work visa ending 31 Mar 2025; a second
+        // one, valid from 15 Mar to 31 Dec 2025, carries the stay on: in April the window is the second visa's (closing in December).
+        var evaluation = For("JO").Visa("C3", "2025-01-01", "2025-03-31", issued: "2024-12-01").Visa("C3", "2025-03-15", "2025-12-31", issued: "2025-03-01")
+            .Enter("2025-01-10").EvaluateOn("2025-04-10");
+        Assert.Equal((D("2025-12-31"), "VISA-VALIDITY"), (evaluation.PermittedUntil, evaluation.BindingRule));
+        // Counting back from Tue 30 Dec: 30, 29, 26, 25, 24 Dec (the weekend of 27-28 off): the window closes on Wed 24 Dec.
+        Assert.Equal(D("2025-12-24"), Assert.Single(evaluation.Deadlines, d => d.Kind == DeadlineKind.ExtensionWindowCloses).Due);
+    }
 }
