@@ -81,4 +81,28 @@ public class StayBasisTests
         // Counting back from Tue 30 Dec: 30, 29, 26, 25, 24 Dec (the weekend of 27-28 off): the window closes on Wed 24 Dec.
         Assert.Equal(D("2025-12-24"), Assert.Single(evaluation.Deadlines, d => d.Kind == DeadlineKind.ExtensionWindowCloses).Due);
     }
+
+    [Fact]
+    public void ATrpCoversTheStayFromTheDayItIsValid_NotFromTheDayItWasIssued()
+    {
+        // TRP-CIS-30 (001, 000 §3): an Uzbek entered on 1 Mar 2024 needs a TRP by 30 Mar. One issued on 25 Mar but valid only from 5 Apr
+        // leaves 31 Mar - 4 Apr uncovered: missed, met late on 5 Apr.
+        var trp = Assert.Single(For("UZ").Enter("2024-03-01").Permit("2024-04-05", "2025-04-04", issued: "2024-03-25").EvaluateOn("2024-04-10").Deadlines,
+            d => d.Kind == DeadlineKind.ResidencePermitRequired);
+        Assert.Equal((DeadlineStatus.Missed, (NodaTime.LocalDate?)D("2024-04-05")), (trp.Status, trp.MetOn));
+    }
+
+    [Fact]
+    public void ATrpCarriesTheStayOn_FromTheDayAfterItsLawfulEnd_NotAcrossAGap_NorAfterTheExit()
+    {
+        // 000 §3: an Uzbek stays visa-free up to 90 days (BVF-CIS-90): entered 1 Jan 2024, lawful to 30 Mar (2024 is a leap year). A TRP
+        // from 31 Mar carries the stay on to its end; one from 10 Apr does not: 31 Mar - 10 Apr is an overstay (11 days on 10 Apr).
+        var onTime = For("UZ").Enter("2024-01-01").Permit("2024-03-31", "2024-12-31", issued: "2024-03-20").EvaluateOn("2024-04-10");
+        Assert.Equal((StayBasisKind.ResidencePermit, D("2024-12-31"), 0), (onTime.Basis, onTime.PermittedUntil!.Value, onTime.OverstayDays));
+        var late = For("UZ").Enter("2024-01-01").Permit("2024-04-10", "2024-12-31", issued: "2024-04-10").EvaluateOn("2024-04-10");
+        Assert.Equal((StayBasisKind.VisaFree, D("2024-03-30"), 11), (late.Basis, late.PermittedUntil!.Value, late.OverstayDays));
+        // Nor does a TRP issued after the person left, though valid from a day of the stay: the stay ended visa-free.
+        var left = For("UZ").Enter("2024-01-01").Exit("2024-02-01").Permit("2024-01-20", "2024-12-31", issued: "2024-02-10").EvaluateOn("2024-02-15");
+        Assert.Equal((StayBasisKind.VisaFree, D("2024-03-30"), "BVF-CIS-90"), (left.Basis, left.PermittedUntil!.Value, left.BindingRule));
+    }
 }
