@@ -58,7 +58,7 @@ public class VisaCommandTests
     [Fact]
     public void Issue_AMultipleEntryVisa_TakesTheMultipleEntryTerms()
     {
-        // visas.json (003, "Visa categories"): a B2 visa is valid for at most 90 days with 30 days a stay when single-entry, 180 days with 90
+        // visas.json (000 §4): a B2 visa is valid for at most 90 days with 30 days a stay when single-entry, 180 days with 90
         // days a stay when multiple-entry.
         IssueVisa B2(VisaEntries entries, int? stayPerEntry = null) =>
             new(Id, Today, "B2", entries, Today, Today.PlusDays(179), stayPerEntry, false, false, Host, "u", Today);

@@ -105,4 +105,22 @@ public class StayBasisTests
         var left = For("UZ").Enter("2024-01-01").Exit("2024-02-01").Permit("2024-01-20", "2024-12-31", issued: "2024-02-10").EvaluateOn("2024-02-15");
         Assert.Equal((StayBasisKind.VisaFree, D("2024-03-30"), "BVF-CIS-90"), (left.Basis, left.PermittedUntil!.Value, left.BindingRule));
     }
+
+    [Fact]
+    public void AVisasStayPerEntry_BindsWhenItEndsBeforeTheVisa_EvenByADay()
+    {
+        // VISA-STAY-PER-ENTRY (000 §4, visas.json): 58 days a stay on a visa valid 1 Jan - 1 Mar 2025 (60 days): entering on 1 Jan, the
+        // stay ends on 27 Feb, two days before the visa does.
+        var evaluation = For("JO").Visa("B1", "2025-01-01", "2025-03-01", stay: 58, issued: "2024-12-20").Enter("2025-01-01").EvaluateOn("2025-01-10");
+        Assert.Equal((D("2025-02-27"), "VISA-STAY-PER-ENTRY"), (evaluation.PermittedUntil!.Value, evaluation.BindingRule));
+    }
+
+    [Fact]
+    public void OnTheDayAVisaBegins_ItAlreadyCarriesTheStayOn()
+    {
+        // A German in the country visa-free since 1 Jan 2025 (30 days, VF-30-ENTRY, 000 §2), holding a work visa valid from 25 Jan: on
+        // 25 Jan the stay is already on the visa, to its end.
+        var evaluation = For("DE").Visa("C3", "2025-01-25", "2025-12-31", issued: "2024-12-20").Enter("2025-01-01").EvaluateOn("2025-01-25");
+        Assert.Equal((StayBasisKind.Visa, D("2025-12-31")), (evaluation.Basis!.Value, evaluation.PermittedUntil!.Value));
+    }
 }
