@@ -123,4 +123,15 @@ public class StayBasisTests
         var evaluation = For("DE").Visa("C3", "2025-01-25", "2025-12-31", issued: "2024-12-20").Enter("2025-01-01").EvaluateOn("2025-01-25");
         Assert.Equal((StayBasisKind.Visa, D("2025-12-31")), (evaluation.Basis!.Value, evaluation.PermittedUntil!.Value));
     }
+
+    [Fact]
+    public void ATrpValidFromTheDayOfEntryOrFromToday_IsTheStaysBasisThatDay()
+    {
+        // TRP-TERM (000 §5): a Jordanian (no visa-free regime, rules.md §10) entering on the first day of a TRP stays under it; a German
+        // in the country visa-free whose TRP begins today is on it today.
+        var entering = For("JO").Permit("2025-02-01", "2025-12-31", issued: "2025-01-15").Enter("2025-02-01").EvaluateOn("2025-02-01");
+        Assert.Equal((StayBasisKind.ResidencePermit, D("2025-12-31"), 0), (entering.Basis!.Value, entering.PermittedUntil!.Value, entering.OverstayDays));
+        var today = For("DE").Permit("2025-01-25", "2025-12-31", issued: "2024-12-20").Enter("2025-01-01").EvaluateOn("2025-01-25");
+        Assert.Equal((StayBasisKind.ResidencePermit, D("2025-12-31")), (today.Basis!.Value, today.PermittedUntil!.Value));
+    }
 }
