@@ -39,6 +39,12 @@ internal sealed class FactsBuilder(string nationality)
         return this;
     }
 
+    public FactsBuilder ChangeCategory(string date, string to, string from, string until, string entries = "multiple")
+    {
+        events.Add(new JsonObject { ["type"] = "CategoryChanged", ["date"] = date, ["to"] = to, ["entries"] = entries, ["validFrom"] = from, ["validTo"] = until });
+        return this;
+    }
+
     public FactsBuilder Permit(string from, string to, string? issued = null)
     {
         var permit = new JsonObject { ["type"] = "ResidencePermitIssued", ["validFrom"] = from, ["validTo"] = to };

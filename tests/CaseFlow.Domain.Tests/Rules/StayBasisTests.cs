@@ -134,4 +134,15 @@ public class StayBasisTests
         var today = For("DE").Permit("2025-01-25", "2025-12-31", issued: "2024-12-20").Enter("2025-01-01").EvaluateOn("2025-01-25");
         Assert.Equal((StayBasisKind.ResidencePermit, D("2025-12-31")), (today.Basis!.Value, today.PermittedUntil!.Value));
     }
+
+    [Fact]
+    public void AVisaFromACategoryChange_IsExtendableLikeAnyVisaOfItsCategory()
+    {
+        // 000 §4.1: B2 may change to C3 in the country (CHG-C3); the new C3 visa is an ordinary visa, not an e-Visa, so its extension window
+        // (EXT-WINDOW, 001) is listed: it closes on Wed 24 Dec 2025, five working days before the visa ends on 31 Dec.
+        var evaluation = For("JO").Visa("B2", "2025-01-01", "2025-03-31", entries: "single", issued: "2024-12-20").Enter("2025-01-05")
+            .ChangeCategory("2025-02-01", "C3", "2025-02-01", "2025-12-31").EvaluateOn("2025-03-01");
+        Assert.Equal((D("2025-12-31"), "VISA-VALIDITY"), (evaluation.PermittedUntil!.Value, evaluation.BindingRule));
+        Assert.Equal(D("2025-12-24"), Assert.Single(evaluation.Deadlines, d => d.Kind == DeadlineKind.ExtensionWindowCloses).Due);
+    }
 }
