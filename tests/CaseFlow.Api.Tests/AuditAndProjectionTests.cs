@@ -14,17 +14,6 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
 
     private Task<T> Scalar<T>(string sql, params object[] args) => app.ScalarAsync<T>(sql, args);
 
-    private async Task CaughtUp()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Scalar<long>("SELECT count(*) FROM projections WHERE processed < (SELECT count(*) FROM events) OR state <> 'running'") > 0
-               || await Scalar<long>("SELECT count(*) FROM projections") < 4)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("projections did not catch up");
-            await Task.Delay(50);
-        }
-    }
-
     private async Task<string> OpenWithEntryAsync(HttpClient client, string nationality, string entry)
     {
         var open = await client.PostJsonAsync("/api/cases", new
@@ -79,7 +68,7 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         await store.AppendAsync(caseId, CaseFlow.Core.Cases.CaseRepository.StreamType, app.HostA.ToString(), (await store.StreamVersionAsync(caseId))!.Value,
             [CaseFlow.Core.Cases.CaseRepository.Types.ToNew(legacy, Guid.CreateVersion7())], new CaseFlow.EventStore.EventMetadata("sweep", Guid.NewGuid()));
         await app.SweepAsync();
-        await CaughtUp();
+        await app.ProjectionsCaughtUpAsync();
 
         var alertStream = CaseFlow.Core.Alerts.AlertRepository.StreamFor(new CaseFlow.Domain.Cases.CaseId(caseId));
         Assert.True(await Scalar<long>("SELECT count(*) FROM events WHERE stream_id = $1", alertStream) > 0);
@@ -96,7 +85,7 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         var overstayer = await OpenWithEntryAsync(client, "FR", "2024-04-01");
         Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{overstayer}/notifications", new { date = "2024-04-10", channel = "eQonaq" }, "\"2\"")).StatusCode);
         await OpenWithEntryAsync(client, "RU", "2024-05-25");
-        await CaughtUp();
+        await app.ProjectionsCaughtUpAsync();
 
         // The late notification fulfilled its deadline (it leaves the table); the exit deadline stays while the person is in the country.
         Assert.Equal("exit", await Scalar<string>("SELECT string_agg(kind, ',' ORDER BY kind) FROM deadlines WHERE case_id = $1", Guid.Parse(overstayer.Split('/')[^1])));
@@ -134,7 +123,7 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
     [Fact]
     public async Task Health_Degraded_WhenAProjectionFailed()
     {
-        await CaughtUp();
+        await app.ProjectionsCaughtUpAsync();
         await using (var fail = Db.CreateCommand("UPDATE projections SET state = 'failed', last_error = 'test' WHERE name = 'timeline'")) await fail.ExecuteNonQueryAsync();
         var health = await (await app.Client(null).GetAsync("/health/ready")).JsonAsync();
         Assert.Equal("degraded", health.GetProperty("status").GetString());

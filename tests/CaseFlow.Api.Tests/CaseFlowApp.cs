@@ -118,6 +118,18 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await (node ?? Services).GetRequiredService<AlertSweeper>().SweepAsync(ct);
     }
 
+    /// <summary>Waits (at most 30 s) until every projection runs and has processed every event of the test database.</summary>
+    public async Task ProjectionsCaughtUpAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await ScalarAsync<long>("SELECT count(*) FROM projections WHERE processed < (SELECT count(*) FROM events) OR state <> 'running'") > 0
+               || await ScalarAsync<long>("SELECT count(*) FROM projections") < 4)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("projections did not catch up");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>The one value a query of the test database answers (parameters <c>$1</c>, <c>$2</c>... in order).</summary>
     public async Task<T> ScalarAsync<T>(string sql, params object[] args)
     {

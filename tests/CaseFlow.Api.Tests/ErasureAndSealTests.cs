@@ -70,14 +70,9 @@ public sealed class ErasureAndSealTests(CaseFlowApp app) : IClassFixture<CaseFlo
         Assert.Equal("case.erased", (await (await officer.PostJsonAsync($"{c}/exits", new { date = "2024-05-30" }, "\"4\"")).JsonAsync()).GetProperty("code").GetString());
 
         // Projections rebuilt from the log show the same rows (the timeline never held the name).
-        // The timeline projection runs in the background: wait (bounded) until it has the erasure before comparing a rebuild with it.
-        var caughtUp = DateTime.UtcNow.AddSeconds(30);
-        var before = "";
-        while (!before.Contains("Personal data erased (request)", StringComparison.Ordinal) && DateTime.UtcNow < caughtUp)
-        {
-            before = await Scalar<string>("SELECT coalesce(string_agg(t::text, '|' ORDER BY version), '') FROM case_timeline t WHERE case_id = $1", id);
-            if (!before.Contains("Personal data erased (request)", StringComparison.Ordinal)) await Task.Delay(50);
-        }
+        // The projections run in the background: the timeline must have the erasure before a rebuild is compared with it.
+        await app.ProjectionsCaughtUpAsync();
+        var before = await Scalar<string>("SELECT string_agg(t::text, '|' ORDER BY version) FROM case_timeline t WHERE case_id = $1", id);
         Assert.Contains("Personal data erased (request)", before, StringComparison.Ordinal);
         var ops = app.Client("ops");
         Assert.Equal(HttpStatusCode.Accepted, (await ops.PostAsync("/api/ops/projections/timeline/rebuild", null)).StatusCode);

@@ -115,7 +115,7 @@ public static partial class RulesEngine
     {
         if (exit is { } x && x < entry) throw new FactsException("exit", $"{new IsoDate(x)} is before the entry {new IsoDate(entry)}");
         // An exit on the planned day itself is before the entry: re-entering on the day of an exit is a new stay, as the case decider records it.
-        var before = facts.Events.Where(f => f.Date < entry || f is ExitedFact && f.Date == entry || f is not (EnteredFact or ExitedFact)).ToList();
+        var before = facts.Events.Where(f => f switch { EnteredFact => f.Date < entry, ExitedFact => f.Date <= entry, _ => true }).ToList();
         var history = StayTimeline.Build(catalogue, facts with { Events = before }, entry);
         if (history.Stays.LastOrDefault() is { Exit: null } open)
             throw new FactsException("entry", $"the person is still in the country (entered {new IsoDate(open.Entry)}, no exit before {new IsoDate(entry)})");
