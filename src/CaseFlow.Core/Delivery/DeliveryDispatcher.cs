@@ -174,7 +174,7 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
     {
         if (d.Channel == "webhook")
         {
-            if (WebhookTargets.Problem(d.Target) is { } problem) throw new InvalidOperationException($"webhook target is not {problem}");
+            if (WebhookTargets.FormatProblem(d.Target) is { } problem) throw new InvalidOperationException($"webhook target is not {problem}");
             using var request = new HttpRequestMessage(HttpMethod.Post, d.Target) { Content = new StringContent(d.Payload, Encoding.UTF8, "application/json") };
             request.Headers.Add(DeliveryHeader, d.Id.ToString());
             if (d.SealedSecret is not null) request.Headers.Add(SignatureHeader, Signature(secrets.Open(d.SealedSecret), clock.GetCurrentInstant(), d.Payload));

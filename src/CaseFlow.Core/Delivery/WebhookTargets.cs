@@ -6,23 +6,40 @@ namespace CaseFlow.Core.Delivery;
 /// <summary>
 /// Where webhooks may go. A target is an absolute http or https URL without credentials; nothing else (file:, gopher:, javascript:)
 /// is accepted. At connect time the resolved addresses are checked (so a name that resolves, or later re-resolves, to an inside
-/// address is refused): loopback, private, shared (CGNAT), link-local (including the 169.254.169.254 cloud metadata service),
+/// address is refused): loopback, private, shared (CGNAT), link-local (including the 169.254.169.254 cloud metadata service), site-local,
 /// unique-local, multicast and unspecified addresses are refused unless a configured allow-list network contains them (local
-/// development allows 127.0.0.1 explicitly). Redirects are never followed (a 3xx is a failed attempt).
+/// development allows 127.0.0.1 explicitly). An IPv6 address that carries an IPv4 one a gateway forwards to (IPv4-mapped, NAT64
+/// <c>64:ff9b::/96</c>, 6to4 <c>2002::/16</c>) is judged as that IPv4 address; IPv4-compatible (<c>::/96</c>), local-use NAT64 and
+/// Teredo addresses are refused. A target written as an address (<c>http://10.0.0.1/</c>, <c>http://2852039166/</c>) or as
+/// <c>localhost</c> is refused already when subscribing; a name is checked each time it is resolved. Redirects are never followed (a 3xx
+/// is a failed attempt).
 /// </summary>
 public sealed class WebhookTargets(IReadOnlyList<string> allowedNetworks)
 {
-    private readonly IReadOnlyList<IPNetwork> allowed = [.. allowedNetworks.Select(n => IPNetwork.Parse(n.Contains('/', StringComparison.Ordinal) ? n : $"{n}/{(IPAddress.Parse(n).AddressFamily == AddressFamily.InterNetwork ? 32 : 128)}"))];
+    private readonly IReadOnlyList<IPNetwork> allowed = [.. allowedNetworks.Select(Network)];
+
+    /// <summary>An allow-list entry: a network, or one address (an IPv4-mapped one as its IPv4 address, as connections are judged).</summary>
+    private static IPNetwork Network(string entry)
+    {
+        if (entry.Contains('/', StringComparison.Ordinal)) return IPNetwork.Parse(entry);
+        var address = IPAddress.Parse(entry);
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        return new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+    }
 
     private static readonly IPNetwork[] Refused =
     [
         IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("169.254.0.0/16"),
         IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("224.0.0.0/3"),
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("ff00::/8"),
+        IPNetwork.Parse("::/96"), IPNetwork.Parse("64:ff9b:1::/48"), IPNetwork.Parse("100::/64"), IPNetwork.Parse("2001::/32"), IPNetwork.Parse("fc00::/7"),
+        IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"),
     ];
 
-    /// <summary>Why <paramref name="target"/> cannot be a webhook target, or null when it can (the address is checked again at connect time).</summary>
-    public static string? Problem(string target)
+    private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+    private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
+
+    /// <summary>Why <paramref name="target"/> is not a well-formed webhook target, or null when it is (where it points is <see cref="Problem"/>'s part).</summary>
+    public static string? FormatProblem(string target)
     {
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) return "an absolute URL";
         if (uri.Scheme is not ("http" or "https")) return "an http or https URL";
@@ -31,11 +48,37 @@ public sealed class WebhookTargets(IReadOnlyList<string> allowedNetworks)
         return null;
     }
 
+    /// <summary>
+    /// Why <paramref name="target"/> cannot be a webhook target, or null when it can: <see cref="FormatProblem"/>, then a target written
+    /// as an address (or <c>localhost</c>) that <see cref="Allows"/> refuses. A name is checked again each time it is resolved.
+    /// </summary>
+    public string? Problem(string target)
+    {
+        if (FormatProblem(target) is { } problem) return problem;
+        var uri = new Uri(target);
+        IPAddress[] addresses = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 ? [IPAddress.Parse(uri.IdnHost)]
+            : uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+                ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [];
+        // As when connecting: refused when no address the host stands for may be reached (localhost: 127.0.0.1 or ::1).
+        return addresses.Length > 0 && !addresses.Any(Allows) ? "a URL CaseFlow may send to (not a loopback, private, link-local or metadata address)" : null;
+    }
+
     /// <summary>True when CaseFlow may connect to <paramref name="address"/>.</summary>
     public bool Allows(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        return allowed.Any(n => n.Contains(address)) || !Refused.Any(n => n.Contains(address));
+        if (allowed.Any(n => n.Contains(address))) return true;
+        if (Refused.Any(n => n.Contains(address))) return false;
+        return Carried(address) is not { } inner || Allows(inner);
+    }
+
+    /// <summary>The IPv4 address a NAT64 or 6to4 address carries (a gateway forwards to it), or null.</summary>
+    private static IPAddress? Carried(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        if (Nat64.Contains(address)) return new IPAddress(bytes.AsSpan(12, 4));
+        if (SixToFour.Contains(address)) return new IPAddress(bytes.AsSpan(2, 4));
+        return null;
     }
 
     /// <summary>The handler for the "webhooks" HTTP client: no redirects, and every connection to an address <see cref="Allows"/> only.</summary>

@@ -20,7 +20,7 @@ namespace CaseFlow.Api.Pages.Console;
 /// Webhook and e-mail subscriptions of the caller's host parties with their deliveries: compliance users subscribe, pause, resume and
 /// delete (each through the API's own path), auditors read. A new webhook's signing secret is shown once, right after it is made.
 /// </summary>
-public sealed class SubscriptionsModel(HostPartyStore parties, NpgsqlDataSource db, SecretBox secrets) : PageModel
+public sealed class SubscriptionsModel(HostPartyStore parties, NpgsqlDataSource db, SecretBox secrets, WebhookTargets targets) : PageModel
 {
     public IReadOnlyList<(HostParty Party, IReadOnlyList<Subscription> Subscriptions)> HostParties { get; private set; } = [];
     public Subscription? Selected { get; private set; }
@@ -38,7 +38,7 @@ public sealed class SubscriptionsModel(HostPartyStore parties, NpgsqlDataSource 
     }
 
     public Task<IActionResult> OnPostSubscribeAsync(Guid hostParty, string? channel, string? target, string? mode, CancellationToken ct) =>
-        ChangeAsync(ct, () => SubscribeEndpoint.SubscribeAsync(HttpContext, hostParty, new SubscriptionRequest(channel ?? "", target ?? "", mode ?? ""), db, secrets, ct));
+        ChangeAsync(ct, () => SubscribeEndpoint.SubscribeAsync(HttpContext, hostParty, new SubscriptionRequest(channel ?? "", target ?? "", mode ?? ""), db, secrets, targets, ct));
 
     public Task<IActionResult> OnPostPauseAsync(Guid hostParty, Guid id, CancellationToken ct) =>
         ChangeAsync(ct, () => SubscriptionAccess.SetPausedAsync(HttpContext, db, hostParty, id, true, ct));
@@ -51,7 +51,7 @@ public sealed class SubscriptionsModel(HostPartyStore parties, NpgsqlDataSource 
             () => Task.FromResult<(SecretRequest?, IResult?)>((new SecretRequest(), null)), ct));
 
     public Task<IActionResult> OnPostTargetAsync(Guid hostParty, Guid id, string? target, CancellationToken ct) =>
-        ChangeAsync(ct, () => ChangeSubscriptionTargetEndpoint.ChangeAsync(HttpContext, db, hostParty, id,
+        ChangeAsync(ct, () => ChangeSubscriptionTargetEndpoint.ChangeAsync(HttpContext, db, targets, hostParty, id,
             () => Task.FromResult<(TargetRequest?, IResult?)>((new TargetRequest(target ?? ""), null)), ct));
 
     public Task<IActionResult> OnPostDeleteAsync(Guid hostParty, Guid id, CancellationToken ct) =>
