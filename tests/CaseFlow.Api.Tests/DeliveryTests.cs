@@ -113,6 +113,11 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     {
         using var smtp = new SmtpSink();
         await app.Client().PostJsonAsync($"/api/host-parties/{app.HostA}/subscriptions", new { channel = "email", target = "compliance@host-a.kz", mode = "digest" });
+        // A host party with nothing open gets its digest too, saying so.
+        var quiet = await app.Client("admin").PostJsonAsync("/api/host-parties", new { name = "Quiet Host", bin = "770101300123", size = "small" });
+        var quietHost = Guid.Parse((await quiet.JsonAsync()).GetProperty("id").GetString()!);
+        Assert.True(await Outbox.SubscribeAsync(app.Services.GetRequiredService<NpgsqlDataSource>(),
+            new Subscription(Guid.CreateVersion7(), quietHost, "email", "compliance@quiet.kz", "digest"), null, "test", CancellationToken.None));
         await MissedNotificationCaseAsync(app.HostA, "compliance");
         await using var node = Node(maxAttempts: 3, smtpPort: smtp.Port);
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 3, 0)); // 08:00 in Almaty
@@ -128,11 +133,24 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             Assert.DoesNotContain("Deliver", payload, StringComparison.Ordinal);
         }
         await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
-        var message = Assert.Single(smtp.Messages);
+        Assert.Equal(2, smtp.Messages.Count);
+        var message = SmtpSink.Text(Assert.Single(smtp.Messages, m => m.Contains("To: compliance@host-a.kz", StringComparison.Ordinal)));
         Assert.Contains("CaseFlow digest for 2024-05-07", message, StringComparison.Ordinal);
         Assert.Contains("arrivalNotification (missed)", message, StringComparison.Ordinal);
         Assert.Contains("Deliver, D", message, StringComparison.Ordinal);
         Assert.DoesNotContain("{{person:", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("No open alerts.", message, StringComparison.Ordinal);
+        // The mail says what it is and carries its delivery id, as a webhook does, for a receiver to de-duplicate on.
+        Assert.Contains("Subject: [CaseFlow] Daily digest of open alerts", message, StringComparison.Ordinal);
+        await using (var ids = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+                         "SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE d.kind = 'digest' AND s.target = 'compliance@host-a.kz'"))
+            Assert.Contains($"X-CaseFlow-Delivery: {(Guid)(await ids.ExecuteScalarAsync())!}", message, StringComparison.Ordinal);
+        var quietMessage = SmtpSink.Text(Assert.Single(smtp.Messages, m => m.Contains("To: compliance@quiet.kz", StringComparison.Ordinal)));
+        Assert.Contains("No open alerts.", quietMessage, StringComparison.Ordinal);
+
+        // The next day has a digest of its own.
+        app.Clock.Set(Instant.FromUtc(2024, 5, 8, 3, 0));
+        Assert.True(await digest.EnqueueAsync(CancellationToken.None) >= 2);
     }
 }
 

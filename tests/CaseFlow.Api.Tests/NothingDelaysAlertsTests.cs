@@ -21,8 +21,9 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
 {
     private NpgsqlDataSource Db => app.Services.GetRequiredService<NpgsqlDataSource>();
 
-    private WebApplicationFactory<Program> Node(string timeout = "00:05:00") => app.WithWebHostBuilder(b => b
+    private WebApplicationFactory<Program> Node(string timeout = "00:05:00", int maxInFlight = 32) => app.WithWebHostBuilder(b => b
         .UseSetting("CaseFlow:Delivery:Timeout", timeout)
+        .UseSetting("CaseFlow:Delivery:MaxInFlight", maxInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .UseSetting("CaseFlow:Delivery:QuickRetries", "1")
         .UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010")
         .UseSetting("CaseFlow:Delivery:Lease", "00:10:00")
@@ -70,14 +71,18 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
     {
         using var dead = new SilentReceiver();
         await using var alive = new WebhookReceiver("alive-secret-alive-secret");
-        await SubscribeAsync(app.HostA, "compliance", dead.Url, "dead-secret-dead-secret");
+        var aSubscription = await SubscribeAsync(app.HostA, "compliance", dead.Url, "dead-secret-dead-secret");
         var bSubscription = await SubscribeAsync(app.HostB, "complianceB", alive.Url, "alive-secret-alive-secret");
         app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
         await EnteredCaseAsync(app.HostA, "compliance", "Silent", "2024-05-03");
         await EnteredCaseAsync(app.HostA, "compliance", "Silent Two", "2024-05-03");
-        await using var node = Node();
+        await EnteredCaseAsync(app.HostA, "compliance", "Silent Three", "2024-05-03");
+        // Three sends at once on this node: the dead receiver may hold two (its per-target limit), the third slot stays free for others.
+        await using var node = Node(maxInFlight: 3);
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
         await app.SweepAsync(node.Services);
+        const string leased = "SELECT count(*) FROM deliveries WHERE subscription_id = $1 AND leased_by IS NOT NULL";
+        Assert.True(await ScalarAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1", aSubscription) >= 3, "more deliveries owed to the dead receiver than it may hold");
         using var stop = new CancellationTokenSource();
         var dispatching = node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(stop.Token);
         // Two sends hang at the dead receiver: its whole per-target limit, and no more.
@@ -90,6 +95,9 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
             SELECT count(*) FROM pg_stat_activity
             WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND now() - state_change > interval '1 second'
             """));
+        // Six claiming rounds later, the dispatcher still holds only the two it sends: a busy target's other deliveries are not claimed
+        // to wait for its slots (they would fill the node's three and hold B's delivery back until the dead receiver answers).
+        Assert.Equal(2, await ScalarAsync(leased, aSubscription));
 
         // Another host party's new case reaches its projections within 5 s, and its alert webhook within one sweep.
         var b = await EnteredCaseAsync(app.HostB, "complianceB", "Alive", "2024-05-03");
@@ -132,6 +140,14 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
             Assert.Contains("circuit", d.LastError, StringComparison.OrdinalIgnoreCase);
             Assert.Equal(new DateTimeOffset(2024, 5, 7, 7, 5, 0, TimeSpan.Zero), d.NextAttemptAt); // back when the circuit may close
         });
+
+        // Its backoff over, the tried delivery meets the still open circuit: not sent, no attempt spent, and still "failed" (not "pending":
+        // ops see that it was tried and failed), back when the circuit may close.
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 1));
+        await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
+        Assert.Equal(2, receiver.Calls);
+        var waited = (await Outbox.ListAsync(Db, null, CancellationToken.None, subscription)).Single(d => d.Id == tried.Id);
+        Assert.Equal(("failed", 1, new DateTimeOffset(2024, 5, 7, 7, 6, 0, TimeSpan.Zero)), (waited.State, waited.Attempts, waited.NextAttemptAt));
     }
 
     [Fact]

@@ -255,4 +255,31 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(64, answer.GetProperty("secret").GetString()!.Length);
         Assert.True(answer.GetProperty("hasSecret").GetBoolean());
     }
+
+    [Fact]
+    public async Task ASecretWrittenInClear_IsSealedWhenANodeStarts_AndStillSigns()
+    {
+        // An insider (or a database from before sealing) puts a webhook secret in clear into the subscriptions table.
+        await using var receiver = new WebhookReceiver("clear-secret-clear-secret");
+        var subscription = await SubscribeAsync(receiver.Url, "first-secret-first-secret");
+        await using (var write = Db.CreateCommand("UPDATE subscriptions SET secret = 'clear-secret-clear-secret', secret_sealed = NULL WHERE id = $1"))
+        {
+            write.Parameters.Add(new() { Value = subscription });
+            await write.ExecuteNonQueryAsync();
+        }
+
+        // The next node to start seals it and empties the clear column; deliveries are signed with it.
+        await using var node = Node(allowLoopback: true);
+        var box = node.Services.GetRequiredService<SecretBox>(); // the node has started
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM subscriptions WHERE secret IS NOT NULL"));
+        await using (var read = Db.CreateCommand("SELECT secret_sealed FROM subscriptions WHERE id = $1"))
+        {
+            read.Parameters.Add(new() { Value = subscription });
+            Assert.Equal("clear-secret-clear-secret", box.Open((byte[])(await read.ExecuteScalarAsync())!));
+        }
+        var delivery = await OweAsync(subscription);
+        Assert.Equal(1, await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None));
+        Assert.True(receiver.Received.ContainsKey(delivery.ToString()));
+        Assert.Empty(receiver.BadSignatures);
+    }
 }

@@ -21,6 +21,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public int FailFirst { get; set; }
 
+    /// <summary>The status a failing call answers (503 unless set).</summary>
+    public int FailWith { get; set; } = 503;
+
+    /// <summary>Every Cookie header a call carried: every answer sets a cookie, which CaseFlow must never send back (targets are shared by tenants).</summary>
+    public ConcurrentBag<string> Cookies { get; } = [];
+
     /// <summary>The first call is taken and held until <see cref="Release"/> (a node dying mid-send), then fails; later calls are answered at once.</summary>
     public bool HoldFirst { get; set; }
 
@@ -48,12 +54,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             var n = Interlocked.Increment(ref calls);
             DeliveryIds.Add(request.Headers["X-CaseFlow-Delivery"].ToString());
+            if (request.Headers.Cookie.ToString() is { Length: > 0 } cookie) Cookies.Add(cookie);
+            request.HttpContext.Response.Headers.SetCookie = $"receiver-session={n}; Path=/";
             if (HoldFirst && n == 1)
             {
                 await released.Task;
                 return Results.StatusCode(503); // the held call fails: a node recording it without its lease would turn a delivered delivery back to failed
             }
-            if (FailAlways || n <= FailFirst) return Results.StatusCode(503);
+            if (FailAlways || n <= FailFirst) return Results.StatusCode(FailWith);
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             // The receiver checks the signature as a customer would (docs/api/README.md, "Webhooks"), with its own HMAC (not CaseFlow's
@@ -88,6 +96,11 @@ public sealed class SmtpSink : IDisposable
 
     public ConcurrentBag<string> Messages { get; } = [];
     public int Port { get; }
+
+    /// <summary>A message as its reader sees it: quoted-printable soft line breaks joined and <c>=XX</c> escapes decoded (headers are left as they are).</summary>
+    public static string Text(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Replace(message, "=\r?\n", ""), "=([0-9A-F]{2})",
+            m => ((char)Convert.ToByte(m.Groups[1].Value, 16)).ToString());
 
     public SmtpSink()
     {
