@@ -54,7 +54,7 @@ public static class TestPostgres
         Run(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync", asPostgres);
         var port = FreePort();
         var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" +
-            " -c shared_buffers=2GB -c max_wal_size=8GB";
+            $" -c shared_buffers={SharedBuffers} -c max_wal_size=8GB";
         Run(Path.Combine(bin, "pg_ctl"), $"-D {data} -l {Path.Combine(root, "log")} -o \"{options}\" -w start", asPostgres);
         ServerLog = Path.Combine(root, "log");
         var stop = $"{(asPostgres ? "runuser -u postgres -- " : "")}{Path.Combine(bin, "pg_ctl")} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {root}";
@@ -120,6 +120,10 @@ public static class TestPostgres
             Remove(dir);
         }
     }
+
+    /// <summary>The throwaway cluster's buffer cache: <c>CASEFLOW_PG_SHARED_BUFFERS</c> (e.g. <c>6GB</c>), else 2 GB as a server would have.</summary>
+    private static string SharedBuffers =>
+        Environment.GetEnvironmentVariable("CASEFLOW_PG_SHARED_BUFFERS") is { Length: > 0 } size && System.Text.RegularExpressions.Regex.IsMatch(size, "^[0-9]{1,6}[MG]B$") ? size : "2GB";
 
     /// <summary>PostgreSQL server binaries: <c>CASEFLOW_PG_BIN</c>, else the newest /usr/lib/postgresql/*/bin.</summary>
     public static string FindServerBinaries()
