@@ -138,6 +138,20 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>One alert delivery owed to <paramref name="subscription"/>, due now, written as the outbox writes it; its id.</summary>
+    public async Task<Guid> OweDeliveryAsync(Guid subscription)
+    {
+        var id = Guid.NewGuid();
+        await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
+            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
+            VALUES ($1, $2, $1, 'alert', '{"deliveryId":"x","alert":{"kind":"overstay","level":"day1","message":"m"}}', '-infinity', now())
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = subscription });
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
     /// <summary>A client sending the API key of <paramref name="user"/> (a key of <see cref="Keys"/>), or none.</summary>
     public HttpClient Client(string? user = "compliance")
     {

@@ -30,16 +30,7 @@ public class DeliveryAttemptTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             new { channel = "webhook", target = receiver.Url, mode = "each", secret = "attempt-secret-attempt" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var subscription = Guid.Parse((await created.JsonAsync()).GetProperty("id").GetString()!);
-        var id = Guid.NewGuid();
-        await using (var owe = Db.CreateCommand("""
-            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
-            VALUES ($1, $2, $1, 'alert', '{"deliveryId":"x","alert":{"kind":"overstay","level":"day1","message":"m"}}', '-infinity', now())
-            """))
-        {
-            owe.Parameters.Add(new() { Value = id });
-            owe.Parameters.Add(new() { Value = subscription });
-            await owe.ExecuteNonQueryAsync();
-        }
+        var id = await app.OweDeliveryAsync(subscription);
         await using var node = app.WithWebHostBuilder(b => b
             .UseSetting("CaseFlow:Delivery:MaxAttempts", "3")
             .UseSetting("CaseFlow:Delivery:QuickRetries", "3")

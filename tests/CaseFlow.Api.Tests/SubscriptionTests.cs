@@ -30,20 +30,6 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    /// <summary>One alert delivery owed to <paramref name="subscription"/>, written as the outbox writes it.</summary>
-    private async Task<Guid> OweAsync(Guid subscription)
-    {
-        var id = Guid.NewGuid();
-        await using var command = Db.CreateCommand("""
-            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
-            VALUES ($1, $2, $1, 'alert', '{"deliveryId":"x","alert":{"kind":"overstay","level":"day1","message":"m"}}', '-infinity', now())
-            """);
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = subscription });
-        await command.ExecuteNonQueryAsync();
-        return id;
-    }
-
     private WebApplicationFactory<Program> Node(bool allowLoopback) => app.WithWebHostBuilder(b => b
         .UseSetting("CaseFlow:Delivery:AllowedNetworks:0", allowLoopback ? "127.0.0.1" : "203.0.113.7")
         .UseSetting("CaseFlow:Delivery:QuickRetries", "1")
@@ -100,7 +86,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     {
         await using var receiver = new WebhookReceiver("a-secret-of-sixteen");
         var subscription = await SubscribeAsync(receiver.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
-        var delivery = await OweAsync(subscription);
+        var delivery = await app.OweDeliveryAsync(subscription);
         await using var node = Node(allowLoopback: false);
         Assert.Equal(0, await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None));
         Assert.Equal(0, receiver.Calls);
@@ -120,7 +106,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         redirector.MapPost("/hook", () => Results.Redirect(elsewhere.Url, permanent: false, preserveMethod: true));
         await redirector.StartAsync();
         var subscription = await SubscribeAsync($"http://127.0.0.1:{port}/hook");
-        var delivery = await OweAsync(subscription);
+        var delivery = await app.OweDeliveryAsync(subscription);
         await using var node = Node(allowLoopback: true);
         await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
         Assert.Equal(0, elsewhere.Calls);
@@ -145,7 +131,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             sealedSecret[^1] ^= 1; // an insider's edit does not open to another secret
             Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => new SecretBox(Convert.FromBase64String(app.SecretsKey)).Open(sealedSecret));
         }
-        await OweAsync(subscription);
+        await app.OweDeliveryAsync(subscription);
         app.Clock.Set(Instant.FromUtc(2026, 11, 21, 9, 30));
         await using var node = Node(allowLoopback: true);
         Assert.Equal(1, await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None));
@@ -158,7 +144,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     {
         await using var receiver = new WebhookReceiver("a-secret-of-sixteen") { HoldFirst = true };
         var (one, two) = (await SubscribeAsync(receiver.Url), await SubscribeAsync(receiver.Url));
-        var (first, second) = (await OweAsync(one), await OweAsync(two));
+        var (first, second) = (await app.OweDeliveryAsync(one), await app.OweDeliveryAsync(two));
         await using var node = app.WithWebHostBuilder(b => b.UseSetting("CaseFlow:Delivery:PerTarget", "1").UseSetting("CaseFlow:Delivery:QuickRetries", "1")
             .UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010").UseSetting("CaseFlow:Delivery:BreakAfter", "1000"));
         var dispatching = node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None);
@@ -183,7 +169,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         // Paused: what is owed waits; resumed: it goes.
         Assert.True((await (await client.PostAsync($"{one}/pause", null)).JsonAsync()).GetProperty("paused").GetBoolean());
-        var waiting = await OweAsync(id);
+        var waiting = await app.OweDeliveryAsync(id);
         Assert.Equal(0, await dispatcher.DispatchDueAsync(CancellationToken.None));
         Assert.Equal(0, first.Calls);
         Assert.False((await (await client.PostAsync($"{one}/resume", null)).JsonAsync()).GetProperty("paused").GetBoolean());
@@ -199,7 +185,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var generated = await (await client.PostAsync($"{one}/secret", null)).JsonAsync();
         Assert.Equal(64, generated.GetProperty("secret").GetString()!.Length);
         await client.PostJsonAsync($"{one}/secret", new { secret = "a-rotated-secret-of-mine" });
-        await OweAsync(id);
+        await app.OweDeliveryAsync(id);
         Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
         Assert.Single(second.Received);
         Assert.Empty(second.BadSignatures);
@@ -216,7 +202,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client("complianceB").DeleteAsync(one)).StatusCode);
 
         // Deleted: it stops, what was owed is cancelled, what was sent stays as history.
-        var owed = await OweAsync(id);
+        var owed = await app.OweDeliveryAsync(id);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(one)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(one)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync(one)).StatusCode);
@@ -277,7 +263,7 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             read.Parameters.Add(new() { Value = subscription });
             Assert.Equal("clear-secret-clear-secret", box.Open((byte[])(await read.ExecuteScalarAsync())!));
         }
-        var delivery = await OweAsync(subscription);
+        var delivery = await app.OweDeliveryAsync(subscription);
         Assert.Equal(1, await node.Services.GetRequiredService<DeliveryDispatcher>().DispatchDueAsync(CancellationToken.None));
         Assert.True(receiver.Received.ContainsKey(delivery.ToString()));
         Assert.Empty(receiver.BadSignatures);
