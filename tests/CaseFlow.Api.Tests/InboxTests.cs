@@ -83,6 +83,21 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
     public async Task EachFilter_KeepsOnlyItsAlerts(string query, string expected) => Assert.Equal(expected, await Messages(query));
 
     [Fact]
+    public async Task ReadingTheInbox_LeavesAnAccessLogEntry_NamingTheCasesItShowed()
+    {
+        // The inbox shows names (issue 12, docs/security.md): each read is in the access log, as a case read is.
+        const string entries = "SELECT count(*) FROM access_log WHERE endpoint = 'ListAlerts' AND case_ids @> ARRAY[$1::uuid]";
+        var before = await app.ScalarAsync<long>(entries, Guid.Parse(caseTwo));
+        Assert.Equal("d", await Messages($"caseId={caseTwo}"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await app.ScalarAsync<long>(entries, Guid.Parse(caseTwo)) == before)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no access-log entry for the inbox read");
+            await Task.Delay(25);
+        }
+    }
+
+    [Fact]
     public async Task ACaseFilter_PagesAndTotals_AndWhatAnAlertCarries()
     {
         Assert.Equal("bac", await Messages($"caseId={caseOne}&sort=due"));
