@@ -39,9 +39,11 @@ public sealed class WebhookTargets(IReadOnlyList<string> allowedNetworks)
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
 
     /// <summary>Why <paramref name="target"/> is not a well-formed webhook target, or null when it is (where it points is <see cref="Problem"/>'s part).</summary>
-    public static string? FormatProblem(string target)
+    public static string? FormatProblem(string target) => FormatProblem(target, out _);
+
+    private static string? FormatProblem(string target, out Uri? uri)
     {
-        if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) return "an absolute URL";
+        if (!Uri.TryCreate(target, UriKind.Absolute, out uri)) return "an absolute URL";
         if (uri.Scheme is not ("http" or "https")) return "an http or https URL";
         if (uri.UserInfo.Length > 0) return "a URL without user name or password";
         if (uri.Host.Length == 0) return "a URL with a host";
@@ -54,8 +56,8 @@ public sealed class WebhookTargets(IReadOnlyList<string> allowedNetworks)
     /// </summary>
     public string? Problem(string target)
     {
-        if (FormatProblem(target) is { } problem) return problem;
-        var uri = new Uri(target);
+        if (FormatProblem(target, out var parsed) is { } problem) return problem;
+        var uri = parsed!;
         IPAddress[] addresses = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 ? [IPAddress.Parse(uri.IdnHost)]
             : uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
                 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [];
