@@ -176,6 +176,87 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         foreach (var c in cases)
             Assert.Contains(await AlertsOf(c), a => a.Kind is "arrivalNotification" or "overstay");
     }
+
+    /// <summary>
+    /// Another writer changes the case's alert stream while a user's acknowledgement or resolution waits to append: the request is
+    /// decided again on what is there now. A change of another alert leaves the user's If-Match valid (both changes stand); a change
+    /// of the same alert makes it stale (412, the request changes nothing).
+    /// </summary>
+    [Fact]
+    public async Task AnAlertStreamChangedMeanwhile_TheRequestIsDecidedAgain_ItsIfMatchJudgedOnWhatIsThereNow()
+    {
+        On("2024-05-03");
+        var c = await OpenAsync("DE", "2024-05-03");
+        var caseId = new CaseFlow.Domain.Cases.CaseId(Guid.Parse(c.Split('/')[^1]));
+        foreach (var day in new[] { "2024-05-04", "2024-05-06" })
+        {
+            On(day);
+            await Sweep();
+        }
+        var client = app.Client();
+        var inbox = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&caseId={caseId.Value}&sort=due")).JsonAsync()).GetProperty("items");
+        var (reminder, due) = (inbox[0], inbox[1]);
+        Assert.Equal(("reminder", "due"), (reminder.GetProperty("level").GetString(), due.GetProperty("level").GetString()));
+        var reminderId = Guid.Parse(reminder.GetProperty("id").GetString()!);
+
+        // The due alert acknowledged by the user while the reminder is acknowledged by another writer first: both stand.
+        var acknowledging = await MeanwhileAsync(caseId, reminderId, acknowledge: true,
+            () => client.PostJsonAsync($"/api/alerts/{due.GetProperty("id").GetString()}/acknowledge", new { }, due.GetProperty("eTag").GetString()));
+        Assert.Equal(HttpStatusCode.OK, acknowledging.StatusCode);
+        Assert.Equal("acknowledged", (await acknowledging.JsonAsync()).GetProperty("state").GetString());
+        Assert.Equal([("reminder", "acknowledged"), ("due", "acknowledged")], (await AlertsOf(c)).Where(a => a.Kind == "arrivalNotification").Select(a => (a.Level, a.State)).ToList());
+
+        // The reminder resolved by the user at the tag they read, while another writer resolves it first: 412, the other's reason stays.
+        var tag = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&caseId={caseId.Value}&sort=due")).JsonAsync()).GetProperty("items")[0].GetProperty("eTag").GetString();
+        var resolving = await MeanwhileAsync(caseId, reminderId, acknowledge: false,
+            () => client.PostJsonAsync($"/api/alerts/{reminderId}/resolve", new { reason = "the user's" }, tag));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, resolving.StatusCode);
+        var kept = (await (await client.GetAsync($"/api/alerts?state=resolved&caseId={caseId.Value}")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .Single(a => a.GetProperty("id").GetString() == reminderId.ToString());
+        Assert.Equal(("the other writer's", "user:other"), (kept.GetProperty("resolution").GetString(), kept.GetProperty("resolvedByName").GetString()));
+        var stream = AlertRepository.StreamFor(caseId);
+        Assert.Equal(1, await Scalar("SELECT count(*) FROM events WHERE stream_id = $1 AND type = 'AlertResolved.v1'", stream));
+        Assert.Equal(await Scalar("SELECT count(*) FROM events WHERE stream_id = $1", stream), await Scalar("SELECT version FROM streams WHERE id = $1", stream));
+    }
+
+    /// <summary>
+    /// Starts <paramref name="request"/> while a transaction holds the case's alert stream; once the request waits for it, that
+    /// transaction acknowledges (or resolves) <paramref name="alertId"/> and commits; then answers the request's response.
+    /// </summary>
+    private async Task<HttpResponseMessage> MeanwhileAsync(CaseFlow.Domain.Cases.CaseId caseId, Guid alertId, bool acknowledge, Func<Task<HttpResponseMessage>> request)
+    {
+        await using var other = await Db.OpenConnectionAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT version FROM streams WHERE id = $1 FOR UPDATE", other, tx))
+        {
+            hold.Parameters.Add(new() { Value = AlertRepository.StreamFor(caseId) });
+            await hold.ExecuteScalarAsync();
+        }
+        var pending = request();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%WITH locked AS%'") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the request did not come to wait for the alert stream");
+            await Task.Delay(20);
+        }
+        Assert.False(pending.IsCompleted);
+        var loaded = (await AlertRepository.LoadManyAsync(other, app.Services.GetRequiredService<CaseFlow.Core.Security.DataKeys>(), [caseId.Value], CancellationToken.None)).Single();
+        CaseFlow.Domain.Cases.CaseCommand command = acknowledge
+            ? new CaseFlow.Domain.Cases.AcknowledgeAlert(caseId, alertId, "user:other", new LocalDate(2024, 5, 6))
+            : new CaseFlow.Domain.Cases.ResolveAlert(caseId, alertId, "the other writer's", false, "user:other", new LocalDate(2024, 5, 6));
+        var decision = CaseFlow.Domain.Cases.CaseDecider.Decide(command, loaded.State, CaseFlow.Domain.Rules.RuleCatalogue.Default);
+        Assert.NotEmpty(decision.Events);
+        await AlertRepository.AppendManyAsync(other, tx, [new AlertAppend(loaded, decision.Events)], new CaseFlow.EventStore.EventMetadata("user:other", Guid.NewGuid()), CancellationToken.None);
+        await tx.CommitAsync();
+        return await pending;
+    }
+
+    private async Task<long> Scalar(string sql, params object[] args)
+    {
+        await using var command = Db.CreateCommand(sql);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
 }
 
 /// <summary>The first sweep of a day judges every person in the country from the inline status, so a lagging projection hides no one.</summary>
@@ -249,4 +330,5 @@ public class SweepWhileAlertDatesRebuildTests(CaseFlowApp app) : IClassFixture<C
         Assert.True((await app.SweepAsync()).Full);
         Assert.Equal(1, await Scalar("SELECT count(*) FROM alerts WHERE case_id = $1 AND kind = 'stayEnding' AND level = '7d'", id));
     }
+
 }

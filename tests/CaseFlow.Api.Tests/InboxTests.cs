@@ -106,6 +106,8 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
         Assert.Equal((2, 1, 4L), (second.GetProperty("page").GetInt32(), second.GetProperty("pageSize").GetInt32(), second.GetProperty("total").GetInt64()));
         Assert.Equal("d", second.GetProperty("items")[0].GetProperty("message").GetString());
         Assert.Equal(0, (await PageAsync("sort=due&page=3&pageSize=2")).GetProperty("items").GetArrayLength());
+        var last = await PageAsync("page=100000&pageSize=200"); // the last page number accepted: empty, with the total
+        Assert.Equal((0, 4L), (last.GetProperty("items").GetArrayLength(), last.GetProperty("total").GetInt64()));
 
         var b = (await PageAsync("sort=due&page=1&pageSize=1")).GetProperty("items")[0];
         Assert.Equal((517, 15m, 55_380m, "One, Inbox"), (b.GetProperty("fineArticle").GetInt32(), b.GetProperty("fineMci").GetDecimal(), b.GetProperty("fineTenge").GetDecimal(),
@@ -119,6 +121,7 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
     [Theory]
     [InlineData("sort=name", "sort")]
     [InlineData("page=0", "page")]
+    [InlineData("page=100001", "page")]
     [InlineData("pageSize=201", "pageSize")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("level=bad!", "level")]

@@ -104,6 +104,16 @@ public sealed class OpenApiContractTests(CaseFlowApp app) : IClassFixture<CaseFl
         Assert.Contains(plan.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "entry" && p.GetProperty("required").GetBoolean());
         var recordEntry = Operations(document).Single(o => o.Operation.GetProperty("operationId").GetString() == "RecordEntry").Operation;
         Assert.True(recordEntry.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "If-Match").GetProperty("required").GetBoolean());
+        Assert.True(recordEntry.GetProperty("responses").TryGetProperty("428", out _));
+        // An alert's If-Match is optional (acknowledging from the inbox needs no read first): documented so, and never 428.
+        foreach (var alertChange in new[] { "AcknowledgeAlert", "ResolveAlert" })
+        {
+            var operation = Operations(document).Single(o => o.Operation.GetProperty("operationId").GetString() == alertChange).Operation;
+            var ifMatch = operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "If-Match");
+            Assert.False(ifMatch.TryGetProperty("required", out var required) && required.GetBoolean(), $"{alertChange} documents If-Match as required");
+            Assert.False(operation.GetProperty("responses").TryGetProperty("428", out _), $"{alertChange} documents a 428 it never gives");
+            Assert.True(operation.GetProperty("responses").TryGetProperty("412", out _));
+        }
     }
 
     [Fact]

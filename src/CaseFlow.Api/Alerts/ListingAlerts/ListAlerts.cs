@@ -41,7 +41,7 @@ public static partial class ListAlertsEndpoint
             return Problems.Validation("level", "an alert level such as reminder, due, missed, 7d or day4");
         var order = sort ?? "-raisedAt";
         if (!AlertProjection.Sorts.ContainsKey(order)) return Problems.Validation("sort", $"one of {string.Join(", ", AlertProjection.Sorts.Keys)}");
-        if (page is < 1 or > 100_000) return Problems.Validation("page", "a page number from 1");
+        if (page is < 1 or > 100_000) return Problems.Validation("page", "a page number from 1 to 100000");
         if (pageSize is < 1 or > 200) return Problems.Validation("pageSize", "from 1 to 200");
         var hosts = hostParty is { } h ? (principal.HostParties.Contains(h) ? [h] : Array.Empty<Guid>()) : principal.HostParties.ToArray();
 
