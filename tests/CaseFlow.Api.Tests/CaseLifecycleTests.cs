@@ -127,6 +127,37 @@ public class CaseLifecycleTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var second = await (await client2.GetAsync($"/api/cases?hostParty={host}&limit=2&after={next}")).JsonAsync();
         Assert.Equal("Case2", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("familyName").GetString());
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+
+        // A page that holds exactly what is left has no next cursor; the smallest page (1) has one.
+        var whole = await (await client2.GetAsync($"/api/cases?hostParty={host}&limit=3")).JsonAsync();
+        Assert.Equal((3, JsonValueKind.Null), (whole.GetProperty("items").GetArrayLength(), whole.GetProperty("next").ValueKind));
+        var one = await (await client2.GetAsync($"/api/cases?hostParty={host}&limit=1")).JsonAsync();
+        Assert.Equal((1, JsonValueKind.String), (one.GetProperty("items").GetArrayLength(), one.GetProperty("next").ValueKind));
+        // Every status the list names is a filter (the three cases are opened, none has arrived); nationality in either case.
+        async Task<int> Count(string filter) =>
+            (await (await client2.GetAsync($"/api/cases?hostParty={host}&limit=500&{filter}")).JsonAsync()).GetProperty("items").GetArrayLength();
+        Assert.Equal(3, await Count("status=notArrived"));
+        foreach (var status in new[] { "inCountry", "overstaying", "left", "closed" }) Assert.Equal(0, await Count($"status={status}"));
+        Assert.Equal((3, 3, 0), (await Count("nationality=FR"), await Count("nationality=fr"), await Count("nationality=DE")));
+    }
+
+    [Theory]
+    [InlineData("q=a%01b", "q")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=501", "limit")]
+    [InlineData("status=sleeping", "status")]
+    [InlineData("nationality=DEU", "nationality")]
+    [InlineData("nationality=D1", "nationality")]
+    [InlineData("nationality=1", "nationality")]
+    [InlineData("deadlineBefore=2024-13-01", "deadlineBefore")]
+    [InlineData("deadlineBefore=1800-01-01", "deadlineBefore")]
+    [InlineData("after=not-a-cursor", "after")]
+    public async Task List_AParameterOutOfItsRange_Is400_NamingItAndWhy(string query, string parameter)
+    {
+        var response = await app.Client().GetAsync($"/api/cases?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var reasons = (await response.JsonAsync()).GetProperty("errors").GetProperty(parameter);
+        Assert.False(string.IsNullOrWhiteSpace(reasons[0].GetString()));
     }
 
     [Fact]

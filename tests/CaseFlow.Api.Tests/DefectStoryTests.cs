@@ -140,6 +140,13 @@ public class DefectStoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var problem = await refused.JsonAsync();
         Assert.Equal("urn:caseflow:case.duplicate-person", problem.GetProperty("type").GetString());
         Assert.Equal(first.Split('/')[^1], problem.GetProperty("existingCaseId").GetString());
+        Assert.Equal(("case.duplicate-person", "passportNumber"), (problem.GetProperty("code").GetString(), problem.GetProperty("field").GetString()));
+        // The detail names the case and the person's nationality, and the passport number only masked.
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains(first.Split('/')[^1], detail, StringComparison.Ordinal);
+        Assert.Contains($"IT passport {taken[..2]}*****{taken[^2..]}", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(taken, detail, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.Equal(1, (await Ok(client.GetAsync(second))).GetProperty("version").GetInt64());
 
         var again = await client.PostJsonAsync("/api/cases", new { person = new { familyName = "Dup", givenNames = "X", nationality = "IT", birthDate = "1985-01-01", passportNumber = taken }, hostPartyId = app.HostA });

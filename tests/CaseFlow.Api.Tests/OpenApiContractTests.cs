@@ -103,7 +103,9 @@ public sealed class OpenApiContractTests(CaseFlowApp app) : IClassFixture<CaseFl
         var plan = Operations(document).Single(o => o.Operation.GetProperty("operationId").GetString() == "Plan").Operation;
         Assert.Contains(plan.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "entry" && p.GetProperty("required").GetBoolean());
         var recordEntry = Operations(document).Single(o => o.Operation.GetProperty("operationId").GetString() == "RecordEntry").Operation;
-        Assert.True(recordEntry.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "If-Match").GetProperty("required").GetBoolean());
+        var entryIfMatch = recordEntry.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "If-Match");
+        Assert.True(entryIfMatch.GetProperty("required").GetBoolean());
+        Assert.Contains("The case's current ETag", entryIfMatch.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.True(recordEntry.GetProperty("responses").TryGetProperty("428", out _));
         // An alert's If-Match is optional (acknowledging from the inbox needs no read first): documented so, and never 428.
         foreach (var alertChange in new[] { "AcknowledgeAlert", "ResolveAlert" })

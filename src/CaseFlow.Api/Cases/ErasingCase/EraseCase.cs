@@ -2,7 +2,6 @@ using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.HostParties;
-using CaseFlow.Core.Input;
 using CaseFlow.Core.Users;
 using CaseFlow.Domain.Rules;
 using NodaTime;
@@ -24,7 +23,6 @@ public static class EraseCaseEndpoint
         var (request, problem) = await Body.ReadAsync<ErasureRequest>(http.Request, ct);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Reason)) return Problems.Validation("reason", "required: why the person's data is erased");
-        if (InputRules.StringProblem("reason", request.Reason) is { } reasonProblem) return Problems.Validation("reason", reasonProblem);
         var principal = http.Principal()!;
         if (await eraser.EraseAsync(id, principal.Actor, CaseEraser.OnRequest, request.Reason.Trim(), ct) is not { } erased) return Problems.NotFound($"case {id}");
         ETags.Set(http.Response, erased.Version);

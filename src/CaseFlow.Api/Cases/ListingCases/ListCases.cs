@@ -29,7 +29,6 @@ public static class ListCasesEndpoint
     {
         var principal = http.Principal()!;
         var size = limit ?? 50;
-        if (q is not null && InputRules.StringProblem("q", q) is { } qProblem) return Problems.Validation("q", qProblem);
         if (size is < 1 or > 500) return Problems.Validation("limit", "must be between 1 and 500");
         if (status is not null && !Statuses.Contains(status)) return Problems.Validation("status", $"one of {string.Join(", ", Statuses)}");
         if (nationality is not null && (nationality.Length != 2 || !nationality.All(char.IsAsciiLetter)))
