@@ -194,9 +194,9 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             await Sweep();
         }
         var client = app.Client();
-        var inbox = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&caseId={caseId.Value}&sort=due")).JsonAsync()).GetProperty("items");
-        var (reminder, due) = (inbox[0], inbox[1]);
-        Assert.Equal(("reminder", "due"), (reminder.GetProperty("level").GetString(), due.GetProperty("level").GetString()));
+        var inbox = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&caseId={caseId.Value}")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, inbox.Count);
+        var (reminder, due) = (inbox.Single(a => a.GetProperty("level").GetString() == "reminder"), inbox.Single(a => a.GetProperty("level").GetString() == "due"));
         var reminderId = Guid.Parse(reminder.GetProperty("id").GetString()!);
 
         // The due alert acknowledged by the user while the reminder is acknowledged by another writer first: both stand.
@@ -207,7 +207,8 @@ public class AlertTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal([("reminder", "acknowledged"), ("due", "acknowledged")], (await AlertsOf(c)).Where(a => a.Kind == "arrivalNotification").Select(a => (a.Level, a.State)).ToList());
 
         // The reminder resolved by the user at the tag they read, while another writer resolves it first: 412, the other's reason stays.
-        var tag = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&caseId={caseId.Value}&sort=due")).JsonAsync()).GetProperty("items")[0].GetProperty("eTag").GetString();
+        var tag = (await (await client.GetAsync($"/api/alerts?kind=arrivalNotification&caseId={caseId.Value}")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .Single(a => a.GetProperty("id").GetString() == reminderId.ToString()).GetProperty("eTag").GetString();
         var resolving = await MeanwhileAsync(caseId, reminderId, acknowledge: false,
             () => client.PostJsonAsync($"/api/alerts/{reminderId}/resolve", new { reason = "the user's" }, tag));
         Assert.Equal(HttpStatusCode.PreconditionFailed, resolving.StatusCode);
