@@ -68,7 +68,7 @@ public class GeneratedBadInputTests(HostileApp app) : IClassFixture<HostileApp>
                     request.Headers.TryAddWithoutValidation(header, value);
                     return request;
                 });
-            if (op.Method != "POST") continue;
+            if (op.Method is not ("POST" or "PUT")) continue;
             foreach (var (mediaType, _) in ContentTypes)
                 await Send(op, user, $"Content-Type {mediaType ?? "none"}", () => app.Request(op, user, Content("{}", mediaType)));
             foreach (var text in HostileBodies)
@@ -81,6 +81,51 @@ public class GeneratedBadInputTests(HostileApp app) : IClassFixture<HostileApp>
         Assert.True(sent > 1500, $"only {sent} requests sent");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} requests failed:\n{string.Join("\n", failures.Take(60))}");
     }
+
+    /// <summary>
+    /// Every body field of every operation, given a value of the wrong kind: a 400 is a problem (application/problem+json, type
+    /// urn:caseflow:...) whose <c>errors</c> name that very field (its JSON path) with a reason, so a client knows what to mend.
+    /// </summary>
+    [Fact]
+    public async Task EveryBodyField_AWrongValue_IsRefusedNamingThatField()
+    {
+        var client = app.CreateClient();
+        var failures = new List<string>();
+        var checkedCount = 0;
+        var withBodies = new HashSet<string>();
+        var refusing = new HashSet<string>();
+        foreach (var op in await OpenApiOperations.ReadAsync(app))
+        {
+            if (op.Method is not ("POST" or "PUT") || HostileApp.Sample(op) is not { } sample) continue;
+            withBodies.Add(op.Name);
+            var user = Caller(op);
+            foreach (var path in Leaves(sample, "").Where(p => IsLeaf(sample, p)))
+                foreach (var value in WrongKinds)
+                {
+                    using var response = await client.SendAsync(app.Request(op, user, Content(Replace(sample, path, value), "application/json")));
+                    if (response.StatusCode != System.Net.HttpStatusCode.BadRequest) continue;
+                    checkedCount++;
+                    refusing.Add(op.Name);
+                    var text = await response.Content.ReadAsStringAsync();
+                    var what = $"{op} {path} = {value[..Math.Min(20, value.Length)]}";
+                    if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") { failures.Add($"{what}: {response.Content.Headers.ContentType}"); continue; }
+                    var problem = JsonNode.Parse(text)!.AsObject();
+                    if (problem["type"]?.GetValue<string>() is not { } type || !type.StartsWith("urn:caseflow:", StringComparison.Ordinal)) failures.Add($"{what}: type {problem["type"]}");
+                    if (problem["errors"] is not JsonObject errors || !errors.Any(e => e.Key.Equals(path, StringComparison.OrdinalIgnoreCase) && e.Value is JsonArray { Count: > 0 } reasons && reasons.All(r => r!.GetValue<string>().Length > 0)))
+                        failures.Add($"{what}: names {problem["errors"]?.ToJsonString() ?? "no field"}");
+                }
+        }
+        Assert.Contains("UpdateHostParty", withBodies);
+        Assert.Contains("ChangeSubscriptionTarget", withBodies);
+        Assert.Empty(withBodies.Except(refusing)); // every body reached its reading (no 404 or 403 before it)
+        Assert.True(checkedCount > 100, $"only {checkedCount} refusals checked");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {checkedCount} refusals do not name their field:\n{string.Join("\n", failures.Take(60))}");
+    }
+
+    /// <summary>Values no field of any body takes: the wrong JSON kind for a string, a number, a date, an enum or an object.</summary>
+    private static readonly string[] WrongKinds = ["[]", "{}", "true", "\"a\\u0000b\"", $"\"{new string('a', 5000)}\""];
+
+    private static bool IsLeaf(JsonObject sample, string path) => !Leaves(sample, "").Any(p => p.StartsWith(path + ".", StringComparison.Ordinal) || p.StartsWith(path + "[", StringComparison.Ordinal));
 
     /// <summary>The first role among compliance, auditor, ops, admin that the operation admits (the caller who gets furthest).</summary>
     private static string? Caller(Operation op) => op.Roles is null ? null

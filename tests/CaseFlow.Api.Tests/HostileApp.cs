@@ -15,6 +15,9 @@ public class HostileApp : CaseFlowApp, IAsyncLifetime
     public string CaseA { get; private set; } = "";
     public string CaseB { get; private set; } = "";
 
+    /// <summary>Host A's webhook subscription (its target holds the marker "alpha-hook").</summary>
+    public string SubscriptionA { get; private set; } = "";
+
     /// <summary>
     /// Strings of host A that no one outside host A may see: the person's name, passport, subscription target, and (in a successful
     /// answer: a 404 may repeat the id the caller sent) the case id.
@@ -34,6 +37,7 @@ public class HostileApp : CaseFlowApp, IAsyncLifetime
         var subscribed = await Client().PostJsonAsync($"/api/host-parties/{HostA}/subscriptions",
             new { channel = "webhook", target = "http://127.0.0.1:9/alpha-hook", mode = "each", secret = "0123456789abcdef" });
         Assert.True(subscribed.IsSuccessStatusCode, await subscribed.Content.ReadAsStringAsync());
+        SubscriptionA = subscribed.Headers.Location!.ToString().Split('/')[^1];
     }
 
     private async Task<string> OpenAsync(string user, Guid host, string familyName, string passport)
@@ -57,7 +61,9 @@ public class HostileApp : CaseFlowApp, IAsyncLifetime
             .Replace("{hostParty}", HostA.ToString(), StringComparison.Ordinal)
             .Replace("{name}", "timeline", StringComparison.Ordinal)
             .Replace("{action}", "pause", StringComparison.Ordinal);
+        // Host A's subscription for every subscription operation but its deletion (a generated delete would take it from the others).
         path = path.Replace("{id}", path.StartsWith("/api/cases", StringComparison.Ordinal) ? CaseA
+            : path.Contains("/subscriptions/", StringComparison.Ordinal) ? (op.Name == "DeleteSubscription" ? Guid.NewGuid().ToString() : SubscriptionA)
             : path.StartsWith("/api/host-parties", StringComparison.Ordinal) ? HostA.ToString() : Guid.NewGuid().ToString(), StringComparison.Ordinal);
         var query = op.QueryParameters.Select(q => q switch
         {
@@ -93,6 +99,8 @@ public class HostileApp : CaseFlowApp, IAsyncLifetime
         "CloseCase" => new JsonObject { ["date"] = "2024-05-31", ["reason"] = "left for good" },
         "ResolveAlert" => new JsonObject { ["reason"] = "filed on paper" },
         "Subscribe" => new JsonObject { ["channel"] = "webhook", ["target"] = "http://127.0.0.1:9/hook", ["mode"] = "each", ["secret"] = "0123456789abcdef" },
+        "UpdateHostParty" => new JsonObject { ["name"] = "Host A", ["size"] = "small" },
+        "ChangeSubscriptionTarget" => new JsonObject { ["target"] = "http://127.0.0.1:9/alpha-hook" },
         "CreateHostParty" => new JsonObject { ["name"] = "New host", ["bin"] = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture), ["size"] = "small" },
         "Evaluate" or "Plan" => new JsonObject
         {
@@ -107,9 +115,9 @@ public class HostileApp : CaseFlowApp, IAsyncLifetime
     {
         var request = new HttpRequestMessage(new HttpMethod(op.Method), url ?? Fill(op));
         if (user is not null) request.Headers.TryAddWithoutValidation("X-Api-Key", Keys[user]);
-        if (op.Method == "POST")
+        if (op.Method is "POST" or "PUT")
         {
-            request.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
+            if (op.Method == "POST") request.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
             request.Content = content ?? (Sample(op) is { } sample
                 ? new StringContent(sample.ToJsonString().Replace("HOST", HostA.ToString(), StringComparison.Ordinal), Encoding.UTF8, "application/json")
                 : op.Name == "ImportCases" ? new StringContent("familyName,givenNames,nationality,birthDate,passportNumber\nImp,Row,DE,1980-01-01,IMP1\n", Encoding.UTF8, "text/csv")
