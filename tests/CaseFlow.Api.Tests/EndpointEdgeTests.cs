@@ -69,6 +69,16 @@ public class EndpointEdgeTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.True(onEntryDay.GetProperty("state").GetProperty("inCountry").GetBoolean());
         var dayBefore = await (await auditor.GetAsync($"{c}/state?asOfDate=2024-05-19")).JsonAsync();
         Assert.False(dayBefore.GetProperty("state").GetProperty("inCountry").GetBoolean());
+
+        // knownAt keeps to the dates every input keeps to (1900-01-01 to 2100-12-31) by its date in Almaty: 18:59 UTC on the last day
+        // is still that day there, 19:00 is the next; an instant at the calendar's very end once answered 500 (no date to compute).
+        Assert.Equal("2100-12-31", (await (await auditor.GetAsync($"{c}/state?knownAt=2100-12-31T18:59:59Z")).JsonAsync()).GetProperty("asOfDate").GetString());
+        foreach (var beyond in new[] { "2100-12-31T19:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T20:00:00%2B14:00", "1899-12-31T12:00:00Z" })
+        {
+            var refused = await auditor.GetAsync($"{c}/state?knownAt={beyond}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.StartsWith("an instant from 1900-01-01 to 2100-12-31", (await refused.JsonAsync()).GetProperty("errors").GetProperty("knownAt")[0].GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

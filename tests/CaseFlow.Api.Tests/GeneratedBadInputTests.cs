@@ -30,7 +30,7 @@ public class GeneratedBadInputTests(HostileApp app) : IClassFixture<HostileApp>
     ];
 
     private static readonly string[] HostileQueryValues =
-        ["%00", "%ED%A0%80", "%C0%AF", "0001-01-01", "9999-12-31", "2024-02-30", "-1", "0", "99999999999", "abc", "", new string('q', 10_000), "%25", "_"];
+        ["%00", "%ED%A0%80", "%C0%AF", "0001-01-01", "9999-12-31", "2024-02-30", "9999-12-31T23:59:59Z", "9999-12-31T20:00:00%2B14:00", "0001-01-01T00:00:00Z", "-1", "0", "99999999999", "abc", "", new string('q', 10_000), "%25", "_"];
 
     private static readonly (string? MediaType, bool Valid)[] ContentTypes = [("text/plain", false), ("application/xml", false), (null, false), ("application/json; charset=latin1", false)];
 

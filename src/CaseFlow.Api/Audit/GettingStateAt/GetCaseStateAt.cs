@@ -39,8 +39,12 @@ public static class GetCaseStateAtEndpoint
         if (!string.IsNullOrEmpty(knownAt))
         {
             // An instant with its UTC offset (Z, +05:00, -03); a '+' a client forgot to encode arrives as a space.
+            // Its date in Kazakhstan is the day the case is judged on by default, so it keeps to the dates every input keeps to (its own
+            // date first: an instant near the calendar's end has no date in Kazakhstan to compute).
             var parsed = OffsetDateTimePattern.ExtendedIso.Parse(knownAt.Replace(' ', '+'));
-            if (!parsed.Success) return (default, Problems.Validation("knownAt", "an instant with its UTC offset, like 2024-05-01T09:00:00Z or 2024-05-01T14:00:00+05:00"));
+            if (!parsed.Success || InputRules.DateProblem(parsed.Value.Date) is not null || InputRules.DateProblem(LegalTime.DateOf(parsed.Value.ToInstant())) is not null)
+                return (default, Problems.Validation("knownAt",
+                    $"an instant from {InputRules.MinDate:yyyy-MM-dd} to {InputRules.MaxDate:yyyy-MM-dd} with its UTC offset, like 2024-05-01T09:00:00Z or 2024-05-01T14:00:00+05:00"));
             known = parsed.Value.ToInstant();
         }
         LocalDate? date = null;

@@ -37,9 +37,9 @@ public static class ListJobsEndpoint
     }
 
     /// <summary>Fires a job now on some node of the cluster (ops: "trigger now"); false when this node runs no scheduler or there is no such job.</summary>
-    public static async Task<bool> TriggerAsync(IServiceProvider services, string name, CancellationToken ct)
+    public static async Task<bool> TriggerAsync(IServiceProvider services, string? name, CancellationToken ct)
     {
-        if (!CaseFlowJobs.Names.Contains(name) || services.GetService<ISchedulerFactory>() is not { } factory) return false;
+        if (name is null || !CaseFlowJobs.Names.Contains(name) || services.GetService<ISchedulerFactory>() is not { } factory) return false;
         await (await factory.GetScheduler(ct)).TriggerJob(new JobKey(name), ct);
         return true;
     }

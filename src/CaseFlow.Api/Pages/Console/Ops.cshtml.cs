@@ -45,7 +45,7 @@ public sealed class OpsModel(PostgresEventStore store, NpgsqlDataSource db, Seal
         return Page();
     }
 
-    public async Task<IActionResult> OnPostTriggerAsync(string job, CancellationToken ct)
+    public async Task<IActionResult> OnPostTriggerAsync(string? job, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { Role: Role.Ops or Role.Admin }) return Redirect("/console/signin");
         return await ListJobsEndpoint.TriggerAsync(HttpContext.RequestServices, job, ct) ? Redirect("/console/ops#jobs") : NotFound();
@@ -57,10 +57,11 @@ public sealed class OpsModel(PostgresEventStore store, NpgsqlDataSource db, Seal
         return await Outbox.RedeliverAsync(db, delivery, ct) is null ? NotFound() : Redirect("/console/ops#deliveries");
     }
 
-    public async Task<IActionResult> OnPostControlAsync(string name, string action, CancellationToken ct)
+    public async Task<IActionResult> OnPostControlAsync(string? name, string? action, CancellationToken ct)
     {
         if (HttpContext.Principal() is not { Role: Role.Ops or Role.Admin }) return Redirect("/console/signin");
-        if (!ControlProjectionEndpoint.Actions.Contains(action) || !await ProjectionTable.ControlAsync(store.DataSource, name, action, ct)) return NotFound();
+        // An empty field binds as null: no projection has no name.
+        if (name is null || !ControlProjectionEndpoint.Actions.Contains(action) || !await ProjectionTable.ControlAsync(store.DataSource, name, action!, ct)) return NotFound();
         return Redirect("/console/ops");
     }
 }
