@@ -137,4 +137,22 @@ public sealed partial class ConsoleHostileTests(HostileApp app) : IClassFixture<
                 }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
+
+    [Theory]
+    [InlineData("caseflow-console", "a")]
+    [InlineData("caseflow-console", "!!!!")]
+    [InlineData("caseflow-console", "AAAA")]
+    [InlineData("caseflow-console", "CfDJ8-not-a-session")]
+    [InlineData("caseflow-console", "%00%01")]
+    [InlineData("caseflow-lang", "xx")]
+    [InlineData("caseflow-lang", "%00")]
+    public async Task AForgedOrBrokenCookie_IsNoSession_NeverAServerError(string cookie, string value)
+    {
+        var client = Browser();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/console");
+        request.Headers.TryAddWithoutValidation("Cookie", $"{cookie}={value}");
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode); // to the sign-in page: no session
+        Assert.Equal("/console/signin", response.Headers.Location!.OriginalString);
+    }
 }
