@@ -58,6 +58,29 @@ public class CaseEndpointEdgeTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         }
     }
 
+    [Theory]
+    [InlineData("visas", 2147483647)]
+    [InlineData("visas", 73415)]
+    [InlineData("visas", 0)]
+    [InlineData("category-changes", 2147483647)]
+    [InlineData("category-changes", -5)]
+    public async Task AStayPerEntryBeyondTheDatesCaseFlowJudges_Is400NamingIt_AndTheCaseStillReads(string command, int stay)
+    {
+        // int.MaxValue days once passed, and every later evaluation of the case overflowed: its reads answered 500.
+        var client = app.Client();
+        var c = await OpenAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = "2024-04-20", borderPoint = "ALA" }, "\"1\"")).StatusCode);
+        object body = command == "visas"
+            ? new { date = "2024-04-20", category = "C3", entries = "multiple", validFrom = "2024-04-20", validTo = "2024-07-31", stayPerEntryDays = stay }
+            : new { date = "2024-04-22", to = "C9", entries = "multiple", validFrom = "2024-04-22", validTo = "2024-07-31", stayPerEntryDays = stay };
+        var refused = await client.PostJsonAsync($"{c}/{command}", body, "\"2\"");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("a whole number of days from 1 to 73414", (await refused.JsonAsync()).GetProperty("errors").GetProperty("stayPerEntryDays")[0].GetString());
+        var read = await client.GetAsync(c);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("\"2\"", read.Headers.ETag!.Tag);
+    }
+
     [Fact]
     public async Task TheEventsRead_CarriesTheCasesETag()
     {

@@ -18,7 +18,7 @@ public class GeneratedBadInputTests(HostileApp app) : IClassFixture<HostileApp>
     private static readonly string[] HostileValues =
     [
         "\"a\\u0000b\"", "\"\\ud800\"", "\"\\udc00x\"", "\"x\\u0007\"", $"\"{Mb}\"", "\"\"", "\"0001-01-01\"", "\"9999-12-31\"", "\"2024-02-30\"", "\"2024-1-1\"",
-        "\"not-a-guid\"", "\"nope\"", "-1", "12345678901234567890", "1.5", "true", "null", "{}", "[]",
+        "\"not-a-guid\"", "\"nope\"", "-1", "0", "2147483647", "12345678901234567890", "1.5", "true", "null", "{}", "[]",
     ];
 
     private static readonly string[] HostileBodies = ["", "{", "[]", "null", "\"text\"", "{\"unknown\":1}", "{\"a\":\"\\ud800\"}", "\u0000"];

@@ -12,7 +12,7 @@ internal static class VisaRules
         if (catalogue.VisaCategory(c.Category) is not { } category)
             return Decision.Reject(RejectionKind.Validation, "visa.unknown-category", "category", $"'{c.Category}' is not a visa category of the catalogue");
         if (c.ValidTo < c.ValidFrom) return Decision.Reject(RejectionKind.Validation, "validation", "validTo", $"{c.ValidTo:yyyy-MM-dd} is before validFrom {c.ValidFrom:yyyy-MM-dd}");
-        if (c.StayPerEntryDays is < 1) return Decision.Reject(RejectionKind.Validation, "validation", "stayPerEntryDays", "must be a positive number of days");
+        if (CaseFactsReader.StayPerEntryProblem(c.StayPerEntryDays) is { } stayProblem) return Decision.Reject(RejectionKind.Validation, "validation", "stayPerEntryDays", stayProblem);
         if (c.EVisa && (!catalogue.Visas.EVisa.Categories.Contains(c.Category) || c.Entries != VisaEntries.Single))
             return Decision.Reject(RejectionKind.Rule, "visa.not-an-evisa-category", "category",
                 $"e-Visas are single-entry {string.Join(", ", catalogue.Visas.EVisa.Categories)} ({catalogue.Visas.EVisa.Citation})");
@@ -63,6 +63,7 @@ internal static class VisaRules
         if (catalogue.VisaCategory(c.To) is null)
             return Decision.Reject(RejectionKind.Validation, "visa.unknown-category", "to", $"'{c.To}' is not a visa category of the catalogue");
         if (c.ValidTo < c.ValidFrom) return Decision.Reject(RejectionKind.Validation, "validation", "validTo", $"{c.ValidTo:yyyy-MM-dd} is before validFrom {c.ValidFrom:yyyy-MM-dd}");
+        if (CaseFactsReader.StayPerEntryProblem(c.StayPerEntryDays) is { } stayProblem) return Decision.Reject(RejectionKind.Validation, "validation", "stayPerEntryDays", stayProblem);
         if (!state.InCountry)
             return Decision.Reject(RejectionKind.Rule, "stay.not-in-country", "date", $"a category change happens in the country; the person is not in the country on {c.Date:yyyy-MM-dd}");
         var from = state.Visa is { } v && v.ValidOn(c.Date) ? v.Category : null;

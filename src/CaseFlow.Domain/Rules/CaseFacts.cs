@@ -59,6 +59,16 @@ public static class CaseFactsReader
 
     public static readonly LocalDate MaxDate = new(2100, 12, 31);
 
+    /// <summary>
+    /// The longest stay per entry a visa can state: every day of the range above (73,414). A longer one could end no later, and its
+    /// end would be a date the calendar cannot compute (int.MaxValue days once answered 500).
+    /// </summary>
+    public static readonly int MaxStayPerEntryDays = Period.DaysBetween(MinDate, MaxDate) + 1;
+
+    /// <summary>Why a stated stay per entry cannot be (null when it can): 1 to <see cref="MaxStayPerEntryDays"/> days.</summary>
+    public static string? StayPerEntryProblem(int? days) =>
+        days is < 1 || days > MaxStayPerEntryDays ? $"a whole number of days from 1 to {MaxStayPerEntryDays}" : null;
+
     /// <summary>Event types that carry no rule facts (they may appear in a case's history) and are skipped.</summary>
     private static readonly HashSet<string> Ignored = ["CaseOpened", "CaseClosed", "AlertRaised", "AlertAcknowledged", "AlertResolved", "FineExposureAssessed"];
 
@@ -150,8 +160,8 @@ public static class CaseFactsReader
         int? stay = null;
         if (e.TryGetProperty("stayPerEntryDays", out var s) && s.ValueKind != JsonValueKind.Null)
         {
-            if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out var v) || v < 1)
-                throw new FactsException(path + ".stayPerEntryDays", "must be a positive whole number of days");
+            if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out var v) || StayPerEntryProblem(v) is not null)
+                throw new FactsException(path + ".stayPerEntryDays", StayPerEntryProblem(0)!);
             stay = v;
         }
         var eVisa = e.TryGetProperty("eVisa", out var ev) && ev.ValueKind == JsonValueKind.True;

@@ -30,8 +30,11 @@ internal sealed class VisaGrant(VisaIssuedFact fact, VisaCategory category)
 
     public bool ValidOn(LocalDate d) => Fact.ValidFrom <= d && d <= LastValidDay;
 
-    /// <summary>Stay allowed per entry in days; null = the whole validity.</summary>
-    public int? StayDays => Fact.StayPerEntryDays;
+    /// <summary>
+    /// Stay allowed per entry in days; null = the whole validity. Held to 1..<see cref="CaseFactsReader.MaxStayPerEntryDays"/>, which
+    /// changes no answer the commands and the reader let in and keeps an event edited or recorded before that bound computable.
+    /// </summary>
+    public int? StayDays => Fact.StayPerEntryDays is { } days ? Math.Clamp(days, 1, CaseFactsReader.MaxStayPerEntryDays) : null;
 }
 
 /// <summary>One basis of a stay: from <see cref="Start"/> to <see cref="LawfulEnd"/> (inclusive) the person is lawfully present on it.</summary>

@@ -125,7 +125,12 @@ public class DeciderGuardTests
         Is(Rejected(Visa(date: "2024-06-02"), State()), RejectionKind.Validation, "date.in-future", "date", "2024-06-02 is after today (2024-06-01, Asia/Almaty)");
         Is(Rejected(Visa("Q9"), State()), RejectionKind.Validation, "visa.unknown-category", "category", "'Q9' is not a visa category of the catalogue");
         Is(Rejected(Visa(from: "2024-05-02", to: "2024-05-01"), State()), RejectionKind.Validation, "validation", "validTo", "2024-05-01 is before validFrom 2024-05-02");
-        Is(Rejected(Visa(stay: 0), State()), RejectionKind.Validation, "validation", "stayPerEntryDays", "must be a positive number of days");
+        Is(Rejected(Visa(stay: 0), State()), RejectionKind.Validation, "validation", "stayPerEntryDays", "a whole number of days from 1 to 73414");
+        // The longest stay is every day of the dates CaseFlow judges (1900-01-01 to 2100-12-31); one day more once overflowed every
+        // later evaluation of the case (int.MaxValue days: 500 on each read).
+        Is(Rejected(Visa(stay: 73_415), State()), RejectionKind.Validation, "validation", "stayPerEntryDays", "a whole number of days from 1 to 73414");
+        Is(Rejected(Visa(stay: int.MaxValue), State()), RejectionKind.Validation, "validation", "stayPerEntryDays", "a whole number of days from 1 to 73414");
+        Assert.Null(CaseDecider.Decide(Visa(stay: 73_414), State(), RuleCatalogue.Default).Rejection);
         Is(Rejected(Visa("B2", VisaEntries.Multiple, eVisa: true, to: "2024-05-30"), State()), RejectionKind.Rule, "visa.not-an-evisa-category", "category",
             $"e-Visas are single-entry B1, B2, B3, B12, C12 ({RuleCatalogue.Default.Visas.EVisa.Citation})");
         Is(Rejected(Visa("C3", VisaEntries.Single, eVisa: true, to: "2024-05-30"), State()), RejectionKind.Rule, "visa.not-an-evisa-category", "category",
@@ -168,11 +173,15 @@ public class DeciderGuardTests
     [Fact]
     public void ChangeCategory_Guards()
     {
-        ChangeCategory Change(string to, string date = "2024-05-20", string from = "2024-05-20", string until = "2024-12-31") =>
-            new(Id, D(date), to, VisaEntries.Multiple, D(from), D(until), null, "u", Today);
+        ChangeCategory Change(string to, string date = "2024-05-20", string from = "2024-05-20", string until = "2024-12-31", int? stay = null) =>
+            new(Id, D(date), to, VisaEntries.Multiple, D(from), D(until), stay, "u", Today);
         Is(Rejected(Change("C3", "2024-06-02"), InCountry(C3())), RejectionKind.Validation, "date.in-future", "date", "2024-06-02 is after today (2024-06-01, Asia/Almaty)");
         Is(Rejected(Change("Q9"), InCountry(C3())), RejectionKind.Validation, "visa.unknown-category", "to", "'Q9' is not a visa category of the catalogue");
         Is(Rejected(Change("C3", from: "2024-05-21", until: "2024-05-20"), InCountry(C3())), RejectionKind.Validation, "validation", "validTo", "2024-05-20 is before validFrom 2024-05-21");
+        // The stay per entry as a visa's (a category change took any number, 0 and negative ones too, before the twelfth session).
+        foreach (var stay in new[] { 0, -5, 73_415, int.MaxValue })
+            Is(Rejected(Change("C1", stay: stay), InCountry(C3())), RejectionKind.Validation, "validation", "stayPerEntryDays", "a whole number of days from 1 to 73414");
+        Assert.Equal(73_414, Accepted<CategoryChanged>(Change("C1", stay: 73_414), InCountry(C3())).StayPerEntryDays);
         Is(Rejected(Change("C3"), State(null, C3())), RejectionKind.Rule, "stay.not-in-country", "date",
             "a category change happens in the country; the person is not in the country on 2024-05-20");
         Is(Rejected(Change("C4"), InCountry(C3())), RejectionKind.Rule, "visa.category-change-not-allowed", "to",
