@@ -83,7 +83,10 @@ internal static class VisaRules
         if (c.Date > c.Today) return CaseDecider.Future("date", c.Date, c);
         if (state.Visa is not { } visa || !visa.ValidOn(c.Date))
             return Decision.Reject(RejectionKind.Rule, "visa.none-to-cancel", "date", $"no visa is valid on {c.Date:yyyy-MM-dd}");
-        var rule = catalogue.ExitRuleFor(c.Date) ?? throw new CatalogueException($"obligations.json: no exitAfterCancellation rule in force on {c.Date:yyyy-MM-dd}");
+        // The catalogue's exit rules start on a date (the seeds give none earlier): a cancellation before it cannot be judged.
+        if (catalogue.ExitRuleFor(c.Date) is not { } rule)
+            return Decision.Reject(RejectionKind.Validation, "visa.cancellation-before-rules", "date",
+                $"no exit rule after a cancellation is in force on {c.Date:yyyy-MM-dd} (the catalogue's rules start on {catalogue.Obligations.ExitAfterCancellation.Min(r => r.EffectiveFrom):yyyy-MM-dd}, obligations.json)");
         var until = rule.WorkingDays is { } wd ? catalogue.Calendar.WithinWorkingDays(c.Date, wd) : c.Date.PlusDays(rule.CalendarDays!.Value - 1);
         return Decision.Accept(new VisaCancelled(c.CaseId, c.Date, visa.Category, until, rule.Id, c.Actor));
     }

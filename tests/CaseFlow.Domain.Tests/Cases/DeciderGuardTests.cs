@@ -209,6 +209,12 @@ public class DeciderGuardTests
         Is(Rejected(new CancelVisa(Id, D("2024-07-01"), "u", new LocalDate(2024, 7, 2)), InCountry(C3())), RejectionKind.Rule, "visa.none-to-cancel", "date", "no visa is valid on 2024-07-01");
         var cancelled = Accepted<VisaCancelled>(new CancelVisa(Id, D("2024-05-20"), "u", Today), InCountry(C3()));
         Assert.Equal(("C3", D("2024-06-18"), "EXIT-AFTER-CANCEL-30D"), (cancelled.Category, cancelled.ExitVisaUntil, cancelled.ExitRule)); // 30 days counting the 20th
+        // Before the first exit rule (EXIT-AFTER-CANCEL-30D from 2020-01-01, 004 'Cancellation of a work visa...') there is nothing to
+        // judge the exit by: a clear refusal naming the date (it threw, and the API answered 500); the rule's first day is taken.
+        var old = InCountry(C3(from: "2019-06-01", to: "2020-06-30"));
+        Is(Rejected(new CancelVisa(Id, D("2019-12-31"), "u", Today), old), RejectionKind.Validation, "visa.cancellation-before-rules", "date",
+            "no exit rule after a cancellation is in force on 2019-12-31 (the catalogue's rules start on 2020-01-01, obligations.json)");
+        Assert.Equal("EXIT-AFTER-CANCEL-30D", Accepted<VisaCancelled>(new CancelVisa(Id, D("2020-01-01"), "u", Today), old).ExitRule);
     }
 
     [Fact]
