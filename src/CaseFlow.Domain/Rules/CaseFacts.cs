@@ -65,9 +65,11 @@ public static class CaseFactsReader
     /// </summary>
     public static readonly int MaxStayPerEntryDays = Period.DaysBetween(MinDate, MaxDate) + 1;
 
+    /// <summary>What a stated stay per entry must be (the reason every refusal of one gives).</summary>
+    public static readonly string StayPerEntryBounds = $"a whole number of days from 1 to {MaxStayPerEntryDays}";
+
     /// <summary>Why a stated stay per entry cannot be (null when it can): 1 to <see cref="MaxStayPerEntryDays"/> days.</summary>
-    public static string? StayPerEntryProblem(int? days) =>
-        days is < 1 || days > MaxStayPerEntryDays ? $"a whole number of days from 1 to {MaxStayPerEntryDays}" : null;
+    public static string? StayPerEntryProblem(int? days) => days is < 1 || days > MaxStayPerEntryDays ? StayPerEntryBounds : null;
 
     /// <summary>Event types that carry no rule facts (they may appear in a case's history) and are skipped.</summary>
     private static readonly HashSet<string> Ignored = ["CaseOpened", "CaseClosed", "AlertRaised", "AlertAcknowledged", "AlertResolved", "FineExposureAssessed"];
@@ -161,7 +163,7 @@ public static class CaseFactsReader
         if (e.TryGetProperty("stayPerEntryDays", out var s) && s.ValueKind != JsonValueKind.Null)
         {
             if (s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out var v) || StayPerEntryProblem(v) is not null)
-                throw new FactsException(path + ".stayPerEntryDays", StayPerEntryProblem(0)!);
+                throw new FactsException(path + ".stayPerEntryDays", StayPerEntryBounds);
             stay = v;
         }
         var eVisa = e.TryGetProperty("eVisa", out var ev) && ev.ValueKind == JsonValueKind.True;

@@ -106,6 +106,21 @@ public class VisaCommandTests
         if (code is not null) Assert.Contains($"{from ?? "visa-free"} to {to} is not allowed", d.Rejection!.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ChangeCategory_ARowForVisaFreeArrivalsOnly_RefusesAHolderOfACategory()
+    {
+        // A catalogue edit may name no source category (only "fromVisaFree"): a holder of B2 is then refused, not a crash.
+        var files = RuleCatalogue.ReadEmbeddedFiles().ToDictionary(kv => kv.Key, kv => System.Text.Json.Nodes.JsonNode.Parse(kv.Value)!);
+        var row = files["category-changes.json"]["changes"]!.AsArray().Single(r => (string?)r!["target"] == "C3")!.AsObject();
+        row.Remove("from");
+        row["fromVisaFree"] = true;
+        var catalogue = RuleCatalogue.Load(files.ToDictionary(kv => kv.Key, kv => kv.Value.ToJsonString()));
+        var b2 = new VisaIssued(Id, new LocalDate(2025, 2, 1), "B2", VisaEntries.Single, new LocalDate(2025, 2, 1), new LocalDate(2025, 4, 30), 30, false, false, Host, "u");
+        var change = new ChangeCategory(Id, Today, "C3", VisaEntries.Multiple, Today, Today.PlusMonths(6), null, "u", Today);
+        Assert.Equal("visa.category-change-not-allowed", CaseDecider.Decide(change, State("DE", more: [b2, Entry(new LocalDate(2025, 2, 10))]), catalogue).Rejection?.Code);
+        Assert.Empty(CaseDecider.Decide(change, State("DE", more: [Entry(new LocalDate(2025, 2, 10))]), catalogue).Rejection?.Code ?? "");
+    }
+
     [Theory]
     // Conflict C1: 30 days (004, 2023) until 2024; 15 working days (001, 2025) after.
     [InlineData("2024-06-03", "2024-07-02", "EXIT-AFTER-CANCEL-30D")]

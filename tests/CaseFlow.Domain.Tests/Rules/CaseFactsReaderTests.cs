@@ -79,8 +79,17 @@ public class CaseFactsReaderMessageTests
     [InlineData(De + """{"type":"ResidencePermitIssued","validTo":"2024-02-01"}]}""", "events[0].validFrom: required")]
     [InlineData(De + """{"type":"ResidencePermitIssued","validFrom":"2024-02-01","validTo":"2024-01-31"}]}""", "events[0].validTo: 2024-01-31 is before validFrom 2024-02-01")]
     [InlineData(De + """{"type":"VisaExtended","date":"2024-02-01"}]}""", "events[0].validTo: required")]
+    [InlineData("""{"person":{"nationality":"DE"},"hostParty":{"size":5},"events":[]}""", "hostParty.size: must be a non-empty string")]
+    [InlineData(De + """{"type":"VisaIssued","category":"C3","entries":1,"validFrom":"2024-01-01","validTo":"2024-02-01"}]}""", "events[0].entries: must be a non-empty string")]
+    [InlineData(De + """{"type":"VisaIssued","date":"2024-13-01","category":"C3","validFrom":"2024-01-01","validTo":"2024-02-01"}]}""", "events[0].date: '2024-13-01' is not a date in the form YYYY-MM-DD")]
+    [InlineData(De + """{"type":"ResidencePermitIssued","validFrom":"2024-02-01"}]}""", "events[0].validTo: required")]
+    [InlineData(De + """{"type":"ResidencePermitIssued","date":"1899-12-31","validFrom":"2024-02-01","validTo":"2024-03-01"}]}""", "events[0].date: must be between 1900-01-01 and 2100-12-31")]
     public void BadInput_TheWholeMessage(string json, string message) =>
         Assert.Equal(message, Assert.Throws<FactsException>(() => CaseFactsReader.Read(json, RuleCatalogue.Default)).Message);
+
+    [Fact]
+    public void NotJson_SaysSo_WithTheParsersReason() =>
+        Assert.StartsWith("$: not valid JSON (", Assert.Throws<FactsException>(() => CaseFactsReader.Read("{", RuleCatalogue.Default)).Message);
 
     [Fact]
     public void DateRange_BothEndsInclusive_AnEchoOf20CharactersIsWhole()

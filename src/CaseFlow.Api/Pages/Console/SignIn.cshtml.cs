@@ -32,12 +32,13 @@ public sealed class SignInModel : PageModel
     {
         Response.Cookies.Append(ConsoleText.Cookie, lang == "ru" ? "ru" : "en",
             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = ConsoleSession.Path, MaxAge = TimeSpan.FromDays(365) });
-        return LocalRedirect(IsConsolePage(back) && Url.IsLocalUrl(back) ? back! : ConsoleSession.Path);
+        return LocalRedirect(IsConsolePage(back) ? back! : ConsoleSession.Path);
     }
 
     /// <summary>
     /// Whether <paramref name="back"/> is a console page to return to: the console itself, a page under it or its query, with no control
     /// character (a header cannot carry one) and no backslash (some browsers read <c>/\</c> as another host). Anything else goes home.
+    /// Starting with <c>/console</c>, it is a local URL by <c>LocalRedirect</c>'s own test (no <c>//</c> or <c>/\</c> at the start).
     /// </summary>
     public static bool IsConsolePage(string? back) => back is { Length: > 0 and <= 2000 }
         && (back == ConsoleSession.Path || back.StartsWith(ConsoleSession.Path + "/", StringComparison.Ordinal) || back.StartsWith(ConsoleSession.Path + "?", StringComparison.Ordinal))
