@@ -97,7 +97,7 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
             app.Clock.Set(now);
         }
 
-        // Another host size (art. 518's tier): computed again with it.
+        // Another host size (art. 518's tier, from today on): computed again with it; the basis names each size and the day it holds from.
         await ForgeAsync(id, afterEntry.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1001, Today);
         var size = (await (await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}")).JsonAsync()).GetProperty("size").GetString();
         Assert.Equal("small", size);
@@ -105,7 +105,7 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
         try
         {
             Assert.DoesNotContain("FromTheSnapshot", (await ReadAsync(id)).Body, StringComparison.Ordinal);
-            Assert.Contains("|Medium|", await app.ScalarAsync<string>("SELECT basis FROM case_view_snapshots WHERE case_id = $1", id), StringComparison.Ordinal);
+            Assert.Contains("|Small,2024-06-01:Medium|", await app.ScalarAsync<string>("SELECT basis FROM case_view_snapshots WHERE case_id = $1", id), StringComparison.Ordinal);
         }
         finally
         {

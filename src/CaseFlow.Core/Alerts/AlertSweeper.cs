@@ -111,7 +111,7 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
         return (appends.Sum(a => a.Events.Count(e => e is AlertRaised)), appends.Sum(a => a.Events.Count(e => e is AlertResolved)), failures.Count);
     }
 
-    private async Task<List<AlertAppend>> AppendOneByOneAsync(List<AlertAppend> appends, LocalDate today, AlertSettings settings, IReadOnlyDictionary<Guid, HostPartySize?> sizes,
+    private async Task<List<AlertAppend>> AppendOneByOneAsync(List<AlertAppend> appends, LocalDate today, AlertSettings settings, IReadOnlyDictionary<Guid, HostPartySizes?> sizes,
         Dictionary<Guid, string> failures, EventMetadata metadata, CancellationToken ct)
     {
         var done = new List<AlertAppend>();
@@ -147,7 +147,7 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
     }
 
     /// <summary>The alert events a case calls for today: the latest level of each condition not yet raised, and the open alerts whose condition cleared.</summary>
-    private IReadOnlyList<CaseEvent> Decide(CaseAlerts c, HostPartySize? size, LocalDate today, AlertSettings settings)
+    private IReadOnlyList<CaseEvent> Decide(CaseAlerts c, HostPartySizes? size, LocalDate today, AlertSettings settings)
     {
         var evaluation = c.Case.Evaluate(catalogue, size, today);
         var due = AlertRules.Due(catalogue, c.State, evaluation, today, settings);

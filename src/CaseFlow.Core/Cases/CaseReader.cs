@@ -10,8 +10,8 @@ using Npgsql;
 
 namespace CaseFlow.Core.Cases;
 
-/// <summary>A case a reader may see: its recorded events (with metadata and hashes), the folded case and its host party's size.</summary>
-public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedCase Case, HostPartySize? Size)
+/// <summary>A case a reader may see: its recorded events (with metadata and hashes), the folded case and its host party's sizes over time.</summary>
+public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedCase Case, HostPartySizes? Size)
 {
     /// <summary>The case as it stood at <paramref name="version"/> (1 to the current version): an auditor's replay, one version at a time.</summary>
     public ReadableCase AtVersion(long version)
@@ -27,13 +27,13 @@ public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedC
     public Evaluation Evaluate(RuleCatalogue catalogue, LocalDate asOf) => Case.Evaluate(catalogue, Size, asOf);
 
     /// <summary>
-    /// The case as known at <paramref name="knownAt"/>: only the events recorded by then ("what did we know then"); null when none
-    /// was. Tenancy was judged on the case as known now, so a reader never sees a case through an older view of it.
+    /// The case as known at <paramref name="knownAt"/>: only the events and host-party sizes recorded by then ("what did we know then");
+    /// null when no event was. Tenancy was judged on the case as known now, so a reader never sees a case through an older view of it.
     /// </summary>
     public ReadableCase? KnownAt(Instant knownAt)
     {
         var known = Recorded.Where(e => e.RecordedAt <= knownAt).ToList();
-        return known.Count == 0 ? null : this with { Recorded = known, Case = LoadedCase.From(Case.Id.Value, known, Case.Keys) };
+        return known.Count == 0 ? null : this with { Recorded = known, Case = LoadedCase.From(Case.Id.Value, known, Case.Keys), Size = Size?.KnownAt(knownAt) };
     }
 }
 

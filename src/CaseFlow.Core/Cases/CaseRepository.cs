@@ -29,7 +29,7 @@ public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, Case
     }
 
     /// <summary>The rules applied to the case as of <paramref name="asOf"/>: the one way a case is evaluated (host size sets the art. 518 tier).</summary>
-    public Evaluation Evaluate(RuleCatalogue catalogue, HostPartySize? size, LocalDate asOf) =>
+    public Evaluation Evaluate(RuleCatalogue catalogue, HostPartySizes? size, LocalDate asOf) =>
         RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(Events, size), asOf);
 
     /// <summary>The case folded from its recorded events (at least one), its personal fields opened with <paramref name="keys"/>.</summary>

@@ -32,7 +32,7 @@ public sealed record CaseView(
     /// <summary>The person's data was erased (crypto-shredded): names, passport and birth date read as erased.</summary>
     public bool PersonalDataErased => Person.Erased;
 
-    public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySize? size)
+    public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySizes? size)
     {
         var evaluation = c.Evaluate(catalogue, size, today);
         var status = CaseStatusProjection.StatusOf(c.State, evaluation);

@@ -1,4 +1,5 @@
 using CaseFlow.Domain.Rules;
+using NodaTime;
 using Npgsql;
 
 namespace CaseFlow.Core.HostParties;
@@ -31,44 +32,66 @@ public sealed class HostPartyStore(NpgsqlDataSource db)
         return parties;
     }
 
-    /// <summary>Renames the host party and/or changes its size; the party as it now is, or null when there is none.</summary>
-    public async Task<HostParty?> UpdateAsync(Guid id, string? name, HostPartySize? size, CancellationToken ct = default)
+    /// <summary>
+    /// Renames the host party and/or changes its size; the party as it now is, or null when there is none. A new size holds from
+    /// <paramref name="today"/> on (the trigger of migration 0019 records it with <paramref name="changedBy"/> and the instant).
+    /// </summary>
+    public async Task<HostParty?> UpdateAsync(Guid id, string? name, HostPartySize? size, LocalDate today, string changedBy, CancellationToken ct = default)
     {
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var context = new NpgsqlCommand("SELECT set_config('caseflow.today', $1, true), set_config('caseflow.actor', $2, true)", connection, tx))
+        {
+            context.Parameters.Add(new() { Value = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
+            context.Parameters.Add(new() { Value = changedBy });
+            await context.ExecuteNonQueryAsync(ct);
+        }
+        await using var command = new NpgsqlCommand("""
             UPDATE host_parties SET name = COALESCE($2, name), size = COALESCE($3, size) WHERE id = $1 RETURNING id, name, bin, size
-            """);
+            """, connection, tx);
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)size?.ToString().ToLowerInvariant() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        await using var row = await command.ExecuteReaderAsync(ct);
-        return await row.ReadAsync(ct) ? Read(row) : null;
+        HostParty? party;
+        await using (var row = await command.ExecuteReaderAsync(ct))
+            party = await row.ReadAsync(ct) ? Read(row) : null;
+        await tx.CommitAsync(ct);
+        return party;
     }
 
-    /// <summary>The size of a host party (null when there is none).</summary>
-    public static async Task<HostPartySize?> SizeAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    /// <summary>The sizes of a host party over time (null when there is none).</summary>
+    public static async Task<HostPartySizes?> SizeAsync(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await SizeAsync(connection, null, id, ct);
     }
 
-    /// <summary>The sizes of several host parties at once (a batch of cases), on the caller's connection; null for one that does not exist.</summary>
-    public static async Task<IReadOnlyDictionary<Guid, HostPartySize?>> SizesAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IEnumerable<Guid> ids, CancellationToken ct)
-    {
-        var sizes = ids.Distinct().ToDictionary(id => id, _ => (HostPartySize?)null);
-        if (sizes.Count == 0) return sizes;
-        await using var command = new NpgsqlCommand("SELECT id, size FROM host_parties WHERE id = ANY($1)", connection, tx);
-        command.Parameters.Add(new() { Value = sizes.Keys.ToArray() });
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) sizes[row.GetGuid(0)] = Enum.Parse<HostPartySize>(row.GetString(1), ignoreCase: true);
-        return sizes;
-    }
+    /// <summary>The sizes of a host party over time, read in the caller's transaction (the inline projection uses it).</summary>
+    public static async Task<HostPartySizes?> SizeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, CancellationToken ct) =>
+        (await SizesAsync(connection, tx, [id], ct))[id];
 
-    /// <summary>The size of a host party, read in the caller's transaction (the inline projection uses it).</summary>
-    public static async Task<HostPartySize?> SizeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, CancellationToken ct)
+    /// <summary>
+    /// The sizes over time of several host parties at once (a batch of cases), on the caller's connection; null for one that does not
+    /// exist. A host party whose recorded sizes are gone (an insider's delete) keeps its current size for all time.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, HostPartySizes?>> SizesAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IEnumerable<Guid> ids, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("SELECT size FROM host_parties WHERE id = $1", connection, tx);
-        command.Parameters.Add(new() { Value = id });
-        return await command.ExecuteScalarAsync(ct) is string size ? Enum.Parse<HostPartySize>(size, ignoreCase: true) : null;
+        var records = ids.Distinct().ToDictionary(id => id, _ => (List<SizeRecord>?)null);
+        if (records.Count == 0) return new Dictionary<Guid, HostPartySizes?>();
+        await using var command = new NpgsqlCommand("""
+            SELECT p.id, s.effective_from, COALESCE(s.size, p.size), s.recorded_at
+            FROM host_parties p LEFT JOIN host_party_sizes s ON s.host_party_id = p.id
+            WHERE p.id = ANY($1) ORDER BY p.id, s.effective_from, s.seq
+            """, connection, tx);
+        command.Parameters.Add(new() { Value = records.Keys.ToArray() });
+        await using (var row = await command.ExecuteReaderAsync(ct))
+            while (await row.ReadAsync(ct))
+            {
+                var from = row.IsDBNull(1) ? CaseFactsReader.MinDate : LocalDate.FromDateTime(row.GetDateTime(1));
+                var recorded = row.IsDBNull(3) ? Instant.MinValue : Instant.FromDateTimeUtc(row.GetDateTime(3));
+                (records[row.GetGuid(0)] ??= []).Add(new SizeRecord(from, Enum.Parse<HostPartySize>(row.GetString(2), ignoreCase: true), recorded));
+            }
+        return records.ToDictionary(kv => kv.Key, kv => kv.Value is { } list ? new HostPartySizes(list) : null);
     }
 
     private static HostParty Read(NpgsqlDataReader row) =>

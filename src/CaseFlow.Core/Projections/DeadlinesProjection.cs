@@ -40,7 +40,7 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue, DataKeys dataKe
     /// </summary>
     protected override TableShape? Companion { get; } = new(AlertDatesTable, [new("case_id", NpgsqlDbType.Uuid), new("on_date", NpgsqlDbType.Date)]);
 
-    protected override IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySize? size)
+    protected override IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySizes? size)
     {
         if (evaluation is null) return [];
         return AlertRules.Dates(Catalogue, c.State, evaluation, evaluation.AsOf, settings, day => c.Evaluate(Catalogue, size, day))

@@ -5,9 +5,9 @@ namespace CaseFlow.Domain.Cases;
 /// <summary>Turns a case's events into the rules engine's facts.</summary>
 public static class CaseFactsMapper
 {
-    /// <param name="hostPartySize">The host party's size, which decides art. 518 amounts: required (null only when it is truly unknown), so no
-    /// path can forget it (the audit export once evaluated without it and showed a large host's 20 MCI as 10).</param>
-    public static CaseFacts From(IEnumerable<CaseEvent> events, HostPartySize? hostPartySize)
+    /// <param name="hostPartySizes">The host party's sizes over time, which decide art. 518 amounts: required (null only when truly unknown), so
+    /// no path can forget them (the audit export once evaluated without the size and showed a large host's 20 MCI as 10).</param>
+    public static CaseFacts From(IEnumerable<CaseEvent> events, HostPartySizes? hostPartySizes)
     {
         Person? person = null;
         var facts = new List<Fact>();
@@ -30,6 +30,6 @@ public static class CaseFactsMapper
             }
         }
         if (person is null) throw new InvalidOperationException("a case's facts need its CaseOpened event");
-        return new CaseFacts(new PersonFacts(person.Nationality, person.BirthDate), hostPartySize, facts);
+        return new CaseFacts(new PersonFacts(person.Nationality, person.BirthDate), hostPartySizes, facts);
     }
 }

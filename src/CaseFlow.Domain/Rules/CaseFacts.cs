@@ -6,8 +6,12 @@ namespace CaseFlow.Domain.Rules;
 
 public enum VisaEntries { Single, Multiple }
 
-/// <summary>What the rules engine judges: a person, an optional host-party size, and dated facts about the person.</summary>
-public sealed record CaseFacts(PersonFacts Person, HostPartySize? HostPartySize, IReadOnlyList<Fact> Events);
+/// <summary>What the rules engine judges: a person, the host party's size over time (null when unknown), and dated facts about the person.</summary>
+public sealed record CaseFacts(PersonFacts Person, HostPartySizes? Sizes, IReadOnlyList<Fact> Events)
+{
+    /// <summary>The host party's size now (null when unknown).</summary>
+    public HostPartySize? HostPartySize => Sizes?.Current;
+}
 
 /// <param name="Nationality">ISO 3166-1 alpha-2, upper case.</param>
 public sealed record PersonFacts(string Nationality, LocalDate? BirthDate);
@@ -142,7 +146,7 @@ public static class CaseFactsReader
             };
             if (fact is not null) facts.Add(fact);
         }
-        return new CaseFacts(new PersonFacts(nationality, birthDate), size, facts);
+        return new CaseFacts(new PersonFacts(nationality, birthDate), size is { } known ? known : null, facts);
     }
 
     /// <summary>A visa's fields; a category change names its new category in <c>to</c> (as the <c>CategoryChanged</c> event does).</summary>

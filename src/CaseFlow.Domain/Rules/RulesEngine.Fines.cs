@@ -5,11 +5,12 @@ namespace CaseFlow.Domain.Rules;
 /// <summary>Fines: art. 518 for the host party by size, art. 517 for the foreigner by overstay day, and the repeat tiers.</summary>
 public static partial class RulesEngine
 {
-    /// <summary>Art. 518 for the host party: by enterprise size; a repeat within the lookback after an earlier host offence is the repeat tier.</summary>
+    /// <summary>Art. 518 for the host party: by its enterprise size on the offence's date; a repeat within the lookback after an earlier host
+    /// offence is the repeat tier.</summary>
     private static FineExposure HostFine(RuleCatalogue catalogue, CaseFacts facts, LocalDate offence, OffenceDates earlier)
     {
         var art = catalogue.Fines.Art518;
-        var size = facts.HostPartySize ?? HostPartySize.Small;
+        var size = facts.Sizes?.On(offence) ?? HostPartySize.Small;
         var repeat = earlier.AnyWithin(518, offence, art.Repeat.WithinDays ?? 0);
         var tiers = repeat ? art.Repeat : art.First;
         var tier = (size, repeat) switch

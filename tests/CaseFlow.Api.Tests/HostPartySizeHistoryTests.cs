@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Text;
+
+namespace CaseFlow.Api.Tests;
+
+/// <summary>
+/// A host party's size over time (migration 0019): art. 518 is fined by the size at the offence (000 offences section, art. 518: small
+/// 10 MCI, large 20), so a size changed today re-prices no earlier offence; a state "as known at" an instant uses the sizes known then;
+/// every size is recorded with who set it, a size set by hand in SQL too. Host B starts large; the clock starts on 2024-06-01.
+/// </summary>
+public sealed class HostPartySizeHistoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
+{
+    private async Task<string> OpenWithEntryAsync(string entry, string? notified = null)
+    {
+        var client = app.Client("complianceB");
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Size", givenNames = "History", nationality = "DE", birthDate = "1985-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9], passportExpiry = "2035-01-01" },
+            hostPartyId = app.HostB,
+        });
+        Assert.Equal(HttpStatusCode.Created, open.StatusCode);
+        var c = open.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = entry, borderPoint = "NQZ airport" }, "\"1\"")).StatusCode);
+        if (notified is not null)
+            Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/notifications", new { date = notified, channel = "eQonaq" }, "\"2\"")).StatusCode);
+        return c;
+    }
+
+    private async Task<JsonElement> ReadAsync(string url)
+    {
+        var response = await app.Client("complianceB").GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    private static decimal? Art518(JsonElement evaluation) =>
+        evaluation.GetProperty("fines").EnumerateArray().Where(f => f.GetProperty("article").GetInt32() == 518).Select(f => (decimal?)f.GetProperty("mci").GetDecimal()).SingleOrDefault();
+
+    [Fact]
+    public async Task ASizeChange_HoldsFromItsDay_AStateAsKnownBeforeItKeepsTheOldSize_AndAHandEditIsRecorded()
+    {
+        var start = app.Clock.GetCurrentInstant();
+        try
+        {
+            // Notified late on 30 May: an offence of a large host, 20 MCI. Entered Fri 31 May: due Wed 5 June, not yet missed.
+            var late = await OpenWithEntryAsync("2024-05-24", notified: "2024-05-30");
+            var pending = await OpenWithEntryAsync("2024-05-31");
+            Assert.Equal(20m, Art518((await ReadAsync(late)).GetProperty("evaluation")));
+            await Task.Delay(20);
+            var beforeTheChange = InstantPattern.ExtendedIso.Format(SystemClock.Instance.GetCurrentInstant());
+            await Task.Delay(20);
+
+            Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PutJsonAsync($"/api/host-parties/{app.HostB}", new { size = "small" })).StatusCode);
+            Assert.Equal(20m, Art518((await ReadAsync(late)).GetProperty("evaluation"))); // before the change: still a large host's offence
+
+            app.Clock.Set(Instant.FromUtc(2024, 6, 20, 6, 0));
+            Assert.Equal(10m, Art518((await ReadAsync(pending)).GetProperty("evaluation"))); // missed on 6 June, a small host's
+            var knownThen = await ReadAsync($"{pending}/state?asOfDate=2024-06-20&knownAt={beforeTheChange}");
+            Assert.Equal(20m, Art518(knownThen.GetProperty("evaluation"))); // what we knew before the change: a large host
+            Assert.Equal(10m, Art518((await ReadAsync($"{pending}/state?asOfDate=2024-06-20")).GetProperty("evaluation")));
+
+            var recorded = await app.ScalarAsync<string>(
+                "SELECT string_agg(effective_from || ' ' || size || ' ' || (recorded_by = 'user:' || (SELECT id FROM users WHERE name = 'Admin')), ';' ORDER BY seq) FROM host_party_sizes WHERE host_party_id = $1",
+                app.HostB);
+            Assert.Equal("1900-01-01 large false;2024-06-01 small true", recorded);
+
+            // An insider sets the size in SQL: recorded from today in Almaty by the database user; no 2024 offence is re-priced.
+            await app.ScalarAsync<int>("WITH u AS (UPDATE host_parties SET size = 'large' WHERE id = $1 RETURNING 1) SELECT count(*)::int FROM u", app.HostB);
+            var byHand = await app.ScalarAsync<string>("SELECT effective_from || ' ' || size || ' ' || recorded_by FROM host_party_sizes WHERE host_party_id = $1 ORDER BY seq DESC LIMIT 1", app.HostB);
+            Assert.StartsWith("large db:", byHand[11..], StringComparison.Ordinal);
+            Assert.Equal(10m, Art518((await ReadAsync(pending)).GetProperty("evaluation")));
+            Assert.Equal("large", (await (await app.Client("admin").GetAsync($"/api/host-parties/{app.HostB}")).JsonAsync()).GetProperty("size").GetString());
+        }
+        finally
+        {
+            app.Clock.Set(start);
+        }
+    }
+
+    [Fact]
+    public async Task ARenameOrTheSameSize_RecordsNoNewSize()
+    {
+        var count = () => app.ScalarAsync<long>("SELECT count(*) FROM host_party_sizes WHERE host_party_id = $1", app.HostA);
+        var before = await count();
+        var current = (await (await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}")).JsonAsync()).GetProperty("size").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PutJsonAsync($"/api/host-parties/{app.HostA}", new { name = "Host A", size = current })).StatusCode);
+        Assert.Equal(before, await count());
+    }
+}
