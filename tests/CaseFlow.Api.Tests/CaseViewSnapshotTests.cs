@@ -123,7 +123,7 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
 
         foreach (var edit in new[]
                  {
-                     "UPDATE case_view_snapshots SET sealed = overlay(sealed placing '\\xff'::bytea from 40 for 1) WHERE case_id = $1", // a flipped byte
+                     "UPDATE case_view_snapshots SET sealed = set_byte(sealed, 39, get_byte(sealed, 39) # 255) WHERE case_id = $1", // a byte inverted (overwritten with 0xff it stayed the same one run in 256)
                      "UPDATE case_view_snapshots SET sealed = (SELECT sealed FROM case_view_snapshots WHERE case_id = $2) WHERE case_id = $1", // another case's answer
                      "UPDATE case_view_snapshots SET as_of = as_of + 1 WHERE case_id = $1", // another day (a replay)
                      "UPDATE case_view_snapshots SET basis = 'another|Large|x|y' WHERE case_id = $1",
