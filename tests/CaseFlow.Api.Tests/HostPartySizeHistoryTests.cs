@@ -88,4 +88,22 @@ public sealed class HostPartySizeHistoryTests(CaseFlowApp app) : IClassFixture<C
         Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PutJsonAsync($"/api/host-parties/{app.HostA}", new { name = "Host A", size = current })).StatusCode);
         Assert.Equal(before, await count());
     }
+
+    [Fact]
+    public async Task AHostWhoseRecordedSizesAreDeleted_KeepsItsSizeNow()
+    {
+        // An insider deletes Host A's recorded sizes: its size now (small) holds for all time, not "size unknown".
+        await app.ScalarAsync<int>("WITH d AS (DELETE FROM host_party_sizes WHERE host_party_id = $1 RETURNING 1) SELECT count(*)::int FROM d", app.HostA);
+        var client = app.Client("compliance");
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Size", givenNames = "Deleted", nationality = "DE", birthDate = "1985-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9], passportExpiry = "2035-01-01" },
+            hostPartyId = app.HostA,
+        });
+        var c = open.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = "2024-05-24", borderPoint = "NQZ airport" }, "\"1\"")).StatusCode);
+        var evaluation = (await (await client.GetAsync(c)).JsonAsync()).GetProperty("evaluation");
+        Assert.Equal(10m, Art518(evaluation));
+        Assert.DoesNotContain(evaluation.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("Host party size", StringComparison.Ordinal));
+    }
 }

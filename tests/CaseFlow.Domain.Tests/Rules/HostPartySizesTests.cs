@@ -58,13 +58,30 @@ public class HostPartySizesTests
         Assert.Equal(HostPartySize.Large, sizes.KnownAt(T0.Plus(Duration.FromHours(10))).On(D("2024-06-20")));
         var before = sizes.KnownAt(T0 - Duration.Epsilon);
         Assert.Equal([sizes.Records[0]], before.Records);
+
+        var three = new HostPartySizes([R("1900-01-01", HostPartySize.Small, 0), R("2024-03-01", HostPartySize.Medium, 5), R("2024-06-01", HostPartySize.Large, 10)]);
+        Assert.Equal([three.Records[0], three.Records[1]], three.KnownAt(T0.Plus(Duration.FromHours(7))).Records);
+    }
+
+    [Theory]
+    // 000 offences section, art. 518: small 10, medium 15, large 20; a repeat within a year 40, 70, 100.
+    [InlineData("small", "small", 10, "repeat-small", 40)]
+    [InlineData("medium", "medium", 15, "repeat-medium", 70)]
+    [InlineData("large", "large", 20, "repeat-large", 100)]
+    public void EachSize_HasItsTier_FirstAndRepeat(string size, string first, int firstMci, string repeat, int repeatMci)
+    {
+        var once = Assert.Single(For("US").Host(size).Enter("2024-06-03").EvaluateOn("2024-06-20").Fines);
+        Assert.Equal((first, (decimal)firstMci), (once.Tier, once.Mci));
+        var again = Assert.Single(For("US").Host(size).Stay("2024-02-05", "2024-02-20").Enter("2024-06-03").EvaluateOn("2024-06-20").Fines);
+        Assert.Equal((repeat, (decimal)repeatMci), (again.Tier, again.Mci));
     }
 
     [Fact]
     public void Sizes_AreNeverEmpty_NorOutOfOrder()
     {
-        Assert.Throws<ArgumentException>(() => new HostPartySizes([]));
-        Assert.Throws<ArgumentException>(() => new HostPartySizes([R("2024-06-02", HostPartySize.Small), R("2024-06-01", HostPartySize.Large)]));
+        Assert.StartsWith("a host party has at least one recorded size", Assert.Throws<ArgumentException>(() => new HostPartySizes([])).Message, StringComparison.Ordinal);
+        Assert.StartsWith("sizes are ordered by the date they hold from",
+            Assert.Throws<ArgumentException>(() => new HostPartySizes([R("2024-06-02", HostPartySize.Small), R("2024-06-01", HostPartySize.Large)])).Message, StringComparison.Ordinal);
         Assert.Equal(2, new HostPartySizes([R("2024-06-01", HostPartySize.Small), R("2024-06-01", HostPartySize.Large)]).Records.Count);
     }
 }
