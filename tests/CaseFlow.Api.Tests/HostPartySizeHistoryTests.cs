@@ -65,6 +65,13 @@ public sealed class HostPartySizeHistoryTests(CaseFlowApp app) : IClassFixture<C
                 "SELECT string_agg(effective_from || ' ' || size || ' ' || (recorded_by = 'user:' || (SELECT id FROM users WHERE name = 'Admin')), ';' ORDER BY seq) FROM host_party_sizes WHERE host_party_id = $1",
                 app.HostB);
             Assert.Equal("1900-01-01 large false;2024-06-01 small true", recorded);
+            var listed = await ReadAsync($"/api/host-parties/{app.HostB}/sizes");
+            Assert.Equal(["1900-01-01 large", "2024-06-01 small"], listed.EnumerateArray().Select(e => $"{e.GetProperty("from").GetString()} {e.GetProperty("size").GetString()}"));
+            Assert.StartsWith("user:", listed[1].GetProperty("recordedBy").GetString(), StringComparison.Ordinal);
+            Assert.True(InstantPattern.ExtendedIso.Parse(listed[1].GetProperty("recordedAt").GetString()!).Value > InstantPattern.ExtendedIso.Parse(beforeTheChange).Value);
+            Assert.Equal(HttpStatusCode.OK, (await app.Client("auditorB").GetAsync($"/api/host-parties/{app.HostB}/sizes")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await app.Client("auditor").GetAsync($"/api/host-parties/{app.HostB}/sizes")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await app.Client("admin").GetAsync($"/api/host-parties/{Guid.NewGuid()}/sizes")).StatusCode);
 
             // An insider sets the size in SQL: recorded from today in Almaty by the database user; no 2024 offence is re-priced.
             await app.ScalarAsync<int>("WITH u AS (UPDATE host_parties SET size = 'large' WHERE id = $1 RETURNING 1) SELECT count(*)::int FROM u", app.HostB);
@@ -105,5 +112,19 @@ public sealed class HostPartySizeHistoryTests(CaseFlowApp app) : IClassFixture<C
         var evaluation = (await (await client.GetAsync(c)).JsonAsync()).GetProperty("evaluation");
         Assert.Equal(10m, Art518(evaluation));
         Assert.DoesNotContain(evaluation.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("Host party size", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheSizesList_IsBounded_ToTheNewestThousand()
+    {
+        var host = (await (await app.Client("admin").PostJsonAsync("/api/host-parties", new { name = "Many Sizes", bin = "777777777701", size = "small" })).JsonAsync()).GetProperty("id").GetGuid();
+        await app.ScalarAsync<int>("""
+            WITH i AS (INSERT INTO host_party_sizes (host_party_id, effective_from, size, recorded_by)
+                       SELECT $1, DATE '2024-01-01' + n, (ARRAY['small', 'medium', 'large'])[n % 3 + 1], 'test' FROM generate_series(1, 1004) n RETURNING 1)
+            SELECT count(*)::int FROM i
+            """, host);
+        var sizes = (await (await app.Client("admin").GetAsync($"/api/host-parties/{host}/sizes")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(1000, sizes.Count);
+        Assert.Equal(("2024-01-06", "2026-10-01"), (sizes[0].GetProperty("from").GetString(), sizes[^1].GetProperty("from").GetString()));
     }
 }

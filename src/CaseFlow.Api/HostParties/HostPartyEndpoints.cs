@@ -1,6 +1,7 @@
 using CaseFlow.Api.HostParties.CreatingHostParty;
 using CaseFlow.Api.HostParties.GettingDashboard;
 using CaseFlow.Api.HostParties.GettingHostParty;
+using CaseFlow.Api.HostParties.GettingHostPartySizes;
 using CaseFlow.Api.HostParties.GettingOffences;
 using CaseFlow.Api.HostParties.ListingHostParties;
 using CaseFlow.Api.HostParties.UpdatingHostParty;
@@ -18,6 +19,7 @@ public static class HostPartyEndpoints
         parties.MapCreateHostParty();
         parties.MapListHostParties();
         parties.MapGetHostParty();
+        parties.MapGetHostPartySizes();
         parties.MapUpdateHostParty();
         var party = app.MapGroup("/api/host-parties/{id:guid}").WithTags("Host parties").RequireRoles(Role.Compliance, Role.Auditor);
         party.MapGetDashboard();

@@ -8,6 +8,9 @@ namespace CaseFlow.Core.HostParties;
 /// <param name="Size">Enterprise size: sets the art. 518 fine tier (000 offences section).</param>
 public sealed record HostParty(Guid Id, string Name, string Bin, HostPartySize Size);
 
+/// <summary>One recorded size of a host party: from which day it holds (1900-01-01: from the start), when and by whom it was recorded.</summary>
+public sealed record HostPartySizeEntry(LocalDate From, HostPartySize Size, Instant RecordedAt, string RecordedBy);
+
 public sealed class HostPartyStore(NpgsqlDataSource db)
 {
     /// <summary>Creates the host party; null when the BIN is already registered (the database decides).</summary>
@@ -57,6 +60,27 @@ public sealed class HostPartyStore(NpgsqlDataSource db)
             party = await row.ReadAsync(ct) ? Read(row) : null;
         await tx.CommitAsync(ct);
         return party;
+    }
+
+    /// <summary>The most recorded sizes <see cref="HistoryAsync"/> answers: a size changes a few times in a host party's life.</summary>
+    public const int MaxHistory = 1000;
+
+    /// <summary>A host party's recorded sizes in the order they hold (at most <see cref="MaxHistory"/>, the newest).</summary>
+    public async Task<IReadOnlyList<HostPartySizeEntry>> HistoryAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT effective_from, size, recorded_at, recorded_by FROM (
+                SELECT * FROM host_party_sizes WHERE host_party_id = $1 ORDER BY seq DESC LIMIT $2) newest
+            ORDER BY effective_from, seq
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = MaxHistory });
+        var entries = new List<HostPartySizeEntry>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct))
+            entries.Add(new(LocalDate.FromDateTime(row.GetDateTime(0)), Enum.Parse<HostPartySize>(row.GetString(1), ignoreCase: true),
+                Instant.FromDateTimeUtc(row.GetDateTime(2)), row.GetString(3)));
+        return entries;
     }
 
     /// <summary>The sizes of a host party over time (null when there is none).</summary>
