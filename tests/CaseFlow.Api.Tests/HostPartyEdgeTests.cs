@@ -86,4 +86,39 @@ public sealed class HostPartyEdgeTests(CaseFlowApp app) : IClassFixture<CaseFlow
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client("auditor").GetAsync($"/api/host-parties/{app.HostB}/{what}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}/{what}")).StatusCode); // no personal data for admin
     }
+
+    [Theory]
+    [InlineData("admin", "")]
+    [InlineData("auditor", "")]
+    [InlineData("auditor", "/sizes")]
+    [InlineData("compliance", "/dashboard")]
+    [InlineData("compliance", "/offences")]
+    public async Task AHostPartyOneMayNotSeeOrThatDoesNotExist_Is404_NamingIt(string user, string what)
+    {
+        var id = user == "admin" ? Guid.NewGuid() : app.HostB;
+        var missing = await app.Client(user).GetAsync($"/api/host-parties/{id}{what}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal($"host party {id} does not exist", (await missing.JsonAsync()).GetProperty("detail").GetString());
+        if (user == "admin")
+        {
+            var sizes = await app.Client(user).GetAsync($"/api/host-parties/{id}/sizes");
+            Assert.Equal($"host party {id} does not exist", (await sizes.JsonAsync()).GetProperty("detail").GetString());
+            var update = await app.Client(user).PutJsonAsync($"/api/host-parties/{id}", new { size = "large" });
+            Assert.Equal($"host party {id} does not exist", (await update.JsonAsync()).GetProperty("detail").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("{}", "give a name, a size or both")]
+    [InlineData("""{"name":"   "}""", "must not be blank")]
+    [InlineData("""{"name":"   ","size":"small"}""", "must not be blank")]
+    [InlineData("""{"name":"Host\u0007A"}""", "contains a control character (U+0007 at position 5)")]
+    public async Task AChangeThatSaysNothing_OrABadName_IsRefused_WithTheReason_AndChangesNothing(string body, string reason)
+    {
+        var before = await (await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}")).Content.ReadAsStringAsync();
+        var refused = await app.Client("admin").PutAsync($"/api/host-parties/{app.HostA}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(reason, Assert.Single((await refused.JsonAsync()).GetProperty("errors").GetProperty("name").EnumerateArray()).GetString());
+        Assert.Equal(before, await (await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}")).Content.ReadAsStringAsync());
+    }
 }

@@ -112,6 +112,9 @@ public sealed class HostPartySizeHistoryTests(CaseFlowApp app) : IClassFixture<C
         var evaluation = (await (await client.GetAsync(c)).JsonAsync()).GetProperty("evaluation");
         Assert.Equal(10m, Art518(evaluation));
         Assert.DoesNotContain(evaluation.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith("Host party size", StringComparison.Ordinal));
+        var listed = await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}/sizes"); // it exists: an empty list, not 404
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Empty((await listed.JsonAsync()).EnumerateArray());
     }
 
     [Fact]
