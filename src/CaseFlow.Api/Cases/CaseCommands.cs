@@ -46,7 +46,7 @@ public sealed class CaseCommands(CaseRepository cases, CaseReader reader, RuleCa
                 var replaced = CaseState.Fold(current.Events.Concat(decision.Events)).Person!;
                 return (null, await DuplicatePerson.ProblemAsync(db, cases.DataKeys.Ring, current.HostPartyId, replaced, ct));
             }
-            var view = CaseView.From(updated, catalogue, context.Today, readable.Size);
+            var view = CaseView.From(updated, catalogue, context.Today, readable.Sizes);
             return (new StoredResponse(StatusCodes.Status200OK, null, ETags.Format(updated.Version), JsonSerializer.Serialize(view, CaseFlowJson.Options)), null);
         }, ct);
     }

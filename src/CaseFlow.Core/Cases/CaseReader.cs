@@ -11,7 +11,7 @@ using Npgsql;
 namespace CaseFlow.Core.Cases;
 
 /// <summary>A case a reader may see: its recorded events (with metadata and hashes), the folded case and its host party's sizes over time.</summary>
-public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedCase Case, HostPartySizes? Size)
+public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedCase Case, HostPartySizes? Sizes)
 {
     /// <summary>The case as it stood at <paramref name="version"/> (1 to the current version): an auditor's replay, one version at a time.</summary>
     public ReadableCase AtVersion(long version)
@@ -24,7 +24,7 @@ public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedC
     public IEnumerable<RecordedEvent> Revealed => Recorded.Select(Case.Keys.Reveal);
 
     /// <summary>The rules applied to the case as of <paramref name="asOf"/> with the host party's size.</summary>
-    public Evaluation Evaluate(RuleCatalogue catalogue, LocalDate asOf) => Case.Evaluate(catalogue, Size, asOf);
+    public Evaluation Evaluate(RuleCatalogue catalogue, LocalDate asOf) => Case.Evaluate(catalogue, Sizes, asOf);
 
     /// <summary>
     /// The case as known at <paramref name="knownAt"/>: only the events and host-party sizes recorded by then ("what did we know then");
@@ -33,7 +33,7 @@ public sealed record ReadableCase(IReadOnlyList<RecordedEvent> Recorded, LoadedC
     public ReadableCase? KnownAt(Instant knownAt)
     {
         var known = Recorded.Where(e => e.RecordedAt <= knownAt).ToList();
-        return known.Count == 0 ? null : this with { Recorded = known, Case = LoadedCase.From(Case.Id.Value, known, Case.Keys), Size = Size?.KnownAt(knownAt) };
+        return known.Count == 0 ? null : this with { Recorded = known, Case = LoadedCase.From(Case.Id.Value, known, Case.Keys), Sizes = Sizes?.KnownAt(knownAt) };
     }
 }
 
@@ -84,9 +84,9 @@ public sealed class CaseReader(PostgresEventStore store, NpgsqlDataSource db, Da
         }
         var readable = await ReadAsync(id, reader, keys, ct);
         if (readable is null) return null;
-        var view = JsonSerializer.SerializeToUtf8Bytes(CaseView.From(readable.Case, catalogue, today, readable.Size), json);
+        var view = JsonSerializer.SerializeToUtf8Bytes(CaseView.From(readable.Case, catalogue, today, readable.Sizes), json);
         if (readable.Case.Version >= CaseViewSnapshots.FromVersion
-            && CaseViewSnapshots.Seal(readable.Case.Keys, id, readable.Case.Version, today, readable.Case.HostPartyId, CaseViewSnapshots.BasisOf(catalogue, readable.Size), view) is { } sealedView)
+            && CaseViewSnapshots.Seal(readable.Case.Keys, id, readable.Case.Version, today, readable.Case.HostPartyId, CaseViewSnapshots.BasisOf(catalogue, readable.Sizes), view) is { } sealedView)
             await snapshots.SaveAsync(sealedView, ct);
         return new CaseViewJson(readable.Case.Version, view);
     }

@@ -65,7 +65,7 @@ public sealed class CaseModel(CaseReader reader, CaseCommands commands, RuleCata
         if (await reader.ReadAsync(id, principal, ct) is not { } readable) return false;
         Readable = readable;
         Today = RequestContext.TodayIn(clock);
-        View = CaseView.From(readable.Case, catalogue, Today, readable.Size);
+        View = CaseView.From(readable.Case, catalogue, Today, readable.Sizes);
         CanRecord = principal.CanWrite(readable.Case.HostPartyId);
         await PersonalDataAccess.RecordAsync(HttpContext, [id]);
         return true;
