@@ -6,8 +6,9 @@ namespace CaseFlow.Domain.Rules;
 public sealed record SizeRecord(LocalDate From, HostPartySize Size, Instant RecordedAt);
 
 /// <summary>
-/// A host party's enterprise size over time. Art. 518 is fined by the size of the host at the offence (000 offences section): an offence
-/// before a change keeps the tier it had, one from the change's date on takes the new one. <see cref="Records"/> are ordered by
+/// A host party's enterprise size over time. Art. 518's tiers go by the host's category of business entity (000 offences section);
+/// CaseFlow takes the category on the offence's date (docs/rules.md, ADR 23): an offence before a change keeps the tier it had, one
+/// from the change's date on takes the new one. <see cref="Records"/> are ordered by
 /// <see cref="SizeRecord.From"/> and then by recording, never empty; the first holds also before its own date (the earliest knowledge).
 /// </summary>
 public sealed class HostPartySizes

@@ -5,8 +5,9 @@ using static CaseFlow.Domain.Tests.FactsBuilder;
 namespace CaseFlow.Domain.Tests.Rules;
 
 /// <summary>
-/// Art. 518 is fined by the host party's size at the offence (000 offences section, art. 518: small 10, medium 15, large 20; repeat
-/// 40 / 70 / 100): a size recorded later re-prices no earlier offence, and a state "as known at" an instant uses the sizes known then.
+/// Art. 518's tiers by the host's category (000 offences section, art. 518: small 10, medium 15, large 20; repeat 40 / 70 / 100), the
+/// category taken on the offence's date (CaseFlow's reading, docs/rules.md): a size recorded later re-prices no earlier offence, and a
+/// state "as known at" an instant uses the sizes known then.
 /// </summary>
 public class HostPartySizesTests
 {
