@@ -6,8 +6,8 @@ using NodaTime.Text;
 namespace CaseFlow.Api.Tests;
 
 /// <summary>
-/// A host party's size over time (migration 0019): art. 518 is fined by the size at the offence (000 offences section, art. 518: small
-/// 10 MCI, large 20), so a size changed today re-prices no earlier offence; a state "as known at" an instant uses the sizes known then;
+/// A host party's size over time (migration 0019): art. 518's tier by the host's category (000 offences section, art. 518: small 10 MCI,
+/// large 20) taken on the offence's date (CaseFlow's reading, docs/rules.md), so a size changed today re-prices no earlier offence; a state "as known at" an instant uses the sizes known then;
 /// every size is recorded with who set it, a size set by hand in SQL too. Host B starts large; the clock starts on 2024-06-01.
 /// </summary>
 public sealed class HostPartySizeHistoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>

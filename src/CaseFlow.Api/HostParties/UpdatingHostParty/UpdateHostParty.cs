@@ -1,7 +1,6 @@
 using CaseFlow.Api.Infrastructure.Auth;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.HostParties;
-using CaseFlow.Core.Input;
 using CaseFlow.Core.Users;
 using CaseFlow.Domain.Rules;
 using NodaTime;
@@ -20,11 +19,10 @@ public static class UpdateHostPartyEndpoint
 {
     public static void MapUpdateHostParty(this RouteGroupBuilder parties) => parties.MapPut("{id:guid}", async (Guid id, HttpContext http, HostPartyStore store, IClock clock, CancellationToken ct) =>
     {
-        var (request, problem) = await Body.ReadAsync<HostPartyChange>(http.Request, ct);
+        var (request, problem) = await Body.ReadAsync<HostPartyChange>(http.Request, ct); // the name's length and characters (InputRules)
         if (problem is not null) return problem;
         if (request!.Name is null && request.Size is null) return Problems.Validation("name", "give a name, a size or both");
         if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name)) return Problems.Validation("name", "must not be blank");
-        if (request.Name is not null && InputRules.StringProblem("name", request.Name) is { } nameProblem) return Problems.Validation("name", nameProblem);
         return await store.UpdateAsync(id, request.Name?.Trim(), request.Size, RequestContext.TodayIn(clock), http.Principal()!.Actor, ct) is { } party ? Results.Ok(party) : Problems.NotFound($"host party {id}");
     })
     .RequireRoles(Role.Admin)
