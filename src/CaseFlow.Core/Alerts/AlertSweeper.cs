@@ -147,9 +147,9 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
     }
 
     /// <summary>The alert events a case calls for today: the latest level of each condition not yet raised, and the open alerts whose condition cleared.</summary>
-    private IReadOnlyList<CaseEvent> Decide(CaseAlerts c, HostPartySizes? size, LocalDate today, AlertSettings settings)
+    private IReadOnlyList<CaseEvent> Decide(CaseAlerts c, HostPartySizes? sizes, LocalDate today, AlertSettings settings)
     {
-        var evaluation = c.Case.Evaluate(catalogue, size, today);
+        var evaluation = c.Case.Evaluate(catalogue, sizes, today);
         var due = AlertRules.Due(catalogue, c.State, evaluation, today, settings);
         var commands = new List<CaseCommand>();
         foreach (var spec in AlertRules.ToRaise(due, c.Case.Id, c.State, today, settings))

@@ -28,9 +28,9 @@ public sealed record LoadedCase(CaseId Id, IReadOnlyList<CaseEvent> Events, Case
         }
     }
 
-    /// <summary>The rules applied to the case as of <paramref name="asOf"/>: the one way a case is evaluated (host size sets the art. 518 tier).</summary>
-    public Evaluation Evaluate(RuleCatalogue catalogue, HostPartySizes? size, LocalDate asOf) =>
-        RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(Events, size), asOf);
+    /// <summary>The rules applied to the case as of <paramref name="asOf"/>: the one way a case is evaluated (the host's size on each offence's date sets its art. 518 tier).</summary>
+    public Evaluation Evaluate(RuleCatalogue catalogue, HostPartySizes? sizes, LocalDate asOf) =>
+        RulesEngine.Evaluate(catalogue, CaseFactsMapper.From(Events, sizes), asOf);
 
     /// <summary>The case folded from its recorded events (at least one), its personal fields opened with <paramref name="keys"/>.</summary>
     public static LoadedCase From(Guid id, IReadOnlyList<RecordedEvent> recorded, CaseKeys keys)

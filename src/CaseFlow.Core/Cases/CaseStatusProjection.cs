@@ -38,10 +38,10 @@ public sealed partial class CaseStatusProjection(RuleCatalogue catalogue) : IInl
         await CaseProjection.CopyAsync(connection, TableName, RowColumns, [.. opened.Select(c => Values(c, Compute(c, catalogue, sizes.GetValueOrDefault(c.HostPartyId)), recordedAt))], ct);
     }
 
-    public static CaseStatusRow Compute(LoadedCase c, RuleCatalogue catalogue, HostPartySizes? size)
+    public static CaseStatusRow Compute(LoadedCase c, RuleCatalogue catalogue, HostPartySizes? sizes)
     {
         if (c.LatestBusinessDate is not { } latest) return new CaseStatusRow(c.State.Closed ? "closed" : "notArrived", null, null, null, null, 0, 0, catalogue.Version);
-        var e = c.Evaluate(catalogue, size, latest);
+        var e = c.Evaluate(catalogue, sizes, latest);
         var next = NextDeadline(e, c.State.InCountry);
         var status = StatusOf(c.State, e);
         var fines = FineTotal.Of(e.Fines);

@@ -32,9 +32,9 @@ public sealed record CaseView(
     /// <summary>The person's data was erased (crypto-shredded): names, passport and birth date read as erased.</summary>
     public bool PersonalDataErased => Person.Erased;
 
-    public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySizes? size)
+    public static CaseView From(LoadedCase c, RuleCatalogue catalogue, LocalDate today, HostPartySizes? sizes)
     {
-        var evaluation = c.Evaluate(catalogue, size, today);
+        var evaluation = c.Evaluate(catalogue, sizes, today);
         var status = CaseStatusProjection.StatusOf(c.State, evaluation);
         var next = CaseStatusProjection.NextDeadline(evaluation, c.State.InCountry);
         // Lawful days left including today: 1 on the last lawful day, 0 once overstaying.

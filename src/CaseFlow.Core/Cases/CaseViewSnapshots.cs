@@ -21,7 +21,7 @@ public sealed class CaseViewSnapshots(NpgsqlDataSource db)
     public sealed record Stored(Guid CaseId, long Version, LocalDate AsOf, Guid HostPartyId, string Basis, byte[] Sealed);
 
     /// <summary>What the answer was computed with besides the events and the day: the catalogue, the host party's size and this build of the rules.</summary>
-    public static string BasisOf(RuleCatalogue catalogue, HostPartySizes? size) => $"{catalogue.Version}|{size?.ToString() ?? "-"}|{Build}";
+    public static string BasisOf(RuleCatalogue catalogue, HostPartySizes? sizes) => $"{catalogue.Version}|{sizes?.ToString() ?? "-"}|{Build}";
 
     /// <summary>This build of the rules and of this code (their modules' ids): a new release never serves an older computation.</summary>
     private static readonly string Build =

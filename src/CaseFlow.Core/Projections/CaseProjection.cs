@@ -48,7 +48,7 @@ public abstract class CaseProjection(RuleCatalogue catalogue, DataKeys dataKeys)
     protected virtual TableShape? Companion => null;
 
     /// <summary>The case's rows of <see cref="Companion"/>.</summary>
-    protected virtual IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySizes? size) => [];
+    protected virtual IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySizes? sizes) => [];
 
     public IReadOnlyCollection<string> StreamTypes => [CaseRepository.StreamType];
 

@@ -40,10 +40,10 @@ public sealed class DeadlinesProjection(RuleCatalogue catalogue, DataKeys dataKe
     /// </summary>
     protected override TableShape? Companion { get; } = new(AlertDatesTable, [new("case_id", NpgsqlDbType.Uuid), new("on_date", NpgsqlDbType.Date)]);
 
-    protected override IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySizes? size)
+    protected override IEnumerable<object?[]> CompanionRows(LoadedCase c, Evaluation? evaluation, HostPartySizes? sizes)
     {
         if (evaluation is null) return [];
-        return AlertRules.Dates(Catalogue, c.State, evaluation, evaluation.AsOf, settings, day => c.Evaluate(Catalogue, size, day))
+        return AlertRules.Dates(Catalogue, c.State, evaluation, evaluation.AsOf, settings, day => c.Evaluate(Catalogue, sizes, day))
             .Select(day => new object?[] { c.Id.Value, day.ToDateOnly() });
     }
 
