@@ -16,4 +16,7 @@ public sealed record Principal(Guid UserId, string Name, Role Role, IReadOnlySet
     public bool CanRead(Guid hostPartyId) => Role is Role.Compliance or Role.Auditor && HostParties.Contains(hostPartyId);
 
     public bool CanWrite(Guid hostPartyId) => Role == Role.Compliance && HostParties.Contains(hostPartyId);
+
+    /// <summary>Whether this user may see the host party itself (its name, BIN and sizes, no personal data): an admin any, others their own.</summary>
+    public bool CanSeeHostParty(Guid hostPartyId) => Role == Role.Admin || HostParties.Contains(hostPartyId);
 }

@@ -10,8 +10,7 @@ public static class GetHostPartyEndpoint
 {
     public static void MapGetHostParty(this RouteGroupBuilder parties) => parties.MapGet("{id:guid}", async (Guid id, HttpContext http, HostPartyStore store, CancellationToken ct) =>
     {
-        var principal = http.Principal()!;
-        if (principal.Role != Role.Admin && !principal.HostParties.Contains(id)) return Problems.NotFound($"host party {id}");
+        if (!http.Principal()!.CanSeeHostParty(id)) return Problems.NotFound($"host party {id}");
         return (await store.ListAsync([id], ct)).SingleOrDefault() is { } party ? Results.Ok(party) : Problems.NotFound($"host party {id}");
     })
     .RequireRoles(Role.Admin, Role.Compliance, Role.Auditor)

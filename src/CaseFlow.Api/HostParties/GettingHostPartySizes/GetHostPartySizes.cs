@@ -13,8 +13,7 @@ public static class GetHostPartySizesEndpoint
 {
     public static void MapGetHostPartySizes(this RouteGroupBuilder parties) => parties.MapGet("{id:guid}/sizes", async (Guid id, HttpContext http, HostPartyStore store, CancellationToken ct) =>
     {
-        var principal = http.Principal()!;
-        if (principal.Role != Role.Admin && !principal.HostParties.Contains(id)) return Problems.NotFound($"host party {id}");
+        if (!http.Principal()!.CanSeeHostParty(id)) return Problems.NotFound($"host party {id}");
         var sizes = await store.HistoryAsync(id, ct);
         return sizes.Count > 0 || (await store.ListAsync([id], ct)).Count > 0 ? Results.Ok(sizes) : Problems.NotFound($"host party {id}");
     })
