@@ -72,7 +72,7 @@ public static partial class RulesEngine
             catalogue.Version,
             inCountry,
             stay?.Last.Basis,
-            stay?.Last.Regime?.Id ?? stay?.First.Regime?.Id,
+            stay?.First.Regime?.Id, // only a stay's first segment can be visa-free: a continuation is a visa or TRP
             stay?.PermittedUntil,
             stay?.Last.Rule,
             limits,
@@ -200,10 +200,9 @@ public static partial class RulesEngine
             if (latest) warnings.Add("Children under 16 do not need a TRP (TRP-FAMILY-16, 000_d0b006081fdc65c8.txt §5)");
             return;
         }
-        LocalDate? firstCover = null;
-        for (var i = 1; i < stay.SegmentCount && firstCover is null; i++)
-            if (stay.SegmentAt(i).Basis is StayBasisKind.ResidencePermit or StayBasisKind.Visa) firstCover = stay.SegmentAt(i).Start;
-        // Segments start in order and the first is visa-free, so the first later visa or TRP decides whether the stay was covered in time.
+        // Segments start in order, the first is visa-free and every later one a visa or TRP that continued the stay (StayTimeline), so the
+        // second decides whether the stay was covered in time.
+        LocalDate? firstCover = stay.SegmentCount > 1 ? stay.SegmentAt(1).Start : null;
         var covered = firstCover <= due.PlusDays(1);
         var status = covered || (stay.Exit is { } x && x <= due) ? DeadlineStatus.Met
             : asOf > due ? DeadlineStatus.Missed : DeadlineStatus.Open;

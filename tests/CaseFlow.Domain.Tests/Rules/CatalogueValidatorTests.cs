@@ -18,6 +18,7 @@ public class CatalogueValidatorTests
         { "countries-lower", "countries.json: codes", "every code is two upper-case letters" },
         { "countries-three", "countries.json: codes", "every code is two upper-case letters" },
         { "countries-empty", "countries.json: codes", "every code is two upper-case letters" },
+        { "countries-mixed", "countries.json: codes", "every code is two upper-case letters" },
         { "regime-status", "regimes.json: regime VF-53", "status 'repealed' is neither inForce nor pending" },
         { "regime-no-from", "regimes.json: regime VF-53", "a regime in force needs effectiveFrom" },
         { "regime-from-after-to", "regimes.json: regime VF-54-QA", "effectiveFrom is after effectiveTo" },
@@ -29,6 +30,9 @@ public class CatalogueValidatorTests
         { "limit-rolling-no-window", "regimes.json: regime VF-53 limit VF-90-180", "a rolling limit needs windowDays >= days" },
         { "limit-no-citation", "regimes.json: regime VF-53 limit VF-30-ENTRY", "has no citation" },
         { "permit-half", "regimes.json: regime BVF-CIS-EAEU", "residencePermitAfterDays and residencePermitRule go together" },
+        { "regimes-share-a-country", "regimes.json: regimes BVF-CIS and BVF-GE-MD", "both in force for AZ on overlapping dates" },
+        { "regimes-touch-at-the-end", "regimes.json: regimes BVF-AD and BVF-AD-2022", "both in force for AD on overlapping dates" },
+        { "regimes-touch-at-the-start", "regimes.json: regimes BVF-AD and BVF-AD-2022", "both in force for AD on overlapping dates" },
         { "regime-duplicate-id", "regimes.json: regime id", "'VF-53' appears more than once" },
         { "visa-duplicate-code", "visas.json: category code", "'C3' appears more than once" },
         { "visa-no-citation", "visas.json: category C3", "has no citation" },
@@ -40,11 +44,14 @@ public class CatalogueValidatorTests
         { "fee-no-citation", "fees.json: FEE-INVITE", "needs a non-negative MCI amount and a citation" },
         { "notify-both", "obligations.json: arrivalNotification NOTIFY-3WD", "exactly one of workingDays or calendarDaysAfter, positive" },
         { "notify-neither", "obligations.json: arrivalNotification NOTIFY-3WD", "exactly one of workingDays or calendarDaysAfter, positive" },
+        { "notify-calendar-zero", "obligations.json: arrivalNotification NOTIFY-EREG-30CD", "exactly one of workingDays or calendarDaysAfter, positive" },
         { "notify-overlap", "obligations.json: arrivalNotification NOTIFY-3WD/NOTIFY-3WD", "overlap for basis Visa" },
         { "window-closes-zero", "obligations.json: EXT-WINDOW", "the window must open before it closes" },
         { "window-equal", "obligations.json: EXT-WINDOW", "the window must open before it closes" },
         { "exit-both", "obligations.json: EXIT-AFTER-CANCEL-30D", "exactly one of calendarDays or workingDays, positive" },
         { "exit-zero", "obligations.json: EXIT-AFTER-CANCEL-30D", "exactly one of calendarDays or workingDays, positive" },
+        { "exit-working-zero", "obligations.json: EXIT-AFTER-CANCEL-15WD", "exactly one of calendarDays or workingDays, positive" },
+        { "tiers-empty", "fines.json: art517.overstay", "tiers must start at day 1 and end open" },
         { "tiers-start", "fines.json: art517.overstay", "tiers must start at day 1 and end open" },
         { "tiers-closed", "fines.json: art517.overstay", "tiers must start at day 1 and end open" },
         { "tiers-gap", "fines.json: art517.overstay FINE517-OS-5-10", "tiers must be contiguous" },
@@ -65,6 +72,7 @@ public class CatalogueValidatorTests
         {
             case "countries-lower": f["countries.json"]["codes"]!.AsArray().Add("de"); break;
             case "countries-three": f["countries.json"]["codes"]!.AsArray().Add("DEU"); break;
+            case "countries-mixed": f["countries.json"]["codes"]!.AsArray().Add("De"); break;
             case "countries-empty": f["countries.json"]["codes"] = new JsonArray(); break;
             case "regime-status": Regime(regimes, "VF-53")["status"] = "repealed"; break;
             case "regime-no-from": Regime(regimes, "VF-53")["effectiveFrom"] = null; break;
@@ -77,6 +85,9 @@ public class CatalogueValidatorTests
             case "limit-rolling-no-window": Limit(regimes, "VF-53", 1)["windowDays"] = null; break;
             case "limit-no-citation": Limit(regimes, "VF-53", 0)["citation"] = ""; break;
             case "permit-half": regimes["regimes"]!.AsArray().First(r => r!["residencePermitRule"] is not null)!["residencePermitRule"] = null; break;
+            case "regimes-share-a-country": Regime(regimes, "BVF-GE-MD")["countries"]!.AsArray().Add("AZ"); break;
+            case "regimes-touch-at-the-end": Regime(regimes, "BVF-AD-2022")["effectiveTo"] = "2024-01-01"; break; // BVF-AD from 2024-01-01
+            case "regimes-touch-at-the-start": Regime(regimes, "BVF-AD")["effectiveFrom"] = "2022-01-01"; Regime(regimes, "BVF-AD")["effectiveTo"] = "2022-08-05"; break;
             case "regime-duplicate-id": Regime(regimes, "VF-54-QA")["id"] = "VF-53"; break;
             case "visa-duplicate-code": f["visas.json"]["categories"]!.AsArray().First(v => (string?)v!["code"] == "A3")!["code"] = "C3"; break;
             case "visa-no-citation": f["visas.json"]["categories"]!.AsArray().First(v => (string?)v!["code"] == "C3")!["citation"] = ""; break;
@@ -88,11 +99,14 @@ public class CatalogueValidatorTests
             case "fee-no-citation": f["fees.json"]["fees"]![0]!["citation"] = " "; break;
             case "notify-both": f["obligations.json"]["arrivalNotification"]![0]!["calendarDaysAfter"] = 30; break;
             case "notify-neither": f["obligations.json"]["arrivalNotification"]![0]!["workingDays"] = 0; break;
+            case "notify-calendar-zero": f["obligations.json"]["arrivalNotification"]![2]!["calendarDaysAfter"] = 0; break;
             case "notify-overlap": f["obligations.json"]["arrivalNotification"]![1]!["effectiveFrom"] = "2026-06-01"; break;
             case "window-closes-zero": f["obligations.json"]["extensionWindow"]!["closesWorkingDaysBefore"] = 0; break;
             case "window-equal": f["obligations.json"]["extensionWindow"]!["closesWorkingDaysBefore"] = 30; break;
             case "exit-both": f["obligations.json"]["exitAfterCancellation"]![0]!["workingDays"] = 15; break;
             case "exit-zero": f["obligations.json"]["exitAfterCancellation"]![0]!["calendarDays"] = 0; break;
+            case "exit-working-zero": f["obligations.json"]["exitAfterCancellation"]![1]!["workingDays"] = 0; break;
+            case "tiers-empty": f["fines.json"]["art517"]!["overstay"] = new JsonArray(); break;
             case "tiers-start": f["fines.json"]["art517"]!["overstay"]![0]!["fromDay"] = 2; break;
             case "tiers-closed": f["fines.json"]["art517"]!["overstay"]![3]!["toDay"] = 100; break;
             case "tiers-gap": f["fines.json"]["art517"]!["overstay"]![2]!["fromDay"] = 7; break;
@@ -118,6 +132,21 @@ public class CatalogueValidatorTests
         Break(change, files);
         var error = Assert.Throws<CatalogueException>(() => RuleCatalogue.Load(files.ToDictionary(kv => kv.Key, kv => kv.Value.ToJsonString())));
         Assert.Equal($"{where}: {problem}", error.Message);
+    }
+
+    /// <summary>The bounds of the checks are inclusive where the law's periods are: a regime in force for one day, a fee of 0 MCI.</summary>
+    [Theory]
+    [InlineData("regime-one-day")]
+    [InlineData("fee-zero")]
+    public void EdgeOfACheck_Accepted(string change)
+    {
+        var files = RuleCatalogue.ReadEmbeddedFiles().ToDictionary(kv => kv.Key, kv => JsonNode.Parse(kv.Value)!);
+        switch (change)
+        {
+            case "regime-one-day": Regime(files["regimes.json"], "VF-54-QA")["effectiveFrom"] = "2023-12-31"; break; // effectiveTo 2023-12-31
+            case "fee-zero": files["fees.json"]["fees"]![0]!["mci"] = 0; break;
+        }
+        Assert.NotNull(RuleCatalogue.Load(files.ToDictionary(kv => kv.Key, kv => kv.Value.ToJsonString())));
     }
 
     [Fact]

@@ -135,6 +135,17 @@ public class DeadlineAndFineTests
     }
 
     [Fact]
+    public void NOTIFY_ADDR_TakesTheBasisOfTheDayOfTheMove_AVisaStartingThatDayCounts()
+    {
+        // 000 §1 and calendar.md (MIA order No. 923): the deadline of a move follows the stay's basis on the day of the move. Entered
+        // visa-free on 3 Aug 2026; a visa valid from Mon 10 Aug continues the stay. A move on Fri 7 Aug is a visa-free day (30 calendar
+        // days); a move on the 10th is the visa's first day (3 working days, that day counted as in NOTIFY_ADDR above: 10, 11, 12 Aug).
+        var e = For("DE").Visa("C3", "2026-08-10", "2027-08-09", issued: "2026-08-10").Enter("2026-08-03").AddressChange("2026-08-07").AddressChange("2026-08-10")
+            .EvaluateOn("2026-08-11");
+        Assert.Equal([D("2026-09-06"), D("2026-08-12")], e.Deadlines.Where(d => d.Rule == "NOTIFY-ADDR").Select(d => d.Due).Order().Reverse());
+    }
+
+    [Fact]
     public void ProvisionalCalendarYear_Warned()
     {
         var e = For("JO").Visa("C3", "2026-01-01", "2027-06-30").Enter("2026-01-10").EvaluateOn("2026-12-01");

@@ -139,6 +139,24 @@ public class StayLimitTests
     }
 
     [Fact]
+    public void VisaFreeDays_AOneDayVisaOnTheEntryDay_ThatDayIsNotAVisaFreeDay()
+    {
+        // 000 §2: only days without a visa or TRP count toward 90/180. A one-day visa covers the entry day; the four days after it
+        // (an overstay on that visa) are days without one and count.
+        var e = For("DE").Visa("C3", "2024-03-01", "2024-03-01").Stay("2024-03-01", "2024-03-05").Enter("2024-04-01").EvaluateOn("2024-04-01");
+        Assert.Equal(4 + 1, Assert.Single(e.Limits, l => l.Kind == LimitKind.Rolling).Used); // 2-5 March, 1 April
+    }
+
+    [Fact]
+    public void VisaFreeDays_AVisaStartingOnTheExitDay_CoversTheExitDay()
+    {
+        // 000 §2 and §4: entered visa-free on 1 March, a visa valid from the 10th to 31 May continues the stay; the exit on the 10th is a day under
+        // the visa, so 9 visa-free days (1-9 March) count toward 90/180, not 10; then 1 June, a visa-free entry after the visa.
+        var e = For("DE").Visa("C3", "2024-03-10", "2024-05-31").Stay("2024-03-01", "2024-03-10").Enter("2024-06-01").EvaluateOn("2024-06-01");
+        Assert.Equal(9 + 1, Assert.Single(e.Limits, l => l.Kind == LimitKind.Rolling).Used);
+    }
+
+    [Fact]
     public void Overstay_VisaFree_CountsDaysAfterLastLawfulDay()
     {
         // 35 days in the country on a 30-day visit: day 31-35 are overstay days 1-5 (Art. 517, FINE517-OS-3-5).
