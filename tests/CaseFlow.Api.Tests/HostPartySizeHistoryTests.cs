@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using NodaTime;
 using NodaTime.Text;
@@ -115,6 +116,21 @@ public sealed class HostPartySizeHistoryTests(CaseFlowApp app) : IClassFixture<C
         var listed = await app.Client("admin").GetAsync($"/api/host-parties/{app.HostA}/sizes"); // it exists: an empty list, not 404
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         Assert.Empty((await listed.JsonAsync()).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task TwoChangesOnOneDay_TheLaterHolds()
+    {
+        // An admin corrects a size the same day (small -> large -> medium): from today the last recorded holds, for the rules as for the list.
+        var host = (await (await app.Client("admin").PostJsonAsync("/api/host-parties", new { name = "Corrected", bin = "777777777702", size = "small" })).JsonAsync()).GetProperty("id").GetGuid();
+        foreach (var size in new[] { "large", "medium" })
+            Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PutJsonAsync($"/api/host-parties/{host}", new { size })).StatusCode);
+        await using var connection = await app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
+        var sizes = (await CaseFlow.Core.HostParties.HostPartyStore.SizesAsync(connection, null, [host], CancellationToken.None))[host]!;
+        Assert.Equal((CaseFlow.Domain.Rules.HostPartySize.Medium, CaseFlow.Domain.Rules.HostPartySize.Medium, CaseFlow.Domain.Rules.HostPartySize.Small),
+            (sizes.Current, sizes.On(new LocalDate(2024, 6, 1)), sizes.On(new LocalDate(2024, 5, 31))));
+        var listed = (await (await app.Client("admin").GetAsync($"/api/host-parties/{host}/sizes")).JsonAsync()).EnumerateArray().Select(r => r.GetProperty("size").GetString());
+        Assert.Equal(["small", "large", "medium"], listed);
     }
 
     [Fact]

@@ -83,6 +83,14 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
     public async Task EachFilter_KeepsOnlyItsAlerts(string query, string expected) => Assert.Equal(expected, await Messages(query));
 
     [Fact]
+    public async Task TheDailyDigest_ListsEveryOpenAlert_AcknowledgedToo_ByDueDate()
+    {
+        // An acknowledged alert is still an obligation not met: the digest lists it; only a resolved one drops out.
+        var open = await CaseFlow.Core.Alerts.AlertProjection.OpenAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.HostA, CancellationToken.None);
+        Assert.Equal("bda", string.Concat(open.Select(a => a.Message)));
+    }
+
+    [Fact]
     public async Task ReadingTheInbox_LeavesAnAccessLogEntry_NamingTheCasesItShowed()
     {
         // The inbox shows names (issue 12, docs/security.md): each read is in the access log, as a case read is.

@@ -192,10 +192,58 @@ public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(3, dues.Count);
         var soon = await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&q=Lister&deadlineBefore=2024-05-23")).JsonAsync();
         Assert.Equal("Lister1", Assert.Single(soon.GetProperty("items").EnumerateArray()).GetProperty("familyName").GetString());
+        // deadlineBefore is inclusive: a deadline on that very day is listed, the day before it is not.
+        var due = page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("familyName").GetString() == "Lister1").GetProperty("nextDeadline").GetProperty("due").GetString()!;
+        Assert.Equal("2024-05-22", due); // entered Mon 20 May: 3 working days, 20-22 May (000 §1)
+        var onTheDay = await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&q=Lister&deadlineBefore={due}")).JsonAsync();
+        Assert.Equal("Lister1", Assert.Single(onTheDay.GetProperty("items").EnumerateArray()).GetProperty("familyName").GetString());
+        var dayBefore = await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&q=Lister&deadlineBefore=2024-05-21")).JsonAsync();
+        Assert.Empty(dayBefore.GetProperty("items").EnumerateArray());
         var byPassport = await (await client.GetAsync($"/api/cases?q={passports[2]}")).JsonAsync();
         var found = Assert.Single(byPassport.GetProperty("items").EnumerateArray());
         Assert.Equal("Lister2", found.GetProperty("familyName").GetString());
         Assert.DoesNotContain(passports[2], found.GetProperty("passport").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lists_OverstayingFromTheDayAfterTheLastLawfulDay_NotOnIt()
+    {
+        // 000 §2 (VF-30-ENTRY): a visit of 30 days, the entry day counted. Today is 1 June 2024 in Almaty (the app's clock): entered on
+        // 3 May, today is the last lawful day (in the country); entered on 2 May, yesterday was (overstaying).
+        var client = app.Client("complianceB");
+        foreach (var (name, entry) in new[] { ("Lastlawful", "2024-05-03"), ("Pastlawful", "2024-05-02") })
+        {
+            var open = await client.PostJsonAsync("/api/cases", new { person = new { familyName = name, givenNames = "Q", nationality = "NL", birthDate = "1990-01-01",
+                passportNumber = $"P{Guid.NewGuid():N}"[..10].ToUpperInvariant() }, hostPartyId = app.HostB });
+            await Ok(client.PostJsonAsync($"{open.Headers.Location}/entries", new { date = entry, borderPoint = "ALA" }, "\"1\""));
+        }
+        async Task<IReadOnlyList<(string? Status, string? Until)>> Listed(string filter) =>
+            [.. (await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&{filter}")).JsonAsync()).GetProperty("items").EnumerateArray()
+                .Select(i => (i.GetProperty("status").GetString(), i.GetProperty("permittedUntil").GetString()))];
+        Assert.Equal([("inCountry", "2024-06-01")], await Listed("q=Lastlawful"));
+        Assert.Equal([("overstaying", "2024-05-31")], await Listed("q=Pastlawful"));
+        Assert.Equal([("overstaying", "2024-05-31")], await Listed("q=Pastlawful&status=overstaying"));
+        Assert.Empty(await Listed("q=Lastlawful&status=overstaying"));
+        Assert.Empty(await Listed("q=Pastlawful&status=inCountry"));
+    }
+
+    [Fact]
+    public async Task Lists_CasesWithoutADeadlineComeLast_EvenWhenAPageCutsThemOff()
+    {
+        var client = app.Client("complianceB");
+        var ids = new List<string>();
+        // Three without a deadline (not arrived), more than a page and the one row the list reads beyond it.
+        foreach (var entry in new[] { null, null, null, "2024-05-27", "2024-05-20" })
+        {
+            var open = await client.PostJsonAsync("/api/cases", new { person = new { familyName = "Sorter", givenNames = "Q", nationality = "NL", birthDate = "1990-01-01",
+                passportNumber = $"S{Guid.NewGuid():N}"[..10].ToUpperInvariant() }, hostPartyId = app.HostB });
+            ids.Add(open.Headers.Location!.ToString().Split('/')[^1]);
+            if (entry is not null) await Ok(client.PostJsonAsync($"{open.Headers.Location}/entries", new { date = entry, borderPoint = "ALA" }, "\"1\""));
+        }
+        var first = await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&q=Sorter&limit=2")).JsonAsync();
+        Assert.Equal([ids[4], ids[3]], first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        var rest = await (await client.GetAsync($"/api/cases?hostParty={app.HostB}&q=Sorter&limit=5&after={first.GetProperty("next").GetString()}")).JsonAsync();
+        Assert.Equal(ids[..3].Order(StringComparer.Ordinal), rest.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
     }
 
     [Fact]
