@@ -122,6 +122,23 @@ public partial class ArchitectureTests(HostileApp app) : IClassFixture<HostileAp
         Assert.True(long_.Count == 0, "over 250 lines: " + string.Join(", ", long_.Select(f => $"{f.File} ({f.Lines})")));
     }
 
+    /// <summary>ops/plant's catalogue stays plantable: a code change that moves a planted text would otherwise retire its plant unnoticed.</summary>
+    [Fact]
+    public void EveryPlantedBug_FindsItsTextExactlyOnce()
+    {
+        var stale = File.ReadAllLines(Path.Combine(Root(), "tests", "planted-bugs.tsv")).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t'))
+            .Where(c => c.Length != 6 || Occurrences(File.ReadAllText(Path.Combine(Root(), c[1])), c[2].Replace("\\t", "\t").Replace("\\n", "\n")) != 1)
+            .Select(c => c[0]).ToList();
+        Assert.True(stale.Count == 0, "planted bugs whose text is not found exactly once: " + string.Join(", ", stale));
+    }
+
+    private static int Occurrences(string text, string find)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(find, StringComparison.Ordinal); at >= 0; at = text.IndexOf(find, at + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
     private static IEnumerable<string> Migrations() => Directory.GetFiles(Path.Combine(Root(), "src", "CaseFlow.EventStore", "Sql"), "*.sql").Order();
 
     [GeneratedRegex(@"CREATE\s+(UNLOGGED\s+)?TABLE", RegexOptions.IgnoreCase)]

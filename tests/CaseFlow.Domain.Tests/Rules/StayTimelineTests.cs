@@ -74,6 +74,29 @@ public class StayTimelineTests
         Assert.Equal(StayBasisKind.VisaFree, Basis(For("RU").Permit("2024-03-02", "2024-12-31").Enter("2024-03-01").EvaluateOn("2024-03-01")).Item1);
 
         static (StayBasisKind, NodaTime.LocalDate) Basis(Evaluation e) => (e.Basis!.Value, e.PermittedUntil!.Value);
+        Assert.Equal("TRP-TERM", For("RU").Permit("2024-03-01", "2024-12-31").Enter("2024-03-01").EvaluateOn("2024-03-02").BindingRule);
+    }
+
+    [Fact]
+    public void EntryBasis_AVisaIssuedBeforeTheEntryButValidOnlyLater_DoesNotCoverTheEntry()
+    {
+        // 000 §4: a visa covers the days of its validity. Issued 1 March, valid from the 10th: the German entering on the 5th enters
+        // visa-free (VF-30-ENTRY, 000 §2), lawful to 3 April as of the 6th (the visa will continue the stay once its first day is reached).
+        var e = For("DE").Visa("C3", "2024-03-10", "2024-12-31", issued: "2024-03-01").Enter("2024-03-05").EvaluateOn("2024-03-06");
+        Assert.Equal((StayBasisKind.VisaFree, new NodaTime.LocalDate(2024, 4, 3)), (e.Basis!.Value, e.PermittedUntil!.Value));
+    }
+
+    [Fact]
+    public void Continuation_OfTwoThatCouldContinueAStay_TheLongerDoes()
+    {
+        // 000 §4 and §5: a Russian enters visa-free on 1 March; a C3 visa (to 30 June) and a TRP (to 31 December) both start in time.
+        // Whichever is listed first, the stay is lawful to the later end.
+        var visaFirst = For("RU").Enter("2024-03-01").Visa("C3", "2024-03-10", "2024-06-30", issued: "2024-03-10").Permit("2024-03-12", "2024-12-31", issued: "2024-03-12")
+            .EvaluateOn("2024-03-20");
+        Assert.Equal((StayBasisKind.ResidencePermit, new NodaTime.LocalDate(2024, 12, 31)), (visaFirst.Basis!.Value, visaFirst.PermittedUntil!.Value));
+        var permitFirst = For("RU").Enter("2024-03-01").Permit("2024-03-10", "2024-06-30", issued: "2024-03-10").Visa("C3", "2024-03-12", "2024-12-31", issued: "2024-03-12")
+            .EvaluateOn("2024-03-20");
+        Assert.Equal((StayBasisKind.Visa, new NodaTime.LocalDate(2024, 12, 31)), (permitFirst.Basis!.Value, permitFirst.PermittedUntil!.Value));
     }
 
     [Fact]
