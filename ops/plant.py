@@ -57,9 +57,10 @@ def main(argv):
                 results.append((name, "NO BUILD", "the plant does not compile: fix the catalogue"))
                 continue
             started = time.time()
-            command = ["dotnet", "test", test_project, "-c", "Release", "--no-build", "-nologo"]
-            if tests != "*" and not all_tests:
-                command += ["--filter", tests]
+            # The catalogue's own check (every plant's text found once) fails by design while a plant is in place.
+            ours = "FullyQualifiedName!~EveryPlantedBug_FindsItsTextExactlyOnce"
+            command = ["dotnet", "test", test_project, "-c", "Release", "--no-build", "-nologo", "--filter",
+                       ours if tests == "*" or all_tests else f"({tests})&{ours}"]
             test = run(command)
             failed = sorted(set(re.findall(r"^\s*Failed (.+?) \[\d", test.stdout, re.M)))
             if test.returncode != 0 and failed:

@@ -84,6 +84,8 @@ public sealed class AuditAccessTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         Assert.Equal(1, await CountAsync(await auditor.GetAsync("/api/audit/seals?limit=1")));
         Assert.True(await CountAsync(await auditor.GetAsync("/api/audit/seals?limit=1000")) >= 2);
         Assert.True(await CountAsync(await auditor.GetAsync("/api/audit/seals")) >= 2);
+        var ids = (await (await auditor.GetAsync("/api/audit/seals")).JsonAsync()).EnumerateArray().Select(x => x.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal(ids.OrderDescending(), ids); // the newest seal first: the one an auditor checks today
         await RefusedAsync(await auditor.GetAsync("/api/audit/seals?limit=0"), "limit");
         await RefusedAsync(await auditor.GetAsync("/api/audit/seals?limit=1001"), "limit");
     }

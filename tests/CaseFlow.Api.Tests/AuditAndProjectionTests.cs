@@ -91,6 +91,8 @@ public class AuditAndProjectionTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         Assert.Equal("exit", await Scalar<string>("SELECT string_agg(kind, ',' ORDER BY kind) FROM deadlines WHERE case_id = $1", Guid.Parse(overstayer.Split('/')[^1])));
         var timeline = await (await app.Client("auditor").GetAsync($"{overstayer}/timeline")).JsonAsync();
         Assert.Equal("Entered Kazakhstan on 2024-04-01 at ALA", timeline[1].GetProperty("text").GetString());
+        var versions = timeline.EnumerateArray().Select(l => l.GetProperty("version").GetInt64()).ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions); // oldest first, every version once
         var dashboard = await (await client.GetAsync($"/api/host-parties/{app.HostA}/dashboard")).JsonAsync();
         Assert.True(dashboard.GetProperty("byStatus").GetProperty("inCountry").GetInt64() >= 1);
         var offences = await (await client.GetAsync($"/api/host-parties/{app.HostA}/offences")).JsonAsync();

@@ -214,6 +214,15 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         Assert.False(again.Full);
         Assert.Equal(2, await ScalarAsync("SELECT attempts FROM sweep_failures WHERE case_id = $1", poison));
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Client("compliance").GetAsync("/api/ops/sweep/failures")).StatusCode);
+
+        // A case that failed yesterday (a passing fault) is listed after the newer failure, and the next tick that can sweep it clears it.
+        await ScalarAsync("INSERT INTO sweep_failures (case_id, error, attempts, first_failed_at, last_failed_at) VALUES ($1, 'passing fault', 1, now() - interval '1 day', now() - interval '1 day') RETURNING 1",
+            healthy);
+        var both = (await (await app.Client("ops").GetAsync("/api/ops/sweep/failures")).JsonAsync()).EnumerateArray().Select(f => f.GetProperty("caseId").GetString()).ToList();
+        Assert.Equal([poison.ToString(), healthy.ToString()], both.Where(id => id == poison.ToString() || id == healthy.ToString()));
+        await app.SweepAsync();
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM sweep_failures WHERE case_id = $1", healthy));
+        Assert.Equal(3, await ScalarAsync("SELECT attempts FROM sweep_failures WHERE case_id = $1", poison));
     }
     /// <summary>
     /// Another writer comes first: while the sweep's chunk waits for a case's alert stream (held by a user's transaction), the user

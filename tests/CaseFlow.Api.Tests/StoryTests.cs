@@ -288,6 +288,9 @@ public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal("urn:caseflow:host-party.duplicate-bin", await (await admin.PostJsonAsync("/api/host-parties", new { name = "Again", bin, size = "small" })).TypeAsync());
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostJsonAsync("/api/host-parties", new { name = "Bad", bin = "12", size = "small" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await app.Client().PostJsonAsync("/api/host-parties", new { name = "Nope", bin, size = "small" })).StatusCode);
+        // The admin's list is by name, whenever each was created.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/host-parties", new { name = "AAAA First By Name", bin = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture), size = "small" })).StatusCode);
+        Assert.Equal("AAAA First By Name", (await (await admin.GetAsync("/api/host-parties")).JsonAsync())[0].GetProperty("name").GetString());
         var mine = await (await app.Client().GetAsync("/api/host-parties")).JsonAsync();
         Assert.Equal(app.HostA.ToString(), Assert.Single(mine.EnumerateArray()).GetProperty("id").GetString());
     }
