@@ -10,7 +10,7 @@ replacement, the test project, and the filter of the tests that must catch it (o
 --all-tests runs the whole project for every plant (to find which tests catch it), else each plant's filter. The file is put
 back after each plant, whatever happens; a file with uncommitted changes is refused.
 """
-import csv, os, re, subprocess, sys, time
+import csv, os, re, signal, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(ROOT, "tests", "planted-bugs.tsv")
@@ -35,6 +35,8 @@ def run(cmd, **kw):
 
 
 def main(argv):
+    # A stopped run still puts the planted file back: SIGTERM becomes an exit, which runs the finally below (as Ctrl-C does).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     all_tests = "--all-tests" in argv
     wanted = [a for a in argv if not a.startswith("--")]
     results = []
