@@ -49,6 +49,7 @@ def main(argv):
         original = open(full, encoding="utf-8").read()
         if original.count(find) != 1:
             results.append((name, "STALE", f"the text is found {original.count(find)} times in {path}"))
+            print(f"{name}: STALE: {results[-1][2]}", flush=True)
             continue
         try:
             with open(full, "w", encoding="utf-8") as f:
@@ -74,7 +75,8 @@ def main(argv):
         finally:
             with open(full, "w", encoding="utf-8") as f:
                 f.write(original)
-        print(f"{results[-1][0]}: {results[-1][1]}: {results[-1][2]}", flush=True)
+            if results and results[-1][0] == name:
+                print(f"{name}: {results[-1][1]}: {results[-1][2]}", flush=True)
     run(["dotnet", "build", "CaseFlow.sln", "-c", "Release", "-nologo", "-v", "q"])
     caught = sum(1 for r in results if r[1] == "caught")
     print(f"\n{caught} of {len(results)} planted bugs caught")
