@@ -46,6 +46,9 @@ public sealed class DashboardTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(new Dictionary<string, long> { ["inCountry"] = 5, ["overstaying"] = 1 }, byStatus);
         Assert.Equal((3L, 5L, 1L), (dashboard.GetProperty("atRiskNext7Days").GetInt64(), dashboard.GetProperty("atRiskNext30Days").GetInt64(),
             dashboard.GetProperty("overstaying").GetInt64()));
+        // Host B holds only cases that have left (the register's test): none of host A's is counted for it.
+        var other = await (await app.Client("complianceB").GetAsync($"/api/host-parties/{app.HostB}/dashboard")).JsonAsync();
+        Assert.DoesNotContain(other.GetProperty("byStatus").EnumerateObject(), p => p.Name is "inCountry" or "overstaying");
     }
 
     [Fact]
@@ -69,5 +72,13 @@ public sealed class DashboardTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal((register.Count, register.Count(o => o.Party == "hostParty")),
             ((int)dashboard.GetProperty("offencesLast12Months").GetInt64(), (int)dashboard.GetProperty("hostOffencesLast12Months").GetInt64()));
         Assert.Equal(2, register.Count);
+
+        // Host A's dashboard counts none of host B's cases (all left) and none of its offences: A's counts are its own register's.
+        var ofA = await (await app.Client().GetAsync($"/api/host-parties/{app.HostA}/dashboard")).JsonAsync();
+        Assert.DoesNotContain(ofA.GetProperty("byStatus").EnumerateObject(), p => p.Name == "left");
+        var registerA = (await (await app.Client().GetAsync($"/api/host-parties/{app.HostA}/offences")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal((registerA.Count, registerA.Count(o => o.GetProperty("party").GetString() == "hostParty")),
+            ((int)ofA.GetProperty("offencesLast12Months").GetInt64(), (int)ofA.GetProperty("hostOffencesLast12Months").GetInt64()));
+        Assert.DoesNotContain(registerA, o => o.GetProperty("caseId").GetString() is var id && (id == late || id == overstay));
     }
 }

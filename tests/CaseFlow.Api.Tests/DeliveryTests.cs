@@ -76,6 +76,28 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task TwoHostParties_EachWebhookIsOwedOnlyItsOwnHostPartysAlerts()
+    {
+        await using var receiverA = new WebhookReceiver("a-secret-a-secret-a");
+        await using var receiverB = new WebhookReceiver("b-secret-b-secret-b");
+        Assert.True((await app.Client().PostJsonAsync($"/api/host-parties/{app.HostA}/subscriptions",
+            new { channel = "webhook", target = receiverA.Url, mode = "each", secret = "a-secret-a-secret-a" })).IsSuccessStatusCode);
+        var subB = Guid.Parse((await (await app.Client("complianceB").PostJsonAsync($"/api/host-parties/{app.HostB}/subscriptions",
+            new { channel = "webhook", target = receiverB.Url, mode = "each", secret = "b-secret-b-secret-b" })).JsonAsync()).GetProperty("id").GetString()!);
+        await MissedNotificationCaseAsync(app.HostA, "compliance");
+        await MissedNotificationCaseAsync(app.HostB, "complianceB");
+        app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
+        await app.SweepAsync();
+
+        Assert.True(await CountAsync("SELECT count(*) FROM deliveries WHERE subscription_id = $1", subB) >= 1);
+        // No delivery anywhere sends one host party's alert to another's subscription (the alert names the person and the case).
+        Assert.Equal(0L, await CountAsync("""
+            SELECT count(*) FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id JOIN alerts a ON a.id = d.alert_id
+            WHERE a.host_party_id <> s.host_party_id AND $1::uuid IS NOT NULL
+            """, subB));
+    }
+
+    [Fact]
     public async Task Webhook_NeverRecovering_EndsDead_OpsRedelivers()
     {
         await using var receiver = new WebhookReceiver("k-secret-k-secret-k") { FailAlways = true };

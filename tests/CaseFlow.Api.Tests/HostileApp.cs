@@ -7,8 +7,8 @@ using Npgsql;
 namespace CaseFlow.Api.Tests;
 
 /// <summary>
-/// The API with one case of host A and one of host B whose names, passport numbers and ids are markers that must never leak
-/// across host parties, plus a valid sample body per operation for the generated tenancy and bad-input tests.
+/// The API with one case of host A and one of host B (each with its alerts, offences and a webhook subscription) whose names, passport
+/// numbers, ids and webhook targets are markers that must never leak across host parties, plus a valid sample body per operation for the generated tenancy and bad-input tests.
 /// </summary>
 public class HostileApp : CaseFlowApp, IAsyncLifetime
 {
@@ -24,7 +24,7 @@ public class HostileApp : CaseFlowApp, IAsyncLifetime
     /// </summary>
     public IReadOnlyList<string> MarkersA(int status) => status < 300 ? [CaseA, "Alphafamily", "AAPASS123", "alpha-hook"] : ["Alphafamily", "AAPASS123", "alpha-hook"];
 
-    public IReadOnlyList<string> MarkersB => [CaseB, "Bravofamily", "BBPASS456"];
+    public IReadOnlyList<string> MarkersB => [CaseB, "Bravofamily", "BBPASS456", "bravo-hook"];
 
     /// <summary>Personal data of either host: ops and admin never see it.</summary>
     public IReadOnlyList<string> PersonalMarkers => ["Alphafamily", "AAPASS123", "Bravofamily", "BBPASS456"];
@@ -38,6 +38,13 @@ public class HostileApp : CaseFlowApp, IAsyncLifetime
             new { channel = "webhook", target = "http://127.0.0.1:9/alpha-hook", mode = "each", secret = "0123456789abcdef" });
         Assert.True(subscribed.IsSuccessStatusCode, await subscribed.Content.ReadAsStringAsync());
         SubscriptionA = subscribed.Headers.Location!.ToString().Split('/')[^1];
+        var subscribedB = await Client("complianceB").PostJsonAsync($"/api/host-parties/{HostB}/subscriptions",
+            new { channel = "webhook", target = "http://127.0.0.1:9/bravo-hook", mode = "each", secret = "0123456789abcdef" });
+        Assert.True(subscribedB.IsSuccessStatusCode, await subscribedB.Content.ReadAsStringAsync());
+        // Both cases entered on 20 May with no notification: the sweep raises their alerts and the register holds both hosts' offences,
+        // so every list, inbox, register and dashboard has another host's rows to leak.
+        await SweepAsync();
+        await ProjectionsCaughtUpAsync();
     }
 
     private async Task<string> OpenAsync(string user, Guid host, string familyName, string passport)

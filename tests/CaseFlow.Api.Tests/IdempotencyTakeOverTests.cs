@@ -1,5 +1,6 @@
 using System.Net;
 using CaseFlow.Api.Infrastructure.Http;
+using CaseFlow.Core.Idempotency;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -30,6 +31,15 @@ public class IdempotencyTakeOverTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(await old.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+
+        // The node that left the claim comes back and fails: giving its claim back must not drop the answer the taker stored, or a
+        // retry would create the subscription twice.
+        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await using (var user = db.CreateCommand("SELECT id FROM users WHERE name = 'Officer A'"))
+            await IdempotencyKeys.ReleaseAsync(db, (Guid)(await user.ExecuteScalarAsync())!, "old", CancellationToken.None);
+        var afterRelease = await client.PostJsonAsync(path, body, idempotencyKey: "old");
+        Assert.Equal(("true", await old.Content.ReadAsStringAsync()),
+            (afterRelease.Headers.GetValues("Idempotent-Replayed").Single(), await afterRelease.Content.ReadAsStringAsync()));
     }
 
     private async Task ClaimAsync(string key, byte[] hash, string age)

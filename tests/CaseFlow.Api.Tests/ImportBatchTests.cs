@@ -16,10 +16,11 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     private string Person(int k, string family = "Batch", string nationality = "DE") =>
         $"{family}{k},Person,{nationality},1980-01-01,B{run}{k:D5},,2024-01-10/2024-01-20,,2024-01-11";
 
-    private async Task<JsonElement> ImportAsync(IEnumerable<string> rows)
+    private async Task<JsonElement> ImportAsync(IEnumerable<string> rows, bool hostB = false)
     {
         var csv = string.Join('\n', [Header, .. rows]);
-        var response = await app.Client().PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var response = await app.Client(hostB ? "complianceB" : "compliance")
+            .PostAsync($"/api/imports?hostParty={(hostB ? app.HostB : app.HostA)}", new StringContent(csv, Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.JsonAsync();
     }
@@ -61,6 +62,19 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         var view = await (await app.Client().GetAsync($"/api/cases/{Case(1203)}")).JsonAsync();
         Assert.Equal(("left", "2024-01-20"), (view.GetProperty("status").GetString(), view.GetProperty("lastExit").GetString()));
+    }
+
+    [Fact]
+    public async Task APersonAnotherHostPartyHas_IsCreatedForThisOne_APersonItHasIsSkipped()
+    {
+        var atA = (await ImportAsync([Person(2001)])).GetProperty("rows")[0].GetProperty("caseId").GetGuid();
+        var atB = (await ImportAsync([Person(2002)], hostB: true)).GetProperty("rows")[0].GetProperty("caseId").GetGuid();
+
+        var rows = (await ImportAsync([Person(2001), Person(2002)], hostB: true)).GetProperty("rows").EnumerateArray()
+            .Select(r => (Outcome: r.GetProperty("outcome").GetString(), Case: r.GetProperty("caseId").GetGuid())).ToList();
+        Assert.Equal("created", rows[0].Outcome); // host A's case of this person is neither reused nor named to host B
+        Assert.NotEqual(atA, rows[0].Case);
+        Assert.Equal(("skipped", atB), rows[1]);
     }
 
     [Fact]

@@ -23,22 +23,24 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
         await AlertAsync("b", caseOne, "arrivalNotification", "missed", "2024-06-01", "2024-06-02 08:00", 15m, "acknowledged");
         await AlertAsync("c", caseOne, "stayEnding", "7d", "2024-06-20", "2024-06-13 09:00", null, "resolved");
         await AlertAsync("d", caseTwo, "overstay", "day1", "2024-06-05", "2024-06-06 08:00", 0m, "raised");
+        // Host B's open alert: never in host A's inbox, totals or digest.
+        await AlertAsync("x", await OpenAsync("INBOXB01", "Other", hostB: true), "overstay", "day1", "2024-06-04", "2024-06-05 08:00", 0m, "raised", app.HostB);
         return (caseOne, caseTwo);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task<string> OpenAsync(string passport, string family)
+    private async Task<string> OpenAsync(string passport, string family, bool hostB = false)
     {
-        var open = await app.Client().PostJsonAsync("/api/cases", new
+        var open = await app.Client(hostB ? "complianceB" : "compliance").PostJsonAsync("/api/cases", new
         {
             person = new { familyName = family, givenNames = "Inbox", nationality = "DE", birthDate = "1980-01-01", passportNumber = passport },
-            hostPartyId = app.HostA,
+            hostPartyId = hostB ? app.HostB : app.HostA,
         });
         return open.Headers.Location!.ToString().Split('/')[^1];
     }
 
-    private async Task AlertAsync(string message, string caseId, string kind, string level, string due, string raisedAt, decimal? fine, string state)
+    private async Task AlertAsync(string message, string caseId, string kind, string level, string due, string raisedAt, decimal? fine, string state, Guid? host = null)
     {
         await using var insert = app.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
             INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, fine_article, fine_mci, fine_tenge, state,
@@ -46,7 +48,7 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
             VALUES (gen_random_uuid(), $1, $2, $3, $4, $5::date, $6::timestamptz::date, $6::timestamptz, $7, 'RULE', $8, $9, $10, $11,
                     CASE WHEN $11 = 'resolved' THEN 'system:deadline-sweep' END, CASE WHEN $11 = 'resolved' THEN $6::timestamptz END, now())
             """);
-        foreach (var value in new object?[] { Guid.Parse(caseId), app.HostA, kind, level, due, raisedAt, message, fine is null ? null : 517, fine, fine * 3692m, state })
+        foreach (var value in new object?[] { Guid.Parse(caseId), host ?? app.HostA, kind, level, due, raisedAt, message, fine is null ? null : 517, fine, fine * 3692m, state })
             insert.Parameters.Add(new() { Value = value ?? DBNull.Value });
         await insert.ExecuteNonQueryAsync();
     }

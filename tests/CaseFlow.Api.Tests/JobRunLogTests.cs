@@ -51,6 +51,7 @@ public class JobRunLogTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(1L, await Count("SELECT count(*) FROM idempotency_keys WHERE user_id = $1 AND key = 'young'", user));
         Assert.Equal(0L, await Count("SELECT count(*) FROM idempotency_keys WHERE user_id = $1 AND key = 'old'", user));
         Assert.Equal(1L, await Count("SELECT count(*) FROM job_runs WHERE job = 'retention-probe'"));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM job_runs WHERE job = 'retention-probe' AND finished_at = $1", Ago(29))); // the young one kept
         Assert.False(await Outbox.SubscribeAsync(Db, subscription with { Id = Guid.CreateVersion7(), HostPartyId = Guid.NewGuid() }, null, "user:test", CancellationToken.None));
     }
 

@@ -172,6 +172,17 @@ public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         // Without the key, the database refuses a second case for the same person and host party.
         var duplicate = await client.PostJsonAsync("/api/cases", body);
         Assert.Equal("urn:caseflow:case.duplicate-person", await duplicate.TypeAsync());
+        // Another host party inviting the same person opens its own case: one case per person and host party, and host A's case is
+        // neither found for host B nor named to it.
+        var atB = await app.Client("complianceB").PostJsonAsync("/api/cases", body with { hostPartyId = app.HostB });
+        Assert.Equal(HttpStatusCode.Created, atB.StatusCode);
+        Assert.NotEqual(open1.Headers.Location, atB.Headers.Location);
+        // A duplicate at either names that host party's own case, never the other's.
+        foreach (var (user, host, own) in new[] { ("compliance", app.HostA, open1), ("complianceB", app.HostB, atB) })
+        {
+            var refused = await (await app.Client(user).PostJsonAsync("/api/cases", body with { hostPartyId = host })).JsonAsync();
+            Assert.Equal(own.Headers.Location!.ToString().Split('/')[^1], refused.GetProperty("existingCaseId").GetString());
+        }
     }
 
     [Fact]

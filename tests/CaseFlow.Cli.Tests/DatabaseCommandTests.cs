@@ -61,6 +61,30 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UsersRevokeTwice_TheSecondIsRefused_AndKeepsTheFirstInstant_ListShowsUsersInTheOrderAdded()
+    {
+        var host = Guid.CreateVersion7();
+        var first = (await Run("users", "add", "--name", "Listed First", "--role", "compliance", "--host-party", host.ToString())).Out.Split(' ')[1];
+        Assert.Equal(0, (await Run("users", "add", "--name", "Listed Second", "--role", "compliance", "--host-party", host.ToString())).Code);
+        Assert.Equal(0, (await Run("users", "revoke", first)).Code);
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        async Task<DateTime> RevokedAt()
+        {
+            await using var command = dataSource.CreateCommand("SELECT revoked_at FROM users WHERE id = $1");
+            command.Parameters.Add(new() { Value = Guid.Parse(first) });
+            return (DateTime)(await command.ExecuteScalarAsync())!;
+        }
+        var revokedAt = await RevokedAt();
+
+        var again = await Run("users", "revoke", first);
+        Assert.Equal((2, $"no active user {first}"), (again.Code, again.Err.Trim()));
+        Assert.Equal(revokedAt, await RevokedAt()); // who revoked when stays as it was
+
+        var list = (await Run("users", "list")).Out;
+        Assert.True(list.IndexOf("Listed First", StringComparison.Ordinal) < list.IndexOf("Listed Second", StringComparison.Ordinal), list);
+    }
+
+    [Fact]
     public async Task Import_ReportsPerRow_AndReimportSkips()
     {
         var host = Guid.CreateVersion7();
