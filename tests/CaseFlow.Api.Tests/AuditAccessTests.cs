@@ -30,6 +30,17 @@ public sealed class AuditAccessTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _), $"no error for {field}");
     }
 
+    /// <summary>Waits (at most 10 s) until the access log holds an entry of <paramref name="user"/> (entries are written by group commit).</summary>
+    private async Task WaitForEntryAsync(Guid user)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await app.ScalarAsync<long>("SELECT count(*) FROM access_log WHERE user_id = $1", user.ToString()) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no access-log entry");
+            await Task.Delay(25);
+        }
+    }
+
     private async Task<Guid> OpenAsync()
     {
         var open = await app.Client().PostJsonAsync("/api/cases", new
@@ -52,6 +63,19 @@ public sealed class AuditAccessTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         var auditor = app.Client("auditor");
         Assert.True(await CountAsync(await auditor.GetAsync($"/api/audit/access?caseId={id}")) >= 2);
         Assert.True(await CountAsync(await auditor.GetAsync($"/api/audit/access?userId={officerA}")) >= 2);
+        // Only the entries asked for: those naming the case, those of the officer (another host's officer reads a case of theirs first,
+        // so the log holds entries neither names the case nor is the officer's).
+        var caseB = await app.Client("complianceB").PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Other", givenNames = "Log", nationality = "DE", birthDate = "1990-01-01", passportNumber = $"O{Guid.NewGuid():N}"[..9].ToUpperInvariant() },
+            hostPartyId = app.HostB,
+        });
+        Assert.Equal(HttpStatusCode.OK, (await app.Client("complianceB").GetAsync(caseB.Headers.Location)).StatusCode);
+        await WaitForEntryAsync(officerB);
+        foreach (var entry in (await (await auditor.GetAsync($"/api/audit/access?caseId={id}&limit=1000")).JsonAsync()).EnumerateArray())
+            Assert.Contains(id.ToString(), entry.GetProperty("caseIds").EnumerateArray().Select(c => c.GetString()));
+        foreach (var entry in (await (await auditor.GetAsync($"/api/audit/access?userId={officerA}&limit=1000")).JsonAsync()).EnumerateArray())
+            Assert.Equal(officerA.ToString(), entry.GetProperty("userId").GetString());
         Assert.True(await CountAsync(await app.Client("admin").GetAsync($"/api/audit/access?caseId={id}")) >= 2);
         Assert.True(await CountAsync(await app.Client("admin").GetAsync($"/api/audit/access?userId={officerA}")) >= 2);
         // Another host party's auditor learns nothing of this case or this officer; no auditor reads the log of a user with no host

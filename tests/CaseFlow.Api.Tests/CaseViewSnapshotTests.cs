@@ -82,6 +82,9 @@ public sealed class CaseViewSnapshotTests(CaseFlowApp app) : IClassFixture<CaseF
         Assert.Equal("\"1001\"", entryTag);
         Assert.DoesNotContain("FromTheSnapshot", afterEntry, StringComparison.Ordinal);
         Assert.Contains("\"inCountry\":true", afterEntry, StringComparison.Ordinal);
+        // A slow reader of the old version saving its answer late never replaces the newer one.
+        await ForgeAsync(id, first, 1000, Today);
+        Assert.Equal(1001L, await app.ScalarAsync<long>("SELECT version FROM case_view_snapshots WHERE case_id = $1", id));
 
         // Another day: computed again as of that day.
         await ForgeAsync(id, afterEntry.Replace("Snapshotted", "FromTheSnapshot", StringComparison.Ordinal), 1001, Today);
