@@ -19,7 +19,7 @@ public sealed class DeliveryClaimTests(CaseFlowApp app) : IClassFixture<CaseFlow
     private async Task<Guid> SubscriptionAsync(Guid host)
     {
         var subscription = new Subscription(Guid.CreateVersion7(), host, "webhook", $"http://127.0.0.1:9/{Guid.NewGuid():N}", "each");
-        Assert.True(await Outbox.SubscribeAsync(Db, subscription, null, "user:test", CancellationToken.None));
+        Assert.True(await Outbox.SubscribeAsync(Db, app.Services.GetRequiredService<CaseFlow.Core.Security.SecretBox>(), subscription, null, "user:test", CancellationToken.None));
         return subscription.Id;
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using CaseFlow.Api.Alerts;
 using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Delivery;
+using CaseFlow.Core.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,7 +139,7 @@ public class DeliveryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         // A host party with nothing open gets its digest too, saying so.
         var quiet = await app.Client("admin").PostJsonAsync("/api/host-parties", new { name = "Quiet Host", bin = "770101300123", size = "small" });
         var quietHost = Guid.Parse((await quiet.JsonAsync()).GetProperty("id").GetString()!);
-        Assert.True(await Outbox.SubscribeAsync(app.Services.GetRequiredService<NpgsqlDataSource>(),
+        Assert.True(await Outbox.SubscribeAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Services.GetRequiredService<SecretBox>(),
             new Subscription(Guid.CreateVersion7(), quietHost, "email", "compliance@quiet.kz", "digest"), null, "test", CancellationToken.None));
         await MissedNotificationCaseAsync(app.HostA, "compliance");
         await using var node = Node(maxAttempts: 3, smtpPort: smtp.Port);

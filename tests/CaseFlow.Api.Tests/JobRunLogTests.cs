@@ -36,7 +36,7 @@ public class JobRunLogTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var now = app.Clock.GetCurrentInstant();
         DateTime Ago(int days, int hours = 0) => (now - Duration.FromDays(days) - Duration.FromHours(hours)).ToDateTimeUtc();
         var subscription = new Subscription(Guid.CreateVersion7(), app.HostA, "webhook", "http://127.0.0.1:9/retention", "each");
-        Assert.True(await Outbox.SubscribeAsync(Db, subscription, null, "user:test", CancellationToken.None));
+        Assert.True(await Outbox.SubscribeAsync(Db, app.Services.GetRequiredService<CaseFlow.Core.Security.SecretBox>(), subscription, null, "user:test", CancellationToken.None));
         foreach (var (age, state) in new[] { (91, "delivered"), (89, "delivered"), (120, "dead") })
             await Sql("INSERT INTO deliveries (id, subscription_id, kind, payload, state, next_attempt_at, created_at, delivered_at) VALUES ($1, $2, 'alert', '{}', $3, $4, $4, $4)",
                 Guid.NewGuid(), subscription.Id, state, Ago(age));
@@ -52,7 +52,7 @@ public class JobRunLogTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(0L, await Count("SELECT count(*) FROM idempotency_keys WHERE user_id = $1 AND key = 'old'", user));
         Assert.Equal(1L, await Count("SELECT count(*) FROM job_runs WHERE job = 'retention-probe'"));
         Assert.Equal(1L, await Count("SELECT count(*) FROM job_runs WHERE job = 'retention-probe' AND finished_at = $1", Ago(29))); // the young one kept
-        Assert.False(await Outbox.SubscribeAsync(Db, subscription with { Id = Guid.CreateVersion7(), HostPartyId = Guid.NewGuid() }, null, "user:test", CancellationToken.None));
+        Assert.False(await Outbox.SubscribeAsync(Db, app.Services.GetRequiredService<CaseFlow.Core.Security.SecretBox>(), subscription with { Id = Guid.CreateVersion7(), HostPartyId = Guid.NewGuid() }, null, "user:test", CancellationToken.None));
     }
 
     private async Task Sql(string sql, params object[] args)

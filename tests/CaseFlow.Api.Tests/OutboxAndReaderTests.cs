@@ -20,7 +20,7 @@ public class OutboxAndReaderTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     {
         Subscription Sub(Guid host, string mode) => new(Guid.CreateVersion7(), host, "webhook", $"http://127.0.0.1:9/{mode}", mode);
         var (aEach, aDigest, bEach) = (Sub(app.HostA, "each"), Sub(app.HostA, "digest"), Sub(app.HostB, "each"));
-        foreach (var s in new[] { aEach, aDigest, bEach }) Assert.True(await Outbox.SubscribeAsync(Db, s, null, "user:test", CancellationToken.None));
+        foreach (var s in new[] { aEach, aDigest, bEach }) Assert.True(await Outbox.SubscribeAsync(Db, app.Services.GetRequiredService<CaseFlow.Core.Security.SecretBox>(), s, null, "user:test", CancellationToken.None));
 
         Assert.Equal([aEach.Id, aDigest.Id], (await Outbox.SubscriptionsAsync(Db, app.HostA, null, CancellationToken.None)).Select(s => s.Id));
         Assert.Equal([aDigest.Id], (await Outbox.SubscriptionsAsync(Db, null, "digest", CancellationToken.None)).Select(s => s.Id));

@@ -179,11 +179,22 @@ public sealed class SecurityTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
-    public async Task ADigestPlaceholder_OfACaseThatIsNotThere_ReadsUnknown()
+    public async Task ADigestPlaceholder_OfACaseThatIsNotThere_OrOfAnotherHostParty_ReadsUnknown()
     {
-        var text = await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, app.Services.GetRequiredService<DataKeys>(),
-            $"- {CaseFlow.Core.Delivery.DigestNames.Placeholder(Guid.NewGuid())}: overstay", CancellationToken.None);
+        var keys = app.Services.GetRequiredService<DataKeys>();
+        var text = await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, keys, app.HostA, $"- {CaseFlow.Core.Delivery.DigestNames.Placeholder(Guid.NewGuid())}: overstay", CancellationToken.None);
         Assert.Equal("- (unknown): overstay", text);
-        Assert.Equal("no people here", await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, app.Services.GetRequiredService<DataKeys>(), "no people here", CancellationToken.None));
+        Assert.Equal("no people here", await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, keys, app.HostA, "no people here", CancellationToken.None));
+
+        // A payload edited in the database to name host B's case is filled with host B's name only in host B's digest.
+        var opened = await app.Client("complianceB").PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Elsewhere", givenNames = "Bea", nationality = "DE", birthDate = "1980-01-01", passportNumber = $"E{Guid.NewGuid():N}"[..9] },
+            hostPartyId = app.HostB,
+        });
+        var caseB = Guid.Parse(opened.Headers.Location!.ToString().Split('/')[^1]);
+        var payload = $"- {CaseFlow.Core.Delivery.DigestNames.Placeholder(caseB)}";
+        Assert.Equal("- (unknown)", await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, keys, app.HostA, payload, CancellationToken.None));
+        Assert.Equal("- Elsewhere, Bea", await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, keys, app.HostB, payload, CancellationToken.None));
     }
 }

@@ -158,6 +158,43 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task ASubscriptionRedirectedInTheDatabase_IsNeverSentTo_UntilItsTargetIsSetThroughTheApi()
+    {
+        // Someone who can write to the database but holds no key points host A's subscription at their own receiver (or moves it to
+        // another host party, or adds one of their own): CaseFlow would open and send what the database alone never shows.
+        await using var own = new WebhookReceiver("a-secret-of-sixteen");
+        await using var insider = new WebhookReceiver("a-secret-of-sixteen");
+        var id = await SubscribeAsync(own.Url);
+        await using var node = Node(allowLoopback: true);
+        var dispatcher = node.Services.GetRequiredService<DeliveryDispatcher>();
+        await ScalarAsync("UPDATE subscriptions SET target = $2 WHERE id = $1", id, insider.Url);
+        var redirected = await app.OweDeliveryAsync(id);
+        Assert.Equal(0, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(0, insider.Calls);
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM deliveries WHERE id = $1 AND state = 'dead' AND last_error = $2", redirected, DeliveryDispatcher.Unbound));
+
+        // Moved to host B at its own target, or at host A with no binding: still refused.
+        foreach (var edit in new[]
+                 {
+                     $"UPDATE subscriptions SET target = $2, host_party_id = '{app.HostB}' WHERE id = $1",
+                     $"UPDATE subscriptions SET target = $2, host_party_id = '{app.HostA}', binding = NULL WHERE id = $1",
+                 })
+        {
+            await ScalarAsync(edit, id, own.Url);
+            await app.OweDeliveryAsync(id);
+            Assert.Equal(0, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        }
+        Assert.Equal(0, own.Calls + insider.Calls);
+
+        // The host party's compliance sets the target through the API: bound anew, what is owed from then on goes.
+        Assert.Equal(HttpStatusCode.OK, (await app.Client().PutAsJsonAsync($"{Path}/{id}/target", new { target = own.Url })).StatusCode);
+        var owed = await app.OweDeliveryAsync(id);
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.True(own.Received.ContainsKey(owed.ToString()));
+        Assert.Equal(0, insider.Calls);
+    }
+
+    [Fact]
     public async Task PauseResume_ChangeTarget_Rotate_Delete_AndTheirDeliveries()
     {
         await using var first = new WebhookReceiver("a-secret-of-sixteen");

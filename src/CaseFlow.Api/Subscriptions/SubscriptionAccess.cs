@@ -33,7 +33,7 @@ public static class SubscriptionAccess
     {
         var (subscription, problem) = await FindAsync(http, db, hostParty, id, change: true, ct);
         if (problem is not null) return problem;
-        await Outbox.ChangeSubscriptionAsync(db, id, paused, target: null, sealedSecret: null, ct);
+        await Outbox.ChangeSubscriptionAsync(db, id, paused, sealedSecret: null, ct);
         return Results.Ok(SubscriptionView.Of(subscription! with { Paused = paused }));
     }
 

@@ -132,15 +132,21 @@ public sealed partial class CaseStatusProjection
         return ids;
     }
 
-    /// <summary>"family name, given names" of each case (the digest names people, never passports).</summary>
-    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, CancellationToken ct) =>
-        await NamesAsync(db, await keys.LoadAsync(db, caseIds, ct), caseIds, ct);
+    /// <summary>
+    /// "family name, given names" of each case (the digest names people, never passports); of <paramref name="hostParty"/>'s cases only
+    /// when given (a digest names no other host party's people, whatever ids its stored payload holds).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, CancellationToken ct,
+        Guid? hostParty = null) =>
+        await NamesAsync(db, await keys.LoadAsync(db, caseIds, ct), caseIds, ct, hostParty);
 
     /// <summary>The same, with the cases' keys already loaded (a caller that opens more of these cases' data).</summary>
-    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, CaseKeys opened, IReadOnlyCollection<Guid> caseIds, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, CaseKeys opened, IReadOnlyCollection<Guid> caseIds, CancellationToken ct,
+        Guid? hostParty = null)
     {
-        await using var command = db.CreateCommand("SELECT case_id, personal FROM case_status WHERE case_id = ANY($1)");
+        await using var command = db.CreateCommand("SELECT case_id, personal FROM case_status WHERE case_id = ANY($1) AND ($2::uuid IS NULL OR host_party_id = $2)");
         command.Parameters.Add(new() { Value = caseIds.ToArray() });
+        command.Parameters.Add(new() { Value = (object?)hostParty ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         var sealedNames = new Dictionary<Guid, byte[]?>();
         await using (var row = await command.ExecuteReaderAsync(ct))
             while (await row.ReadAsync(ct)) sealedNames[row.GetGuid(0)] = row.IsDBNull(1) ? null : (byte[])row[1];

@@ -107,8 +107,18 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
         }
     }
 
+    /// <summary>Why a delivery whose subscription CaseFlow did not bind as it now reads is never sent (see migration 0020).</summary>
+    public const string Unbound = "not sent: the subscription's target, channel or host party was changed outside CaseFlow; set its target again through the API";
+
     private async Task<bool> SendAndRecordAsync(DeliveryRow d, CancellationToken ct)
     {
+        if (!secrets.Holds(d.Binding, Outbox.Address(d.SubscriptionId, d.HostPartyId, d.Channel, d.Target)))
+        {
+            log.LogError("Delivery {Delivery} of subscription {Subscription}: {Error}", d.Id, d.SubscriptionId, Unbound);
+            var now = clock.GetCurrentInstant();
+            await Outbox.CompleteAsync(db, d.Id, d.LeaseToken, "dead", d.Attempts, Unbound, now, now, ct);
+            return false;
+        }
         var target = TargetKey(d);
         targetOfSubscription[d.SubscriptionId] = target;
         inFlightByTarget.AddOrUpdate(target, 1, (_, n) => n + 1);
@@ -184,7 +194,7 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
             return;
         }
         using var smtp = new SmtpClient(options.Value.SmtpHost, options.Value.SmtpPort);
-        using var message = new MailMessage(options.Value.From, d.Target, Subject(d), await DigestNames.FillAsync(db, dataKeys, d.Payload, ct));
+        using var message = new MailMessage(options.Value.From, d.Target, Subject(d), await DigestNames.FillAsync(db, dataKeys, d.HostPartyId, d.Payload, ct));
         message.Headers.Add(DeliveryHeader, d.Id.ToString());
         await smtp.SendMailAsync(message, ct);
     }

@@ -14,11 +14,12 @@ public static partial class DigestNames
 {
     public static string Placeholder(Guid caseId) => $"{{{{person:{caseId:D}}}}}";
 
-    public static async Task<string> FillAsync(NpgsqlDataSource db, DataKeys keys, string payload, CancellationToken ct)
+    /// <summary>The payload with each placeholder replaced by the person's name, of <paramref name="hostParty"/>'s cases only ("(unknown)" for any other).</summary>
+    public static async Task<string> FillAsync(NpgsqlDataSource db, DataKeys keys, Guid hostParty, string payload, CancellationToken ct)
     {
         var ids = Pattern().Matches(payload).Select(m => Guid.Parse(m.Groups[1].ValueSpan)).Distinct().ToList();
         if (ids.Count == 0) return payload;
-        var names = await CaseStatusProjection.NamesAsync(db, keys, ids, ct);
+        var names = await CaseStatusProjection.NamesAsync(db, keys, ids, ct, hostParty);
         return Pattern().Replace(payload, m => names.GetValueOrDefault(Guid.Parse(m.Groups[1].ValueSpan), "(unknown)"));
     }
 

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,17 +9,26 @@ public static partial class Outbox
 {
     private const string SubscriptionColumns = "s.id, s.host_party_id, s.channel, s.target, s.mode, s.paused, s.secret_sealed IS NOT NULL";
 
-    /// <summary>Adds a subscription; false when the host party does not exist.</summary>
-    public static async Task<bool> SubscribeAsync(NpgsqlDataSource db, Subscription subscription, byte[]? sealedSecret, string createdBy, CancellationToken ct)
+    /// <summary>
+    /// Where a subscription sends, as <see cref="SecretBox.Bind"/> binds it (migration 0020): the dispatcher sends only when the row's
+    /// binding holds for its id, host party, channel and target, so a target or host party changed in SQL is never sent to.
+    /// </summary>
+    public static string Address(Guid id, Guid hostParty, string channel, string target) => $"subscription|{id:N}|{hostParty:N}|{channel}|{target}";
+
+    /// <summary>Adds a subscription, its signing secret sealed and where it sends bound under <paramref name="secrets"/>; false when the host party does not exist.</summary>
+    public static async Task<bool> SubscribeAsync(NpgsqlDataSource db, SecretBox secrets, Subscription subscription, string? secret, string createdBy, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("INSERT INTO subscriptions (id, host_party_id, channel, target, secret_sealed, mode, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        await using var command = db.CreateCommand("""
+            INSERT INTO subscriptions (id, host_party_id, channel, target, secret_sealed, mode, created_by, binding) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """);
         command.Parameters.Add(new() { Value = subscription.Id });
         command.Parameters.Add(new() { Value = subscription.HostPartyId });
         command.Parameters.Add(new() { Value = subscription.Channel });
         command.Parameters.Add(new() { Value = subscription.Target });
-        command.Parameters.Add(new() { Value = (object?)sealedSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new() { Value = secret is null ? DBNull.Value : secrets.Seal(secret), NpgsqlDbType = NpgsqlDbType.Bytea });
         command.Parameters.Add(new() { Value = subscription.Mode });
         command.Parameters.Add(new() { Value = createdBy });
+        command.Parameters.Add(new() { Value = secrets.Bind(Address(subscription.Id, subscription.HostPartyId, subscription.Channel, subscription.Target)) });
         try
         {
             await command.ExecuteNonQueryAsync(ct);
@@ -50,17 +60,23 @@ public static partial class Outbox
         return (await ReadSubscriptionsAsync(command, ct)).SingleOrDefault();
     }
 
-    /// <summary>Changes what is given (paused, target, sealed secret) of a live subscription (callers found it first).</summary>
-    public static async Task ChangeSubscriptionAsync(NpgsqlDataSource db, Guid id, bool? paused, string? target, byte[]? sealedSecret, CancellationToken ct)
+    /// <summary>Changes what is given (paused, sealed secret) of a live subscription (callers found it first).</summary>
+    public static async Task ChangeSubscriptionAsync(NpgsqlDataSource db, Guid id, bool? paused, byte[]? sealedSecret, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"""
-            UPDATE subscriptions s SET paused = coalesce($2, s.paused), target = coalesce($3, s.target), secret_sealed = coalesce($4, s.secret_sealed), updated_at = now()
-            WHERE s.id = $1 AND {Live}
-            """);
+        await using var command = db.CreateCommand($"UPDATE subscriptions s SET paused = coalesce($2, s.paused), secret_sealed = coalesce($3, s.secret_sealed), updated_at = now() WHERE s.id = $1 AND {Live}");
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = (object?)paused ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
-        command.Parameters.Add(new() { Value = (object?)target ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = (object?)sealedSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Points a live subscription (callers found it first) at <paramref name="target"/>, bound anew with its own id, host party and channel.</summary>
+    public static async Task ChangeTargetAsync(NpgsqlDataSource db, SecretBox secrets, Subscription current, string target, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"UPDATE subscriptions s SET target = $2, binding = $3, updated_at = now() WHERE s.id = $1 AND {Live}");
+        command.Parameters.Add(new() { Value = current.Id });
+        command.Parameters.Add(new() { Value = target });
+        command.Parameters.Add(new() { Value = secrets.Bind(Address(current.Id, current.HostPartyId, current.Channel, target)) });
         await command.ExecuteNonQueryAsync(ct);
     }
 

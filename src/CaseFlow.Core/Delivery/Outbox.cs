@@ -7,8 +7,9 @@ namespace CaseFlow.Core.Delivery;
 public sealed record Subscription(Guid Id, Guid HostPartyId, string Channel, string Target, string Mode, bool Paused = false, bool HasSecret = false);
 
 /// <summary>A delivery claimed under a lease: only the holder of <see cref="LeaseToken"/> can record its outcome.</summary>
+/// <param name="Binding">Where the subscription sends, bound under the secrets key (<see cref="Address"/>); null for a row CaseFlow never bound.</param>
 public sealed record DeliveryRow(Guid Id, Guid SubscriptionId, Guid HostPartyId, string Kind, string Channel, string Target, byte[]? SealedSecret, string Payload, int Attempts,
-    Guid LeaseToken);
+    Guid LeaseToken, byte[]? Binding);
 
 public sealed record DeliveryView(Guid Id, Guid SubscriptionId, Guid? AlertId, string Kind, string State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
@@ -80,7 +81,7 @@ public static partial class Outbox
             UPDATE deliveries d SET leased_by = $2, leased_until = $3, lease_token = gen_random_uuid()
             FROM picked p, subscriptions s
             WHERE d.id = p.id AND s.id = d.subscription_id AND d.state IN ('pending', 'failed') AND (d.leased_until IS NULL OR d.leased_until <= $1)
-            RETURNING d.id, d.subscription_id, s.host_party_id, d.kind, s.channel, s.target, s.secret_sealed, d.payload, d.attempts, d.lease_token
+            RETURNING d.id, d.subscription_id, s.host_party_id, d.kind, s.channel, s.target, s.secret_sealed, d.payload, d.attempts, d.lease_token, s.binding
             """);
         command.Parameters.Add(new() { Value = now.ToDateTimeUtc() });
         command.Parameters.Add(new() { Value = node });
@@ -92,7 +93,7 @@ public static partial class Outbox
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct))
             rows.Add(new DeliveryRow(row.GetGuid(0), row.GetGuid(1), row.GetGuid(2), row.GetString(3), row.GetString(4), row.GetString(5),
-                row.IsDBNull(6) ? null : (byte[])row[6], row.GetString(7), row.GetInt32(8), row.GetGuid(9)));
+                row.IsDBNull(6) ? null : (byte[])row[6], row.GetString(7), row.GetInt32(8), row.GetGuid(9), row.IsDBNull(10) ? null : (byte[])row[10]));
         return rows;
     }
 

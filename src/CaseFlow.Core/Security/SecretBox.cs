@@ -22,11 +22,23 @@ public sealed class SecretOptions
 public sealed class SecretBox
 {
     private readonly byte[] key;
+    private readonly byte[] bindingKey;
 
-    public SecretBox(IOptions<SecretOptions> options, ILogger<SecretBox> log) =>
-        key = KeyFile.Load(options.Value.Key, options.Value.KeyFile, 32, log, "secrets key");
+    public SecretBox(IOptions<SecretOptions> options, ILogger<SecretBox> log) : this(KeyFile.Load(options.Value.Key, options.Value.KeyFile, 32, log, "secrets key"))
+    {
+    }
 
-    public SecretBox(byte[] key) => this.key = key.Length == 32 ? key : throw new ArgumentException("a 32-byte key", nameof(key));
+    public SecretBox(byte[] key)
+    {
+        this.key = key.Length == 32 ? key : throw new ArgumentException("a 32-byte key", nameof(key));
+        bindingKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Encoding.UTF8.GetBytes("caseflow|binding"));
+    }
+
+    /// <summary>A tag binding <paramref name="fact"/> under a key derived from the secrets key: a row carrying it was written by CaseFlow.</summary>
+    public byte[] Bind(string fact) => HMACSHA256.HashData(bindingKey, Encoding.UTF8.GetBytes(fact));
+
+    /// <summary>Whether <paramref name="tag"/> is <see cref="Bind"/>'s for <paramref name="fact"/> (compared in constant time); false for none.</summary>
+    public bool Holds(byte[]? tag, string fact) => tag is not null && CryptographicOperations.FixedTimeEquals(tag, Bind(fact));
 
     public byte[] Seal(string secret) => Aead.Seal(key, Encoding.UTF8.GetBytes(secret));
 

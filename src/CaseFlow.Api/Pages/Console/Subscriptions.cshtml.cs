@@ -51,7 +51,7 @@ public sealed class SubscriptionsModel(HostPartyStore parties, NpgsqlDataSource 
             () => Task.FromResult<(SecretRequest?, IResult?)>((new SecretRequest(), null)), ct));
 
     public Task<IActionResult> OnPostTargetAsync(Guid hostParty, Guid id, string? target, CancellationToken ct) =>
-        ChangeAsync(ct, () => ChangeSubscriptionTargetEndpoint.ChangeAsync(HttpContext, db, targets, hostParty, id,
+        ChangeAsync(ct, () => ChangeSubscriptionTargetEndpoint.ChangeAsync(HttpContext, db, secrets, targets, hostParty, id,
             () => Task.FromResult<(TargetRequest?, IResult?)>((new TargetRequest(target ?? ""), null)), ct));
 
     public Task<IActionResult> OnPostDeleteAsync(Guid hostParty, Guid id, CancellationToken ct) =>

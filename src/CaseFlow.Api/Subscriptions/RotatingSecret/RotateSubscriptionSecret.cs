@@ -36,7 +36,7 @@ public static class RotateSubscriptionSecretEndpoint
         if (bodyProblem is not null) return bodyProblem;
         if (request!.Secret is { } given && SubscriptionAccess.SecretProblem(given) is { } secretProblem) return Problems.Validation("secret", secretProblem);
         var secret = request.Secret ?? SubscriptionAccess.NewSecret();
-        await Outbox.ChangeSubscriptionAsync(db, id, paused: null, target: null, sealedSecret: secrets.Seal(secret), ct);
+        await Outbox.ChangeSubscriptionAsync(db, id, paused: null, sealedSecret: secrets.Seal(secret), ct);
         return Results.Ok(SubscriptionView.Of(subscription with { HasSecret = true }, request.Secret is null ? secret : null));
     }
 }

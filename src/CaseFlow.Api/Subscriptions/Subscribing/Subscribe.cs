@@ -42,7 +42,7 @@ public static class SubscribeEndpoint
         if (request.Secret is { } given && SubscriptionAccess.SecretProblem(given) is { } secretProblem) return Problems.Validation("secret", secretProblem);
         var secret = request.Channel == "webhook" ? request.Secret ?? SubscriptionAccess.NewSecret() : null;
         var subscription = new Subscription(Guid.CreateVersion7(), hostParty, request.Channel, request.Target, request.Mode, false, secret is not null);
-        if (!await Outbox.SubscribeAsync(db, subscription, secret is null ? null : secrets.Seal(secret), principal.Actor, ct)) return Problems.NotFound($"host party {hostParty}");
+        if (!await Outbox.SubscribeAsync(db, secrets, subscription, secret, principal.Actor, ct)) return Problems.NotFound($"host party {hostParty}");
         return Results.Created($"/api/host-parties/{hostParty}/subscriptions/{subscription.Id}", SubscriptionView.Of(subscription, request.Secret is null ? secret : null));
     }
 }
