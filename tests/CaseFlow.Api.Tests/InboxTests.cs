@@ -80,6 +80,7 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
     [InlineData("level=missed", "b")]
     [InlineData("state=open&sort=due", "bda")]
     [InlineData("state=resolved", "c")]
+    [InlineData("state=raised&sort=due", "da")]
     [InlineData("state=acknowledged", "b")]
     [InlineData("kind=overstay&level=day4", "a")]
     public async Task EachFilter_KeepsOnlyItsAlerts(string query, string expected) => Assert.Equal(expected, await Messages(query));
@@ -125,6 +126,7 @@ public class InboxTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>, IAsyncLif
         var c = (await PageAsync("state=resolved")).GetProperty("items")[0];
         Assert.Equal(("2024-06-13T09:00:00Z", "system:deadline-sweep"), (c.GetProperty("resolvedAt").GetString(), c.GetProperty("resolvedByName").GetString()));
         Assert.Equal(JsonValueKind.Null, c.GetProperty("fineMci").ValueKind);
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (b.GetProperty("resolution").ValueKind, c.GetProperty("resolution").ValueKind)); // none given
         Assert.Equal("\"1\"", c.GetProperty("eTag").GetString());
     }
 

@@ -186,6 +186,71 @@ public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task TheListsColumns_StatusBasisNextDeadlineFinesAndMask_AsTheStatusRowStoresThem()
+    {
+        // Today is 1 June 2024. DE visa-free (000 §2); arrival notice within 3 working days (000 §1); art. 518 for late notice.
+        var client = app.Client();
+        async Task<(string Url, string Passport)> OpenAsync(string passport)
+        {
+            var open = await client.PostJsonAsync("/api/cases", new
+            {
+                person = new { familyName = "Columns", givenNames = "C", nationality = "DE", birthDate = "1980-01-01", passportNumber = passport },
+                hostPartyId = app.HostA,
+            });
+            Assert.Equal(HttpStatusCode.Created, open.StatusCode);
+            return (open.Headers.Location!.ToString(), passport);
+        }
+        async Task Post(string url, string what, object body, int version) =>
+            Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{url}/{what}", body, $"\"{version}\"")).StatusCode);
+        async Task<JsonElement> Listed(string passport) =>
+            Assert.Single((await (await client.GetAsync($"/api/cases?q={passport}")).JsonAsync()).GetProperty("items").EnumerateArray());
+        string P(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
+
+        // In the country, its arrival notice missed (due 22 May: the arrival day counts, ADR 3): still the deadline to act on, with its basis.
+        var missed = await OpenAsync(P("MS"));
+        await Post(missed.Url, "entries", new { date = "2024-05-20", borderPoint = "ALA" }, 1);
+        var row = await Listed(missed.Passport);
+        var view = await (await client.GetAsync(missed.Url)).JsonAsync();
+        Assert.Equal(("inCountry", "2024-05-22"), (row.GetProperty("status").GetString(), row.GetProperty("nextDeadline").GetProperty("due").GetString()));
+        Assert.Equal(view.GetProperty("basis").GetString(), row.GetProperty("basis").GetString());
+        Assert.NotNull(row.GetProperty("basis").GetString());
+
+        // Left with that notice still missed: after the exit only an open deadline is next, so none.
+        var left = await OpenAsync(P("LF"));
+        await Post(left.Url, "entries", new { date = "2024-05-06", borderPoint = "ALA" }, 1);
+        await Post(left.Url, "exits", new { date = "2024-05-20" }, 2);
+        row = await Listed(left.Passport);
+        Assert.Equal(("left", JsonValueKind.Null), (row.GetProperty("status").GetString(), row.GetProperty("nextDeadline").ValueKind));
+
+        // Notified late (due 8 May, given 20 May): the host party's art. 518 fine, in MCI and tenge (3,692 a MCI in 2024).
+        var late = await OpenAsync(P("LT"));
+        await Post(late.Url, "entries", new { date = "2024-05-03", borderPoint = "ALA" }, 1);
+        await Post(late.Url, "notifications", new { date = "2024-05-20", channel = "eQonaq" }, 2);
+        var fine = (await Listed(late.Passport)).GetProperty("fineExposure");
+        Assert.True(fine.GetProperty("mci").GetDecimal() > 0);
+        Assert.Equal(fine.GetProperty("mci").GetDecimal() * 3692m, fine.GetProperty("tenge").GetDecimal());
+
+        // Closed: "closed", and nothing next.
+        await Post(late.Url, "exits", new { date = "2024-05-25" }, 3);
+        await Post(late.Url, "closure", new { date = "2024-05-26" }, 4);
+        row = await Listed(late.Passport);
+        Assert.Equal(("closed", JsonValueKind.Null), (row.GetProperty("status").GetString(), row.GetProperty("nextDeadline").ValueKind));
+
+        // A visa issued before arrival: a business date but no entry, so not arrived yet, and no basis.
+        var waiting = await OpenAsync(P("WT"));
+        await Post(waiting.Url, "visas", new { date = "2024-05-22", category = "C3", entries = "multiple", validFrom = "2024-06-10", validTo = "2025-06-09", stayPerEntryDays = 90 }, 1);
+        row = await Listed(waiting.Passport);
+        Assert.Equal(("notArrived", JsonValueKind.Null), (row.GetProperty("status").GetString(), row.GetProperty("basis").ValueKind));
+
+        // Passports of four characters or fewer are masked whole; longer ones keep two at each end.
+        foreach (var (passport, shown) in new[] { ("AB12", "****"), ("AB123", "AB*23") })
+        {
+            var masked = await OpenAsync(passport);
+            Assert.Equal(shown, (await Listed(masked.Passport)).GetProperty("passport").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Lists_FilterByStatusAndDeadline_SortedByNextDeadline_SearchByPassport()
     {
         var client = app.Client("complianceB");
