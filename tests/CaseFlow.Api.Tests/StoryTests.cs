@@ -206,12 +206,14 @@ public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             Assert.Single((await (await client.GetAsync($"/api/cases?q={passport}")).JsonAsync()).GetProperty("items").EnumerateArray());
         string P(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..10].ToUpperInvariant();
 
-        // In the country, its arrival notice missed (due 22 May: the arrival day counts, ADR 3): still the deadline to act on, with its basis.
+        // In the country, its arrival notice (due 15 May: the arrival day counts, ADR 3) missed by the row's date, a move on 20 May: still
+        // the deadline to act on, ahead of the stay's end; with its basis.
         var missed = await OpenAsync(P("MS"));
-        await Post(missed.Url, "entries", new { date = "2024-05-20", borderPoint = "ALA" }, 1);
+        await Post(missed.Url, "entries", new { date = "2024-05-13", borderPoint = "ALA" }, 1);
+        await Post(missed.Url, "address-changes", new { date = "2024-05-20", address = "Abay 1, Almaty" }, 2);
         var row = await Listed(missed.Passport);
         var view = await (await client.GetAsync(missed.Url)).JsonAsync();
-        Assert.Equal(("inCountry", "2024-05-22"), (row.GetProperty("status").GetString(), row.GetProperty("nextDeadline").GetProperty("due").GetString()));
+        Assert.Equal(("inCountry", "2024-05-15"), (row.GetProperty("status").GetString(), row.GetProperty("nextDeadline").GetProperty("due").GetString()));
         Assert.Equal(view.GetProperty("basis").GetString(), row.GetProperty("basis").GetString());
         Assert.NotNull(row.GetProperty("basis").GetString());
 
