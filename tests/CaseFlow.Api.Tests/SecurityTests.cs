@@ -196,5 +196,8 @@ public sealed class SecurityTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var payload = $"- {CaseFlow.Core.Delivery.DigestNames.Placeholder(caseB)}";
         Assert.Equal("- (unknown)", await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, keys, app.HostA, payload, CancellationToken.None));
         Assert.Equal("- Elsewhere, Bea", await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, keys, app.HostB, payload, CancellationToken.None));
+        // Erased, the person reads as erased in a digest still to go out.
+        Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PostJsonAsync($"/api/cases/{caseB}/erasure", new { reason = "request of the person" })).StatusCode);
+        Assert.Equal("- [erased], [erased]", await CaseFlow.Core.Delivery.DigestNames.FillAsync(Db, keys, app.HostB, payload, CancellationToken.None));
     }
 }

@@ -190,11 +190,11 @@ public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     {
         // Today is 1 June 2024. DE visa-free (000 §2); arrival notice within 3 working days (000 §1); art. 518 for late notice.
         var client = app.Client();
-        async Task<(string Url, string Passport)> OpenAsync(string passport)
+        async Task<(string Url, string Passport)> OpenAsync(string passport, string nationality = "DE")
         {
             var open = await client.PostJsonAsync("/api/cases", new
             {
-                person = new { familyName = "Columns", givenNames = "C", nationality = "DE", birthDate = "1980-01-01", passportNumber = passport },
+                person = new { familyName = "Columns", givenNames = "C", nationality, birthDate = "1980-01-01", passportNumber = passport },
                 hostPartyId = app.HostA,
             });
             Assert.Equal(HttpStatusCode.Created, open.StatusCode);
@@ -216,6 +216,13 @@ public class StoryTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(("inCountry", "2024-05-15"), (row.GetProperty("status").GetString(), row.GetProperty("nextDeadline").GetProperty("due").GetString()));
         Assert.Equal(view.GetProperty("basis").GetString(), row.GetProperty("basis").GetString());
         Assert.NotNull(row.GetProperty("basis").GetString());
+
+        // Still in the country on day 40 of a 30-day visit (NL, 000 §2) by the row's date, a move on 10 May: stored as overstaying.
+        var over = await OpenAsync(P("OV"), "NL");
+        await Post(over.Url, "entries", new { date = "2024-04-01", borderPoint = "ALA" }, 1);
+        await Post(over.Url, "notifications", new { date = "2024-04-01", channel = "eQonaq" }, 2);
+        await Post(over.Url, "address-changes", new { date = "2024-05-10", address = "Abay 2, Almaty" }, 3);
+        Assert.Equal("overstaying", (await Listed(over.Passport)).GetProperty("status").GetString());
 
         // Left with that notice still missed: after the exit only an open deadline is next, so none.
         var left = await OpenAsync(P("LF"));
