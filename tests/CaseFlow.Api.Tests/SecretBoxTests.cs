@@ -23,6 +23,19 @@ public class SecretBoxTests
     }
 
     [Fact]
+    public void ABinding_IsHmacSha256UnderTheHkdfKeyOfTheSecretsKey_AKnownAnswer_AndHoldsOnlyForItsFact()
+    {
+        // HKDF-SHA256 (no salt, info "caseflow|binding") of the key 00 01 .. 1f, then HMAC-SHA256 of the fact (computed apart with
+        // Python's hmac and hashlib). A change of the derivation would unbind every stored subscription (ADR 24): this pins it.
+        var box = new SecretBox([.. Enumerable.Range(0, 32).Select(i => (byte)i)]);
+        Assert.Equal("a17f98a41435ef086f9b55b913a9ebb182b19c986dba76815fef2d460f66bf79", Convert.ToHexStringLower(box.Bind("subscription|x")));
+        Assert.True(box.Holds(box.Bind("subscription|x"), "subscription|x"));
+        Assert.False(box.Holds(box.Bind("subscription|x"), "subscription|y"));
+        Assert.False(box.Holds(null, "subscription|x"));
+        Assert.False(new SecretBox(Key).Holds(box.Bind("subscription|x"), "subscription|x"));
+    }
+
+    [Fact]
     public void AnotherKey_ATruncatedValue_OrAnUnknownFormat_DoNotOpen()
     {
         var sealedValue = new SecretBox(Key).Seal("s");
