@@ -84,9 +84,14 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         await Scalar<object>("ALTER TABLE case_status ADD CONSTRAINT test_refuse CHECK (nationality <> 'NZ')");
         try
         {
-            var report = await ImportAsync([Person(1), Person(2), Person(3, nationality: "NZ"), Person(4)]);
+            // The host party already has the fifth person: skipped before the batch is tried, and reported once when it goes row by row.
+            var known = (await ImportAsync([Person(5)])).GetProperty("rows")[0].GetProperty("caseId").GetGuid();
+            var report = await ImportAsync([Person(1), Person(2), Person(3, nationality: "NZ"), Person(4), Person(5)]);
             var rows = report.GetProperty("rows").EnumerateArray().ToList();
-            Assert.Equal(["created", "created", "rejected", "created"], rows.Select(r => r.GetProperty("outcome").GetString()));
+            Assert.Equal([2, 3, 4, 5, 6], rows.Select(r => r.GetProperty("row").GetInt32()));
+            Assert.Equal(["created", "created", "rejected", "created", "skipped"], rows.Select(r => r.GetProperty("outcome").GetString()));
+            Assert.Equal((3, 1, 1), (report.GetProperty("created").GetInt32(), report.GetProperty("skipped").GetInt32(), report.GetProperty("rejected").GetInt32()));
+            Assert.Equal(known, rows[4].GetProperty("caseId").GetGuid());
             Assert.Equal("the row could not be stored; nothing of it was kept", rows[2].GetProperty("reason").GetString());
             var refusedEvents = await Scalar<long>("SELECT count(*) FROM events WHERE type = 'CaseOpened.v1' AND data->'person'->>'nationality' = 'NZ'");
             Assert.Equal(0L, refusedEvents);
@@ -97,6 +102,24 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         {
             await Scalar<object>("ALTER TABLE case_status DROP CONSTRAINT test_refuse");
         }
+    }
+
+    [Fact]
+    public async Task BlankLinesAreSkippedUnreported_AndAHeaderWithoutThePassportColumnIsRefusedWhole()
+    {
+        // A spreadsheet's export: an empty line and one of blanks between rows count as nothing (line numbers stay the file's).
+        var csv = string.Join('\n', Header, Person(3001), "", " , ,  ,", Person(3002));
+        var report = await (await app.Client().PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(csv, Encoding.UTF8, "text/csv"))).JsonAsync();
+        Assert.Equal([(2, "created"), (5, "created")], report.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("row").GetInt32(), r.GetProperty("outcome").GetString())));
+        Assert.Equal(0, report.GetProperty("rejected").GetInt32());
+
+        // The five columns that name a person are required; without passportNumber nothing is imported and line 1 says why.
+        var noPassport = string.Join('\n', "familyName,givenNames,nationality,birthDate", "Nopass,Person,DE,1980-01-01");
+        var refused = await (await app.Client().PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(noPassport, Encoding.UTF8, "text/csv"))).JsonAsync();
+        var only = Assert.Single(refused.GetProperty("rows").EnumerateArray());
+        Assert.Equal((1, "rejected", "header lacks column(s): passportNumber"),
+            (only.GetProperty("row").GetInt32(), only.GetProperty("outcome").GetString(), only.GetProperty("reason").GetString()));
+        Assert.Equal(0, refused.GetProperty("created").GetInt32());
     }
 
     [Fact]
