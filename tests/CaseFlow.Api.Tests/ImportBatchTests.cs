@@ -113,6 +113,19 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal([(2, "created"), (5, "created")], report.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("row").GetInt32(), r.GetProperty("outcome").GetString())));
         Assert.Equal(0, report.GetProperty("rejected").GetInt32());
 
+        // Only the five required columns, and a row shorter than its header: each is a person not yet arrived.
+        foreach (var file in new[]
+                 {
+                     string.Join('\n', "familyName,givenNames,nationality,birthDate,passportNumber", $"Five,Columns,DE,1980-01-01,F{run}1"),
+                     string.Join('\n', Header, $"Short,Row,DE,1980-01-01,F{run}2"),
+                 })
+        {
+            var five = await (await app.Client().PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(file, Encoding.UTF8, "text/csv"))).JsonAsync();
+            var created = Assert.Single(five.GetProperty("rows").EnumerateArray());
+            Assert.Equal("created", created.GetProperty("outcome").GetString());
+            Assert.Equal("notArrived", (await (await app.Client().GetAsync($"/api/cases/{created.GetProperty("caseId").GetString()}")).JsonAsync()).GetProperty("status").GetString());
+        }
+
         // The five columns that name a person are required; without passportNumber nothing is imported and line 1 says why.
         var noPassport = string.Join('\n', "familyName,givenNames,nationality,birthDate", "Nopass,Person,DE,1980-01-01");
         var refused = await (await app.Client().PostAsync($"/api/imports?hostParty={app.HostA}", new StringContent(noPassport, Encoding.UTF8, "text/csv"))).JsonAsync();
