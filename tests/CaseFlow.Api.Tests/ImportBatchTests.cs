@@ -105,7 +105,7 @@ public class ImportBatchTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
-    public async Task BlankLinesAreSkippedUnreported_AndAHeaderWithoutThePassportColumnIsRefusedWhole()
+    public async Task BlankLines_TheRequiredColumnsAlone_AndShortRowsImport_AHeaderWithoutThePassportColumnIsRefusedWhole()
     {
         // A spreadsheet's export: an empty line and one of blanks between rows count as nothing (line numbers stay the file's).
         var csv = string.Join('\n', Header, Person(3001), "", " , ,  ,", Person(3002));
