@@ -134,15 +134,15 @@ public sealed partial class CaseStatusProjection
 
     /// <summary>
     /// "family name, given names" of each case (the digest names people, never passports); of <paramref name="hostParty"/>'s cases only
-    /// when given (a digest names no other host party's people, whatever ids its stored payload holds).
+    /// when given (a digest names no other host party's people, whatever ids its stored payload holds); null: the caller already scoped them.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, CancellationToken ct,
-        Guid? hostParty = null) =>
-        await NamesAsync(db, await keys.LoadAsync(db, caseIds, ct), caseIds, ct, hostParty);
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, DataKeys keys, IReadOnlyCollection<Guid> caseIds, Guid? hostParty,
+        CancellationToken ct) =>
+        await NamesAsync(db, await keys.LoadAsync(db, caseIds, ct), caseIds, hostParty, ct);
 
     /// <summary>The same, with the cases' keys already loaded (a caller that opens more of these cases' data).</summary>
-    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, CaseKeys opened, IReadOnlyCollection<Guid> caseIds, CancellationToken ct,
-        Guid? hostParty = null)
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(NpgsqlDataSource db, CaseKeys opened, IReadOnlyCollection<Guid> caseIds, Guid? hostParty,
+        CancellationToken ct)
     {
         await using var command = db.CreateCommand("SELECT case_id, personal FROM case_status WHERE case_id = ANY($1) AND ($2::uuid IS NULL OR host_party_id = $2)");
         command.Parameters.Add(new() { Value = caseIds.ToArray() });

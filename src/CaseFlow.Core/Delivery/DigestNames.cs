@@ -19,7 +19,7 @@ public static partial class DigestNames
     {
         var ids = Pattern().Matches(payload).Select(m => Guid.Parse(m.Groups[1].ValueSpan)).Distinct().ToList();
         if (ids.Count == 0) return payload;
-        var names = await CaseStatusProjection.NamesAsync(db, keys, ids, ct, hostParty);
+        var names = await CaseStatusProjection.NamesAsync(db, keys, ids, hostParty, ct);
         return Pattern().Replace(payload, m => names.GetValueOrDefault(Guid.Parse(m.Groups[1].ValueSpan), "(unknown)"));
     }
 

@@ -49,7 +49,7 @@ public static partial class ListAlertsEndpoint
         var (items, total) = await AlertProjection.ListAsync(db, query, ct);
         Guid[] cases = [.. items.Select(a => a.CaseId).Distinct()];
         var opened = await keys.LoadAsync(db, cases, ct); // one load: the names and the resolutions
-        var people = await CaseStatusProjection.NamesAsync(db, opened, cases, ct);
+        var people = await CaseStatusProjection.NamesAsync(db, opened, cases, hostParty: null, ct);
         await PersonalDataAccess.RecordAsync(http, [.. items.Select(a => a.CaseId).Distinct()]);
         var actors = await UserStore.ActorNamesAsync(db, items.SelectMany(a => new[] { a.AcknowledgedBy, a.ResolvedBy }), ct);
         return Results.Ok(new AlertPage([.. items.Select(a => new InboxAlert(a.Id, a.CaseId, people.GetValueOrDefault(a.CaseId), a.HostPartyId, a.Kind, a.Level, a.Due,

@@ -41,7 +41,7 @@ public sealed class IndexModel(NpgsqlDataSource db, DataKeys keys, AlertChange c
         for (var page = 1; page <= MaxExportPages; page++)
         {
             var (items, _) = await AlertProjection.ListAsync(db, new AlertQuery(principal.HostParties, null, null, null, null, "due", page, ExportPage), ct);
-            var people = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], ct);
+            var people = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], hostParty: null, ct);
             await PersonalDataAccess.RecordAsync(HttpContext, [.. people.Keys]);
             await csv.WriteAsync(items.Select(a => new[]
             {
@@ -84,7 +84,7 @@ public sealed class IndexModel(NpgsqlDataSource db, DataKeys keys, AlertChange c
         Today = RequestContext.TodayIn(clock);
         var (items, _) = await AlertProjection.ListAsync(db, new AlertQuery(principal.HostParties, null, "open", null, null, "due", 1, 200), ct);
         Alerts = items;
-        People = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], ct);
+        People = await CaseStatusProjection.NamesAsync(db, keys, [.. items.Select(a => a.CaseId).Distinct()], hostParty: null, ct);
         await PersonalDataAccess.RecordAsync(HttpContext, [.. People.Keys]);
     }
 }

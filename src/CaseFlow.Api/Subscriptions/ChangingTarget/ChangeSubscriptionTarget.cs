@@ -1,7 +1,7 @@
 using CaseFlow.Api.Infrastructure.Auth;
-using CaseFlow.Core.Security;
 using CaseFlow.Api.Infrastructure.Http;
 using CaseFlow.Core.Delivery;
+using CaseFlow.Core.Security;
 using CaseFlow.Core.Users;
 using Npgsql;
 
