@@ -43,6 +43,37 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
         public Instant GetCurrentInstant() => Instant.FromUtc(2024, 6, 1, 6, 0);
     }
 
+    /// <summary>The users as the API sees them: under the keys in this test's CASEFLOW_KEYS, the CLI's.</summary>
+    private static UserStore Users(NpgsqlDataSource dataSource) =>
+        new(dataSource, new CaseFlow.Core.Security.KeyRing(CaseFlow.Core.Security.KeyOptions.FromEnvironment(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+    [Fact]
+    public async Task AUserRowWidenedInSql_ListsBroken_AndSignsNoOneIn_UntilAnOperatorBindsItAsItStands()
+    {
+        // ADR 25: an insider without the keys adds host B to a host-A officer's row; the key would read host B's foreigners.
+        var (hostA, hostB) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var output = (await Run("users", "add", "--name", "Officer Widened", "--role", "compliance", "--host-party", hostA.ToString())).Out;
+        var (id, key) = (output.Split(' ')[1], output.Split("api key (shown once): ")[1].Trim());
+        Assert.Equal(0, (await Run("users", "add", "--name", "Officer Untouched", "--role", "compliance", "--host-party", hostA.ToString())).Code);
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await using (var edit = dataSource.CreateCommand("UPDATE users SET host_parties = host_parties || $2 WHERE id = $1"))
+        {
+            edit.Parameters.Add(new() { Value = Guid.Parse(id) });
+            edit.Parameters.Add(new() { Value = hostB });
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        }
+        Assert.Null(await Users(dataSource).AuthenticateAsync(key));
+        var listed = (await Run("users", "list")).Out.Split('\n');
+        Assert.Contains("broken", listed.Single(l => l.Contains("Officer Widened", StringComparison.Ordinal)));
+        Assert.Contains(" ok ", listed.Single(l => l.Contains("Officer Untouched", StringComparison.Ordinal)));
+
+        // The operator, holding the keys, has checked the row and accepts it: bound as it stands, the key signs in with both.
+        Assert.Equal((0, $"bound {id}"), await Run("users", "bind", id) is var bound ? (bound.Code, bound.Out.Trim()) : default);
+        Assert.Equal(new[] { hostA, hostB }.Order(), (await Users(dataSource).AuthenticateAsync(key))!.HostParties.Order());
+        Assert.DoesNotContain("broken", (await Run("users", "list")).Out, StringComparison.Ordinal);
+        Assert.Equal(2, (await Run("users", "bind", Guid.CreateVersion7().ToString())).Code);
+    }
+
     [Fact]
     public async Task UsersAdd_PrintsAKeyThatAuthenticates_RevokeDisablesIt()
     {
@@ -51,11 +82,11 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
         Assert.Equal(0, code);
         var key = output.Split("api key (shown once): ")[1].Trim();
         await using var dataSource = NpgsqlDataSource.Create(db);
-        var principal = await new UserStore(dataSource).AuthenticateAsync(key);
+        var principal = await Users(dataSource).AuthenticateAsync(key);
         Assert.Equal((Role.Compliance, true), (principal!.Role, principal.HostParties.Contains(host)));
         var id = output.Split(' ')[1];
         Assert.Equal(0, (await Run("users", "revoke", id)).Code);
-        Assert.Null(await new UserStore(dataSource).AuthenticateAsync(key));
+        Assert.Null(await Users(dataSource).AuthenticateAsync(key));
         Assert.Equal(2, (await Run("users", "add", "--name", "X", "--role", "wizard")).Code);
         Assert.Equal(2, (await Run("users", "add", "--name", "X", "--role", "auditor")).Code); // an auditor needs a host party
     }

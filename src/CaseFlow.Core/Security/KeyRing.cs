@@ -85,6 +85,12 @@ public sealed class KeyRing
         [.. Words(text).SelectMany(w => Enumerable.Range(Math.Min(3, w.Length), Math.Min(w.Length, 24) - Math.Min(3, w.Length) + 1).Select(n => w[..n]))
             .Distinct(StringComparer.Ordinal).Select(w => Mac($"name\n{w}")[..16])];
 
+    /// <summary>
+    /// The tag a user row carries (ADR 25): an HMAC of <paramref name="fact"/> under the blind-index key, apart from the index's
+    /// own values by its label. Only a process holding the keys can write one, so a row an insider made or edited holds none.
+    /// </summary>
+    public byte[] BindUser(string fact) => Mac($"user\n{fact}");
+
     private static IEnumerable<string> Words(string text) =>
         SearchText.Fold(text).Split([' ', '-', '\''], StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal);
 
