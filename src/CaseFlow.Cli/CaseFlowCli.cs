@@ -23,7 +23,7 @@ public static class CaseFlowCli
             OpsCommands.Verify(stdout, stderr, db, clock),
             KeyCommands.Keys(stdout, db),
             KeyCommands.Seal(stdout, db, clock),
-            OpsCommands.Projections(stdout, stderr, db),
+            OpsCommands.Projections(stdout, stderr, db, clock),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

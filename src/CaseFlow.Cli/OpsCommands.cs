@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.CommandLine;
+using CaseFlow.Core.Cases;
 using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
@@ -8,7 +9,7 @@ using Spectre.Console;
 
 namespace CaseFlow.Cli;
 
-/// <summary><c>caseflow verify</c> (whole-store hash chain) and <c>caseflow projections list|rebuild|pause|resume</c>, with progress bars on stderr.</summary>
+/// <summary><c>caseflow verify</c> (whole-store hash chain) and <c>caseflow projections list|rebuild|pause|resume|check</c>, with progress bars on stderr.</summary>
 internal static class OpsCommands
 {
     public static Command Verify(TextWriter stdout, TextWriter stderr, Option<string?> db, NodaTime.IClock clock)
@@ -43,7 +44,7 @@ internal static class OpsCommands
         return command;
     }
 
-    public static Command Projections(TextWriter stdout, TextWriter stderr, Option<string?> db)
+    public static Command Projections(TextWriter stdout, TextWriter stderr, Option<string?> db, NodaTime.IClock clock)
     {
         var projections = new Command("projections", "Inspect and control the async projections");
         var list = new Command("list", "Name, checkpoint, lag, state, node, last error");
@@ -78,7 +79,30 @@ internal static class OpsCommands
             });
             projections.Add(command);
         }
+        projections.Add(Check(stdout, db, clock));
         return projections;
+    }
+
+    /// <summary>
+    /// <c>projections check case-status [--repair]</c>: compares every case's status row with its events (ADR 26); exit 1 while a row
+    /// drifts. The async projections need no check: a rebuild writes them from zero.
+    /// </summary>
+    private static Command Check(TextWriter stdout, Option<string?> db, NodaTime.IClock clock)
+    {
+        var name = new Argument<string>("NAME") { Description = "case-status (the rows the case lists read)" };
+        var repair = new Option<bool>("--repair") { Description = "Write each drifted row again from the case's events (a row no case has is deleted)" };
+        var check = new Command("check", "Compare each case's status row with what its events say; name the rows and columns that differ") { name, repair };
+        check.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetRequiredValue(name) != "case-status") throw new CliInputException($"NAME: '{parse.GetRequiredValue(name)}' is not case-status (rebuild the async projections instead)");
+            await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
+            var result = await CaseStatusProjection.CheckAsync(dataSource, Database.Keys(), RuleCatalogue.Default, clock.GetCurrentInstant(), parse.GetValue(repair), ct);
+            foreach (var drift in result.Drifts) await stdout.WriteLineAsync($"drift {drift.CaseId}: {string.Join(", ", drift.Columns)}");
+            if (result.Drifted > result.Drifts.Count) await stdout.WriteLineAsync($"... and {result.Drifted - result.Drifts.Count} more");
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"case-status: {result.Cases:N0} cases, {result.Drifted:N0} rows drifted, {result.Repaired:N0} repaired"));
+            return result.Drifted > result.Repaired ? 1 : 0;
+        });
+        return check;
     }
 
     /// <summary>

@@ -218,15 +218,53 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
             alerts = (long)(await count.ExecuteScalarAsync())!;
         }
         var jobs = await (await app.Client("ops").GetAsync("/api/ops/jobs")).JsonAsync();
-        Assert.Equal(new[] { "deadline-sweep", "deliveries", "daily-digest", "retention", "seal" }, jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(new[] { "deadline-sweep", "deliveries", "daily-digest", "retention", "seal", "status-check" }, jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!).ToArray());
         var digest = jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == "daily-digest");
         // 08:00 in Almaty is 03:00 UTC; the fake clock stands at 2024-06-01 07:00 UTC, so the next digest is on 2 June.
         Assert.Equal(DateTimeOffset.Parse("2024-06-02T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture), digest.GetProperty("nextFire").GetDateTimeOffset());
     }
 
-    private static async Task<long> JobRunsAsync(NpgsqlDataSource db)
+    [Fact]
+    public async Task StatusCheckJobFiredOnDemand_PassesOnRowsAsTheEventsSayThem_FailsItsRunWhileOneDrifts_AndRepairsNothing()
     {
-        await using var command = db.CreateCommand("SELECT count(*) FROM job_runs WHERE job = 'deadline-sweep'");
+        var client = app.Client();
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Checked", givenNames = "Q", nationality = "DE", birthDate = "1980-01-01", passportNumber = "CHKJ0001" },
+            hostPartyId = app.HostA,
+        });
+        var id = Guid.Parse(open.Headers.Location!.ToString().Split('/')[^1]);
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        async Task<string?> RunAsync(long run)
+        {
+            await scheduler.TriggerJob(new JobKey("status-check"));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await JobRunsAsync(db, "status-check") < run)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the status check did not run");
+                await Task.Delay(100);
+            }
+            await using var command = db.CreateCommand("SELECT error FROM job_runs WHERE job = 'status-check' ORDER BY id DESC LIMIT 1");
+            return await command.ExecuteScalarAsync() as string;
+        }
+
+        Assert.Null(await RunAsync(1));
+        await using (var edit = db.CreateCommand("UPDATE case_status SET status = 'overstaying' WHERE case_id = $1"))
+        {
+            edit.Parameters.Add(new() { Value = id });
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        }
+        Assert.StartsWith("1 of ", await RunAsync(2));
+        await using var status = db.CreateCommand("SELECT status FROM case_status WHERE case_id = $1");
+        status.Parameters.Add(new() { Value = id });
+        Assert.Equal("overstaying", await status.ExecuteScalarAsync()); // left for someone to look at
+    }
+
+    private static async Task<long> JobRunsAsync(NpgsqlDataSource db, string job = "deadline-sweep")
+    {
+        await using var command = db.CreateCommand("SELECT count(*) FROM job_runs WHERE job = $1");
+        command.Parameters.Add(new() { Value = job });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -139,6 +139,35 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProjectionsCheckCaseStatus_NamesARowEditedInSql_ExitsOne_RepairPutsItRight()
+    {
+        var host = Guid.CreateVersion7();
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        await Migrator.MigrateAsync(dataSource);
+        await new HostPartyStore(dataSource).AddAsync(new HostParty(host, "Check Host", "123456789014", HostPartySize.Small), "test");
+        var csv = Path.Combine(dir, "check.csv");
+        await File.WriteAllTextAsync(csv, """
+            familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified
+            Checked,One,DE,1980-01-01,CHK000001,,2024-05-01/2024-05-10,,2024-05-02
+            Checked,Two,DE,1980-01-01,CHK000002,,2024-05-20/,,2024-05-21
+            """);
+        Assert.Equal(0, (await Run("import", csv, "--host-party", host.ToString())).Code);
+        Assert.Equal((0, "case-status: 2 cases, 0 rows drifted, 0 repaired"), await Run("projections", "check", "case-status") is var clean ? (clean.Code, clean.Out.Trim()) : default);
+
+        await using (var edit = dataSource.CreateCommand("UPDATE case_status SET status = 'inCountry', fine_mci = 7 WHERE status = 'left' RETURNING case_id"))
+        {
+            var edited = (Guid)(await edit.ExecuteScalarAsync())!;
+            var found = await Run("projections", "check", "case-status");
+            Assert.Equal((1, $"drift {edited}: status, fine_mci\ncase-status: 2 cases, 1 rows drifted, 0 repaired"), (found.Code, found.Out.Trim().ReplaceLineEndings("\n")));
+        }
+        var repaired = await Run("projections", "check", "case-status", "--repair");
+        Assert.Equal((0, "1 repaired"), (repaired.Code, repaired.Out.Trim().Split(", ")[^1]));
+        Assert.Equal(0, (await Run("projections", "check", "case-status")).Code);
+        Assert.Equal(1L, await new NpgsqlCommand("SELECT count(*) FROM case_status WHERE status = 'left'", await dataSource.OpenConnectionAsync()).ExecuteScalarAsync());
+        Assert.Equal(2, (await Run("projections", "check", "deadlines")).Code);
+    }
+
+    [Fact]
     public async Task KeysRotate_RewrapsEveryDataKeyUnderANewMasterKey_AndThePeopleStillRead_WithoutTheOldKey()
     {
         var host = Guid.CreateVersion7();
