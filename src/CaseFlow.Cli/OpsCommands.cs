@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.CommandLine;
+using CaseFlow.Core.Alerts;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Projections;
 using CaseFlow.Domain.Rules;
@@ -84,22 +85,25 @@ internal static class OpsCommands
     }
 
     /// <summary>
-    /// <c>projections check case-status [--repair]</c>: compares every case's status row with its events (ADR 26); exit 1 while a row
-    /// drifts. The async projections need no check: a rebuild writes them from zero.
+    /// <c>projections check case-status|alerts [--repair]</c>: compares the inline read model's rows with the events (ADR 26); exit 1
+    /// while a row drifts. The async projections need no check: a rebuild writes them from zero.
     /// </summary>
     private static Command Check(TextWriter stdout, Option<string?> db, NodaTime.IClock clock)
     {
-        var name = new Argument<string>("NAME") { Description = "case-status (the rows the case lists read)" };
-        var repair = new Option<bool>("--repair") { Description = "Write each drifted row again from the case's events (a row no case has is deleted)" };
-        var check = new Command("check", "Compare each case's status row with what its events say; name the rows and columns that differ") { name, repair };
+        var name = new Argument<string>("NAME") { Description = "case-status (the rows the case lists read) or alerts (the compliance inbox)" };
+        var repair = new Option<bool>("--repair") { Description = "Write each drifted row again from the events (a row no case has is deleted)" };
+        var check = new Command("check", "Compare an inline read model's rows with what the events say; name the rows and columns that differ") { name, repair };
         check.SetAction(async (parse, ct) =>
         {
-            if (parse.GetRequiredValue(name) != "case-status") throw new CliInputException($"NAME: '{parse.GetRequiredValue(name)}' is not case-status (rebuild the async projections instead)");
+            var which = parse.GetRequiredValue(name);
+            if (which is not ("case-status" or "alerts")) throw new CliInputException($"NAME: '{which}' is neither case-status nor alerts (rebuild the async projections instead)");
             await using var dataSource = await Database.OpenAsync(parse.GetValue(db), ct);
-            var result = await CaseStatusProjection.CheckAsync(dataSource, Database.Keys(), RuleCatalogue.Default, clock.GetCurrentInstant(), parse.GetValue(repair), ct);
-            foreach (var drift in result.Drifts) await stdout.WriteLineAsync($"drift {drift.CaseId}: {string.Join(", ", drift.Columns)}");
+            var result = which == "alerts"
+                ? await AlertProjection.CheckAsync(dataSource, Database.Keys(), parse.GetValue(repair), ct)
+                : await CaseStatusProjection.CheckAsync(dataSource, Database.Keys(), RuleCatalogue.Default, clock.GetCurrentInstant(), parse.GetValue(repair), ct);
+            foreach (var drift in result.Drifts) await stdout.WriteLineAsync($"drift {drift.Id}: {string.Join(", ", drift.Columns)}");
             if (result.Drifted > result.Drifts.Count) await stdout.WriteLineAsync($"... and {result.Drifted - result.Drifts.Count} more");
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"case-status: {result.Cases:N0} cases, {result.Drifted:N0} rows drifted, {result.Repaired:N0} repaired"));
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{which}: {result.Cases:N0} cases, {result.Drifted:N0} rows drifted, {result.Repaired:N0} repaired"));
             return result.Drifted > result.Repaired ? 1 : 0;
         });
         return check;

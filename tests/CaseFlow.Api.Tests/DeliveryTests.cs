@@ -218,14 +218,14 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
             alerts = (long)(await count.ExecuteScalarAsync())!;
         }
         var jobs = await (await app.Client("ops").GetAsync("/api/ops/jobs")).JsonAsync();
-        Assert.Equal(new[] { "deadline-sweep", "deliveries", "daily-digest", "retention", "seal", "status-check" }, jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(new[] { "deadline-sweep", "deliveries", "daily-digest", "retention", "seal", "row-check" }, jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!).ToArray());
         var digest = jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == "daily-digest");
         // 08:00 in Almaty is 03:00 UTC; the fake clock stands at 2024-06-01 07:00 UTC, so the next digest is on 2 June.
         Assert.Equal(DateTimeOffset.Parse("2024-06-02T03:00:00Z", System.Globalization.CultureInfo.InvariantCulture), digest.GetProperty("nextFire").GetDateTimeOffset());
     }
 
     [Fact]
-    public async Task StatusCheckJobFiredOnDemand_PassesOnRowsAsTheEventsSayThem_FailsItsRunWhileOneDrifts_AndRepairsNothing()
+    public async Task RowCheckJobFiredOnDemand_PassesOnRowsAsTheEventsSayThem_FailsItsRunWhileOneDrifts_AndRepairsNothing()
     {
         var client = app.Client();
         var open = await client.PostJsonAsync("/api/cases", new
@@ -234,18 +234,20 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
             hostPartyId = app.HostA,
         });
         var id = Guid.Parse(open.Headers.Location!.ToString().Split('/')[^1]);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"/api/cases/{id}/entries", new { date = "2024-05-20", borderPoint = "ALA" }, "\"1\"")).StatusCode);
+        await app.SweepAsync(); // its missed notification's alerts
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var db = app.Services.GetRequiredService<NpgsqlDataSource>();
         async Task<string?> RunAsync(long run)
         {
-            await scheduler.TriggerJob(new JobKey("status-check"));
+            await scheduler.TriggerJob(new JobKey("row-check"));
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await JobRunsAsync(db, "status-check") < run)
+            while (await JobRunsAsync(db, "row-check") < run)
             {
                 Assert.True(DateTime.UtcNow < deadline, "the status check did not run");
                 await Task.Delay(100);
             }
-            await using var command = db.CreateCommand("SELECT error FROM job_runs WHERE job = 'status-check' ORDER BY id DESC LIMIT 1");
+            await using var command = db.CreateCommand("SELECT error FROM job_runs WHERE job = 'row-check' ORDER BY id DESC LIMIT 1");
             return await command.ExecuteScalarAsync() as string;
         }
 
@@ -255,10 +257,17 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
             edit.Parameters.Add(new() { Value = id });
             Assert.Equal(1, await edit.ExecuteNonQueryAsync());
         }
-        Assert.StartsWith("1 of ", await RunAsync(2));
-        await using var status = db.CreateCommand("SELECT status FROM case_status WHERE case_id = $1");
-        status.Parameters.Add(new() { Value = id });
-        Assert.Equal("overstaying", await status.ExecuteScalarAsync()); // left for someone to look at
+        await using (var edit = db.CreateCommand("UPDATE alerts SET state = 'resolved' WHERE id = (SELECT min(id::text)::uuid FROM alerts WHERE case_id = $1)"))
+        {
+            edit.Parameters.Add(new() { Value = id });
+            Assert.Equal(1, await edit.ExecuteNonQueryAsync());
+        }
+        Assert.StartsWith("1 status rows and 1 inbox rows of ", await RunAsync(2));
+        await using var left = db.CreateCommand("SELECT (SELECT status FROM case_status WHERE case_id = $1), (SELECT count(*) FROM alerts WHERE case_id = $1 AND state = 'resolved')");
+        left.Parameters.Add(new() { Value = id });
+        await using var row = await left.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.Equal(("overstaying", 1L), (row.GetString(0), row.GetInt64(1))); // left for someone to look at
     }
 
     private static async Task<long> JobRunsAsync(NpgsqlDataSource db, string job = "deadline-sweep")

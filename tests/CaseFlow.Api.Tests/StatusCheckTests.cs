@@ -1,5 +1,6 @@
 using System.Net;
 using CaseFlow.Core.Cases;
+using CaseFlow.Core.Projections;
 using CaseFlow.Core.Security;
 using CaseFlow.Domain.Rules;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class StatusCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
 {
     private NpgsqlDataSource Db => app.Services.GetRequiredService<NpgsqlDataSource>();
 
-    private Task<StatusCheck> CheckAsync(bool repair, int page = 2) => CaseStatusProjection.CheckAsync(Db, app.Services.GetRequiredService<DataKeys>(),
+    private Task<RowCheckResult> CheckAsync(bool repair, int page = 2) => CaseStatusProjection.CheckAsync(Db, app.Services.GetRequiredService<DataKeys>(),
         app.Services.GetRequiredService<RuleCatalogue>(), app.Clock.GetCurrentInstant(), repair, CancellationToken.None, page);
 
     private async Task<Guid> OpenAsync(string family)
@@ -66,9 +67,9 @@ public sealed class StatusCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
         Assert.Equal((5L, 6L, 0L), (found.Cases, found.Drifted, found.Repaired));
         Assert.Equal(new Dictionary<Guid, string>
             {
-                [a] = "status fine_mci passport_index", [b] = "personal", [c] = "search_tokens", [d] = CaseStatusProjection.WholeRow, [erased] = "version", [orphan] = CaseStatusProjection.WholeRow,
+                [a] = "status fine_mci passport_index", [b] = "personal", [c] = "search_tokens", [d] = RowCheck.WholeRow, [erased] = "version", [orphan] = RowCheck.WholeRow,
             }.OrderBy(p => p.Key),
-            found.Drifts.ToDictionary(x => x.CaseId, x => string.Join(' ', x.Columns)).OrderBy(p => p.Key));
+            found.Drifts.ToDictionary(x => x.Id, x => string.Join(' ', x.Columns)).OrderBy(p => p.Key));
         Assert.Equal("left", await StatusOfAsync(a)); // a check alone changes nothing
 
         var repaired = await CheckAsync(repair: true);

@@ -139,7 +139,7 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ProjectionsCheckCaseStatus_NamesARowEditedInSql_ExitsOne_RepairPutsItRight()
+    public async Task ProjectionsCheckCaseStatus_NamesARowEditedInSql_ExitsOne_RepairPutsItRight_AlertsCheckToo()
     {
         var host = Guid.CreateVersion7();
         await using var dataSource = NpgsqlDataSource.Create(db);
@@ -164,6 +164,7 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
         Assert.Equal((0, "1 repaired"), (repaired.Code, repaired.Out.Trim().Split(", ")[^1]));
         Assert.Equal(0, (await Run("projections", "check", "case-status")).Code);
         Assert.Equal(1L, await new NpgsqlCommand("SELECT count(*) FROM case_status WHERE status = 'left'", await dataSource.OpenConnectionAsync()).ExecuteScalarAsync());
+        Assert.Equal((0, "alerts: 2 cases, 0 rows drifted, 0 repaired"), await Run("projections", "check", "alerts") is var alerts ? (alerts.Code, alerts.Out.Trim()) : default);
         Assert.Equal(2, (await Run("projections", "check", "deadlines")).Code);
     }
 

@@ -12,14 +12,14 @@ public sealed class JobSettings
 }
 
 /// <summary>
-/// The scheduled jobs (one file each: DeadlineSweepJob, DeliveryJob, DigestJob, RetentionJob, SealJob, StatusCheckJob; runs and misfires recorded by
+/// The scheduled jobs (one file each: DeadlineSweepJob, DeliveryJob, DigestJob, RetentionJob, SealJob, RowCheckJob; runs and misfires recorded by
 /// JobRunRecorder and MisfireRecorder). Quartz 4 with its PostgreSQL ADO job store, clustered, its tables provisioned by Quartz itself. Misfire policies: the minute sweep
 /// and the delivery tick skip missed firings (NextWithRemainingCount: the next run does the work anyway); the digest fires once late
 /// (FireAndProceed: a digest a bit late beats none); retention and the status check skip (DoNothing: tomorrow's run covers it).
 /// </summary>
 public static class CaseFlowJobs
 {
-    public static readonly string[] Names = ["deadline-sweep", "deliveries", "daily-digest", "retention", "seal", "status-check"];
+    public static readonly string[] Names = ["deadline-sweep", "deliveries", "daily-digest", "retention", "seal", "row-check"];
 
     public static IServiceCollection AddCaseFlowJobs(this IServiceCollection services, string connectionString, ClockTimeProvider time, int sealMinutes)
     {
@@ -50,8 +50,8 @@ public static class CaseFlowJobs
             q.AddJob<SealJob>(j => j.WithIdentity("seal").StoreDurably().DisallowConcurrentExecution());
             q.AddTrigger(t => t.ForJob("seal").WithIdentity("seal-every-interval").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(Math.Max(1, sealMinutes))).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
-            q.AddJob<StatusCheckJob>(j => j.WithIdentity("status-check").StoreDurably().DisallowConcurrentExecution());
-            q.AddTrigger(t => t.ForJob("status-check").WithIdentity("status-check-0400-almaty")
+            q.AddJob<RowCheckJob>(j => j.WithIdentity("row-check").StoreDurably().DisallowConcurrentExecution());
+            q.AddTrigger(t => t.ForJob("row-check").WithIdentity("row-check-0400-almaty")
                 .WithCronSchedule("0 0 4 * * ?", c => c.InTimeZone(almaty).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
             q.AddJobListener<JobRunRecorder>();
             q.AddTriggerListener<MisfireRecorder>();

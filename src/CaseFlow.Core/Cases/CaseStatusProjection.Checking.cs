@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CaseFlow.Core.HostParties;
+using CaseFlow.Core.Projections;
 using CaseFlow.Core.Security;
 using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
@@ -9,73 +10,32 @@ using NpgsqlTypes;
 
 namespace CaseFlow.Core.Cases;
 
-/// <summary>A status row that does not say what the case's events say: the columns that differ (<c>row</c> for a missing or orphan row).</summary>
-public sealed record StatusDrift(Guid CaseId, IReadOnlyList<string> Columns);
-
-/// <summary>
-/// What a check of the status rows found: the cases read, how many rows drifted (the first <see cref="CaseStatusProjection.DriftsShown"/>
-/// of them named) and how many were put right.
-/// </summary>
-public sealed record StatusCheck(long Cases, long Drifted, IReadOnlyList<StatusDrift> Drifts, long Repaired);
-
 public sealed partial class CaseStatusProjection
 {
-    /// <summary>How many drifted rows a check names (it counts them all).</summary>
-    public const int DriftsShown = 1000;
-
-    /// <summary>The row a case's stream has no status row for, or a status row no case stream has.</summary>
-    public const string WholeRow = "row";
-
     /// <summary>
     /// Compares every status row with what the case's events say now (ADR 26): someone who edited <c>case_status</c> in SQL, or a host
     /// party's size changed since a case's last event, shows as drift. With <paramref name="repair"/> each drifted row is written again
     /// from the events (a row no case has is deleted), in a short transaction per page that holds the cases' stream rows, so a case
     /// appended to meanwhile is left to its own append. Reads the cases in pages of <paramref name="page"/>, in id order.
     /// </summary>
-    public static async Task<StatusCheck> CheckAsync(NpgsqlDataSource db, DataKeys dataKeys, RuleCatalogue catalogue, Instant now, bool repair,
-        CancellationToken ct, int page = 500)
-    {
-        var (cases, drifted, repaired, shown) = (0L, 0L, 0L, new List<StatusDrift>());
-        var after = Guid.Empty;
-        while (true)
-        {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            var ids = await CaseIdsAsync(connection, after, page, ct);
-            if (ids.Count == 0) break;
-            after = ids[^1];
-            cases += ids.Count;
-            var (drifts, loaded) = await CompareAsync(connection, dataKeys, catalogue, ids, ct);
-            drifted += drifts.Count;
-            shown.AddRange(drifts.Take(DriftsShown - shown.Count));
-            if (repair && drifts.Count > 0) repaired += await RepairAsync(connection, catalogue, [.. drifts.Select(d => loaded[d.CaseId])], now, ct);
-        }
-        for (after = Guid.Empty; ;)
-        {
-            await using var connection = await db.OpenConnectionAsync(ct);
-            var orphans = await OrphansAsync(connection, after, page, ct);
-            if (orphans.Count == 0) break;
-            after = orphans[^1];
-            drifted += orphans.Count;
-            shown.AddRange(orphans.Take(DriftsShown - shown.Count).Select(id => new StatusDrift(id, [WholeRow])));
-            if (repair) repaired += await DeleteOrphansAsync(connection, orphans, ct);
-        }
-        return new StatusCheck(cases, drifted, shown, repaired);
-    }
-
-    private static async Task<List<Guid>> CaseIdsAsync(NpgsqlConnection connection, Guid after, int page, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT id FROM streams WHERE type = $1 AND id > $2 ORDER BY id LIMIT $3", connection)
-        {
-            Parameters = { new() { Value = CaseRepository.StreamType }, new() { Value = after }, new() { Value = page } },
-        };
-        var ids = new List<Guid>(page);
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
-        return ids;
-    }
+    public static Task<RowCheckResult> CheckAsync(NpgsqlDataSource db, DataKeys dataKeys, RuleCatalogue catalogue, Instant now, bool repair,
+        CancellationToken ct, int page = 500) =>
+        RowCheck.RunAsync(db, async (connection, ids, fix, token) =>
+            {
+                var (drifts, loaded) = await CompareAsync(connection, dataKeys, catalogue, ids, token);
+                return (drifts, fix && drifts.Count > 0 ? await RepairAsync(connection, catalogue, [.. drifts.Select(d => loaded[d.Id])], now, token) : 0);
+            },
+            $"""
+            SELECT cs.case_id FROM case_status cs
+            WHERE cs.case_id > $1 AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = cs.case_id AND s.type = '{CaseRepository.StreamType}') ORDER BY cs.case_id LIMIT $2
+            """,
+            $"""
+            DELETE FROM case_status cs WHERE cs.case_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = cs.case_id AND s.type = '{CaseRepository.StreamType}')
+            """,
+            repair, page, ct);
 
     /// <summary>The drifted rows of <paramref name="ids"/>, and the cases as their events say (a case whose events do not read is skipped: verify names it).</summary>
-    private static async Task<(List<StatusDrift> Drifts, Dictionary<Guid, LoadedCase> Loaded)> CompareAsync(NpgsqlConnection connection, DataKeys dataKeys,
+    private static async Task<(List<RowDrift> Drifts, Dictionary<Guid, LoadedCase> Loaded)> CompareAsync(NpgsqlConnection connection, DataKeys dataKeys,
         RuleCatalogue catalogue, IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         // One snapshot for the events and the rows: an append between two reads would look like drift.
@@ -97,12 +57,12 @@ public sealed partial class CaseStatusProjection
         var sizes = await HostPartyStore.SizesAsync(connection, tx, loaded.Values.Select(c => c.HostPartyId), ct);
         var stored = await StoredRowsAsync(connection, tx, ids, ct);
         await tx.CommitAsync(ct);
-        var drifts = new List<StatusDrift>();
+        var drifts = new List<RowDrift>();
         foreach (var c in loaded.Values.OrderBy(c => c.Id.Value))
         {
             var expected = Values(c, Compute(c, catalogue, sizes.GetValueOrDefault(c.HostPartyId)), Instant.FromUnixTimeSeconds(0));
-            var columns = stored.TryGetValue(c.Id.Value, out var row) ? DifferingColumns(c, expected, row) : [WholeRow];
-            if (columns.Count > 0) drifts.Add(new StatusDrift(c.Id.Value, columns));
+            var columns = stored.TryGetValue(c.Id.Value, out var row) ? DifferingColumns(c, expected, row) : [RowCheck.WholeRow];
+            if (columns.Count > 0) drifts.Add(new RowDrift(c.Id.Value, columns));
         }
         return (drifts, loaded);
     }
@@ -142,7 +102,7 @@ public sealed partial class CaseStatusProjection
         var columns = new List<string>();
         foreach (var i in Checked.Compared)
         {
-            var same = RowColumns[i].Name == "personal" ? SamePersonal(c, expected[i] is null, stored[i] as byte[]) : Same(expected[i], stored[i]);
+            var same = RowColumns[i].Name == "personal" ? SamePersonal(c, expected[i] is null, stored[i] as byte[]) : RowCheck.Same(expected[i], stored[i]);
             if (!same) columns.Add(RowColumns[i].Name);
         }
         return columns;
@@ -162,51 +122,17 @@ public sealed partial class CaseStatusProjection
         }
     }
 
-    private static bool Same(object? expected, object? stored) => (expected, stored) switch
-    {
-        (null, null) => true,
-        (byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b),
-        (byte[][] a, byte[][] b) => a.Length == b.Length && a.Zip(b).All(p => p.First.AsSpan().SequenceEqual(p.Second)),
-        (Guid or long or string or bool or DateOnly or decimal, _) => expected.Equals(stored),
-        _ => false,
-    };
-
     /// <summary>Writes the cases' rows again from their events, holding their stream rows: a case whose stream moved since it was read is left.</summary>
     private static async Task<long> RepairAsync(NpgsqlConnection connection, RuleCatalogue catalogue, IReadOnlyList<LoadedCase> cases, Instant now, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var read = cases.ToDictionary(c => c.Id.Value);
-        var unmoved = new List<LoadedCase>();
-        await using (var command = new NpgsqlCommand("SELECT id, version FROM streams WHERE id = ANY($1) ORDER BY id FOR UPDATE", connection, tx) { Parameters = { new() { Value = read.Keys.ToArray() } } })
-        await using (var row = await command.ExecuteReaderAsync(ct))
-            while (await row.ReadAsync(ct))
-                if (read[row.GetGuid(0)] is var c && c.Version == row.GetInt64(1)) unmoved.Add(c);
+        var current = await RowCheck.UnmovedAsync(connection, tx, cases.ToDictionary(c => c.Id.Value, c => c.Version), ct);
+        var unmoved = cases.Where(c => current.Contains(c.Id.Value)).ToList();
         var sizes = await HostPartyStore.SizesAsync(connection, tx, unmoved.Select(c => c.HostPartyId), ct);
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var c in unmoved) batch.BatchCommands.Add(Upsert(c, Compute(c, catalogue, sizes.GetValueOrDefault(c.HostPartyId)), now));
         if (unmoved.Count > 0) await batch.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         return unmoved.Count;
-    }
-
-    /// <summary>Status rows no case stream has, after <paramref name="after"/> in id order, at most <paramref name="page"/>.</summary>
-    private static async Task<List<Guid>> OrphansAsync(NpgsqlConnection connection, Guid after, int page, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("""
-            SELECT cs.case_id FROM case_status cs
-            WHERE cs.case_id > $2 AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = cs.case_id AND s.type = $1) ORDER BY cs.case_id LIMIT $3
-            """, connection) { Parameters = { new() { Value = CaseRepository.StreamType }, new() { Value = after }, new() { Value = page } } };
-        var ids = new List<Guid>();
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
-        return ids;
-    }
-
-    private static async Task<long> DeleteOrphansAsync(NpgsqlConnection connection, List<Guid> orphans, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("""
-            DELETE FROM case_status cs WHERE cs.case_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = cs.case_id AND s.type = $2)
-            """, connection) { Parameters = { new() { Value = orphans.ToArray() }, new() { Value = CaseRepository.StreamType } } };
-        return await command.ExecuteNonQueryAsync(ct);
     }
 }

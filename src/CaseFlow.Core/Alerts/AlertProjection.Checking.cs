@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using CaseFlow.Core.Cases;
+using CaseFlow.Core.Projections;
+using CaseFlow.Core.Security;
+using CaseFlow.Domain.Cases;
+using CaseFlow.EventStore;
+using NodaTime;
+using Npgsql;
+
+namespace CaseFlow.Core.Alerts;
+
+public sealed partial class AlertProjection
+{
+    /// <summary>An inbox row as the alert events say it, with the instants of the events that made it.</summary>
+    private sealed record ExpectedAlert(Guid CaseId, Guid HostPartyId, AlertRaised Raised, Instant RaisedAt)
+    {
+        public string State { get; set; } = "raised";
+        public string? AcknowledgedBy { get; set; }
+        public Instant? AcknowledgedAt { get; set; }
+        public string? ResolvedBy { get; set; }
+        public string? Resolution { get; set; }
+        public Instant? ResolvedAt { get; set; }
+        public int Version { get; set; } = 1;
+
+        /// <summary>The compared columns, in <see cref="Columns"/>' order (the resolution apart: it is sealed).</summary>
+        public object?[] Values() =>
+        [
+            Raised.AlertId, CaseId, HostPartyId, Raised.Kind, Raised.Level, Raised.Due.ToDateOnly(), Raised.RaisedOn.ToDateOnly(), Raised.Message, Raised.Rule,
+            Raised.FineArticle, Raised.FineMci, Raised.FineTenge, State, AcknowledgedBy, ResolvedBy, Version,
+        ];
+    }
+
+    private static readonly string[] Columns =
+        ["id", "case_id", "host_party_id", "kind", "level", "due", "raised_on", "message", "rule", "fine_article", "fine_mci", "fine_tenge", "state", "acknowledged_by", "resolved_by", "version"];
+
+    /// <summary>
+    /// Compares every inbox row with the alert events of its case (ADR 26): an alert an insider resolved, acknowledged, re-dated or
+    /// deleted in SQL, or one they made up, shows as drift (its alert id and columns). With <paramref name="repair"/> the drifted rows
+    /// are written again from the events and made-up ones deleted, holding the cases' alert streams (a stream appended to meanwhile is
+    /// left to its own append). The instants (raised, acknowledged, resolved, updated) are not compared; a repair sets them from the events.
+    /// </summary>
+    public static Task<RowCheckResult> CheckAsync(NpgsqlDataSource db, DataKeys dataKeys, bool repair, CancellationToken ct, int page = 500) =>
+        RowCheck.RunAsync(db, async (connection, ids, fix, token) =>
+            {
+                var (drifts, expected, versions) = await CompareAsync(connection, dataKeys, ids, token);
+                return (drifts, fix && drifts.Count > 0 ? await RepairAsync(connection, drifts, expected, versions, token) : 0);
+            },
+            $"""
+            SELECT a.id FROM alerts a
+            WHERE a.id > $1 AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = a.case_id AND s.type = '{CaseRepository.StreamType}') ORDER BY a.id LIMIT $2
+            """,
+            $"""
+            DELETE FROM alerts a WHERE a.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = a.case_id AND s.type = '{CaseRepository.StreamType}')
+            """,
+            repair, page, ct);
+
+    private static async Task<(List<RowDrift> Drifts, Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)> Expected, Dictionary<Guid, (Guid Stream, long Version)> Versions)>
+        CompareAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var alertStreams = ids.ToDictionary(id => AlertRepository.StreamFor(new CaseId(id)));
+        var streams = (await PostgresEventStore.ReadStreamsAsync(connection, tx, [.. ids, .. alertStreams.Keys], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
+        var keys = await dataKeys.LoadAsync(connection, tx, ids, ct);
+        var expected = new Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)>();
+        var versions = new Dictionary<Guid, (Guid Stream, long Version)>();
+        foreach (var id in ids)
+        {
+            if (!streams.TryGetValue(id, out var caseEvents)) continue;
+            var alertEvents = streams.GetValueOrDefault(AlertRepository.StreamFor(new CaseId(id))) ?? [];
+            versions[id] = (AlertRepository.StreamFor(new CaseId(id)), alertEvents.Count == 0 ? 0 : alertEvents[^1].Version);
+            try
+            {
+                var host = LoadedCase.From(id, caseEvents, keys).HostPartyId;
+                // Alerts recorded on the case stream before issue 11 first, then the alert stream's.
+                foreach (var recorded in caseEvents.Where(e => AlertRepository.IsAlertEvent(e.Type)).Concat(alertEvents))
+                    Fold(expected, keys, id, host, keys.Decode(recorded), recorded.RecordedAt);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not KeyNotFoundException)
+            {
+                versions.Remove(id); // events no reader knows: verify names them; nothing here to compare with
+            }
+        }
+        var stored = await StoredAsync(connection, tx, ids, ct);
+        await tx.CommitAsync(ct);
+        var drifts = new List<RowDrift>();
+        foreach (var (alertId, (alert, caseKeys)) in expected.OrderBy(e => e.Key))
+        {
+            if (!stored.Remove(alertId, out var row)) { drifts.Add(new RowDrift(alertId, [RowCheck.WholeRow])); continue; }
+            var values = alert.Values();
+            var columns = Enumerable.Range(0, Columns.Length).Where(i => !RowCheck.Same(values[i], row.Values[i])).Select(i => Columns[i]).ToList();
+            if (!SameResolution(caseKeys, alert, row.Resolution)) columns.Add("resolution");
+            if (columns.Count > 0) drifts.Add(new RowDrift(alertId, columns));
+        }
+        // What is left was raised by no event of these cases: made up (kept in versions so a repair deletes it).
+        drifts.AddRange(stored.Where(s => versions.ContainsKey(s.Value.CaseId)).OrderBy(s => s.Key).Select(s => new RowDrift(s.Key, [RowCheck.WholeRow])));
+        return (drifts, expected, versions);
+    }
+
+    private static void Fold(Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)> expected, CaseKeys keys, Guid caseId, Guid host, CaseEvent e, Instant at)
+    {
+        // As the inline projection applies them: an insert per raise, an update per acknowledgement or resolution, each moving the version.
+        switch (e)
+        {
+            case AlertRaised r:
+                expected.TryAdd(r.AlertId, (new ExpectedAlert(caseId, host, r, at), keys));
+                break;
+            case AlertAcknowledged a when expected.TryGetValue(a.AlertId, out var x):
+                (x.Alert.State, x.Alert.AcknowledgedBy, x.Alert.AcknowledgedAt) = ("acknowledged", a.RecordedBy, at);
+                x.Alert.Version++;
+                break;
+            case AlertResolved r when expected.TryGetValue(r.AlertId, out var x):
+                (x.Alert.State, x.Alert.ResolvedBy, x.Alert.Resolution, x.Alert.ResolvedAt) = ("resolved", r.RecordedBy, r.Reason, at);
+                x.Alert.Version++;
+                break;
+        }
+    }
+
+    private static bool SameResolution(CaseKeys keys, ExpectedAlert alert, byte[]? stored)
+    {
+        if (alert.Resolution is null || stored is null) return alert.Resolution is null && stored is null;
+        if (keys.IsErased(alert.CaseId)) return true; // the key is gone: nothing can open it, nothing to compare
+        try
+        {
+            return keys.Open(alert.CaseId, stored) == alert.Resolution;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private sealed record StoredAlert(Guid CaseId, object?[] Values, byte[]? Resolution);
+
+    private static async Task<Dictionary<Guid, StoredAlert>> StoredAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {string.Join(", ", Columns)}, resolution FROM alerts WHERE case_id = ANY($1)", connection, tx)
+        {
+            Parameters = { new() { Value = ids.ToArray() } },
+        };
+        var rows = new Dictionary<Guid, StoredAlert>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct))
+        {
+            var values = new object?[Columns.Length];
+            for (var i = 0; i < Columns.Length; i++)
+                values[i] = row.IsDBNull(i) ? null : Columns[i] is "due" or "raised_on" ? row.GetFieldValue<DateOnly>(i) : Columns[i] is "fine_mci" or "fine_tenge" ? row.GetDecimal(i) : row.GetValue(i);
+            rows[row.GetGuid(0)] = new StoredAlert(row.GetGuid(1), values, row.IsDBNull(Columns.Length) ? null : row.GetFieldValue<byte[]>(Columns.Length));
+        }
+        return rows;
+    }
+
+    private const string UpsertSql = """
+        INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, fine_article, fine_mci, fine_tenge, state,
+                            acknowledged_by, acknowledged_at, resolved_by, resolution, resolved_at, version, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+        ON CONFLICT (id) DO UPDATE SET (case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, fine_article, fine_mci, fine_tenge, state,
+                            acknowledged_by, acknowledged_at, resolved_by, resolution, resolved_at, version, updated_at)
+            = (EXCLUDED.case_id, EXCLUDED.host_party_id, EXCLUDED.kind, EXCLUDED.level, EXCLUDED.due, EXCLUDED.raised_on, EXCLUDED.raised_at, EXCLUDED.message,
+               EXCLUDED.rule, EXCLUDED.fine_article, EXCLUDED.fine_mci, EXCLUDED.fine_tenge, EXCLUDED.state, EXCLUDED.acknowledged_by, EXCLUDED.acknowledged_at,
+               EXCLUDED.resolved_by, EXCLUDED.resolution, EXCLUDED.resolved_at, EXCLUDED.version, EXCLUDED.updated_at)
+        """;
+
+    /// <summary>Writes the drifted alerts again from the events and deletes the made-up ones, for the cases whose alert stream has not moved since it was read.</summary>
+    private static async Task<long> RepairAsync(NpgsqlConnection connection, List<RowDrift> drifts, Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)> expected,
+        Dictionary<Guid, (Guid Stream, long Version)> versions, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var unmoved = await RowCheck.UnmovedAsync(connection, tx, versions.Values.ToDictionary(v => v.Stream, v => v.Version), ct);
+        var cases = versions.Where(v => unmoved.Contains(v.Value.Stream)).Select(v => v.Key).ToArray();
+        await using var batch = new NpgsqlBatch(connection, tx);
+        foreach (var drift in drifts)
+        {
+            if (!expected.TryGetValue(drift.Id, out var x) || !cases.Contains(x.Alert.CaseId)) continue;
+            var (a, r) = (x.Alert, x.Alert.Raised);
+            var updated = new[] { a.RaisedAt, a.AcknowledgedAt ?? a.RaisedAt, a.ResolvedAt ?? a.RaisedAt }.Max();
+            batch.BatchCommands.Add(Command(UpsertSql,
+                r.AlertId, a.CaseId, a.HostPartyId, r.Kind, r.Level, r.Due.ToDateOnly(), r.RaisedOn.ToDateOnly(), a.RaisedAt.ToDateTimeUtc(), r.Message, r.Rule,
+                r.FineArticle, r.FineMci, r.FineTenge, a.State, a.AcknowledgedBy, a.AcknowledgedAt?.ToDateTimeUtc(), a.ResolvedBy,
+                a.Resolution is null ? null : x.Keys.Seal(a.CaseId, a.Resolution), a.ResolvedAt?.ToDateTimeUtc(), a.Version, updated.ToDateTimeUtc()));
+        }
+        var madeUp = drifts.Where(d => !expected.ContainsKey(d.Id)).Select(d => d.Id).ToArray();
+        if (madeUp.Length > 0)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM alerts WHERE id = ANY($1) AND case_id = ANY($2)") { Parameters = { new() { Value = madeUp }, new() { Value = cases } } });
+        var written = batch.BatchCommands.Count == 0 ? 0 : await batch.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        return written;
+    }
+}
