@@ -225,7 +225,7 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
     }
 
     [Fact]
-    public async Task RowCheckJobFiredOnDemand_PassesOnRowsAsTheEventsSayThem_FailsItsRunWhileOneDrifts_AndRepairsNothing()
+    public async Task RowCheckJobFiredOnDemand_PassesOnRowsAsTheEventsSayThem_FailsItsRunWhileAStatusOrInboxRowDrifts_AndRepairsNothing()
     {
         var client = app.Client();
         var open = await client.PostJsonAsync("/api/cases", new
