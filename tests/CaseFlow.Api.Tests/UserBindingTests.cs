@@ -61,15 +61,23 @@ public class UserBindingTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
-    public async Task TheBindingCoversTheName_AndAStrippedBindingSignsNoOneIn()
+    public async Task TheBindingCoversTheName_AStrippedBindingSignsNoOneIn_TheListShowsBothBroken_AndKeepsOnlyAKeysPrefix()
     {
         var users = app.Services.GetRequiredService<UserStore>();
         var renamed = await users.AddAsync("Officer Renamed", Role.Compliance, [app.HostA]);
         var stripped = await users.AddAsync("Officer Stripped", Role.Compliance, [app.HostA]);
+        var revokedUser = await users.AddAsync("Officer Revoked", Role.Compliance, [app.HostA]);
+        Assert.True(await users.RevokeAsync(revokedUser.User.Id));
+        // A key names itself (cf_, for secret scanners) and only its first 8 characters are kept in clear, to tell keys apart.
+        Assert.Equal(("cf_", revokedUser.ApiKey[..8], 8), (revokedUser.ApiKey[..3], revokedUser.User.KeyPrefix, (await users.ListAsync()).Single(u => u.Id == revokedUser.User.Id).KeyPrefix.Length));
         await EditAsync("UPDATE users SET name = 'Someone Else' WHERE id = $1", renamed.User.Id);
         await EditAsync("UPDATE users SET binding = NULL WHERE id = $1", stripped.User.Id);
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(renamed.ApiKey, Dashboard(app.HostA)));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(stripped.ApiKey, Dashboard(app.HostA)));
+
+        var listed = (await users.ListAsync()).ToDictionary(u => u.Id);
+        Assert.Equal((false, false, true), (listed[renamed.User.Id].Bound, listed[stripped.User.Id].Bound, listed[revokedUser.User.Id].Bound));
+        Assert.Equal((null, true), (listed[renamed.User.Id].RevokedAt, listed[revokedUser.User.Id].RevokedAt is not null));
 
         // An operator holding the keys binds the renamed row as it stands: it signs in again, under its new name.
         Assert.True(await users.RebindAsync(renamed.User.Id));
