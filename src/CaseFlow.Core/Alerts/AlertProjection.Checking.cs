@@ -45,13 +45,8 @@ public sealed partial class AlertProjection
                 var (drifts, expected, versions) = await CompareAsync(connection, dataKeys, ids, token);
                 return (drifts, fix && drifts.Count > 0 ? await RepairAsync(connection, drifts, expected, versions, token) : 0);
             },
-            $"""
-            SELECT a.id FROM alerts a
-            WHERE a.id > $1 AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = a.case_id AND s.type = '{CaseRepository.StreamType}') ORDER BY a.id LIMIT $2
-            """,
-            $"""
-            DELETE FROM alerts a WHERE a.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = a.case_id AND s.type = '{CaseRepository.StreamType}')
-            """,
+            "SELECT id, case_id FROM alerts WHERE id > $1 ORDER BY id LIMIT $2",
+            "DELETE FROM alerts WHERE id = ANY($1)",
             repair, page, ct);
 
     private static async Task<(List<RowDrift> Drifts, Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)> Expected, Dictionary<Guid, (Guid Stream, long Version)> Versions)>

@@ -25,13 +25,8 @@ public sealed partial class CaseStatusProjection
                 var (drifts, loaded) = await CompareAsync(connection, dataKeys, catalogue, ids, token);
                 return (drifts, fix && drifts.Count > 0 ? await RepairAsync(connection, catalogue, [.. drifts.Select(d => loaded[d.Id])], now, token) : 0);
             },
-            $"""
-            SELECT cs.case_id FROM case_status cs
-            WHERE cs.case_id > $1 AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = cs.case_id AND s.type = '{CaseRepository.StreamType}') ORDER BY cs.case_id LIMIT $2
-            """,
-            $"""
-            DELETE FROM case_status cs WHERE cs.case_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM streams s WHERE s.id = cs.case_id AND s.type = '{CaseRepository.StreamType}')
-            """,
+            "SELECT case_id, case_id FROM case_status WHERE case_id > $1 ORDER BY case_id LIMIT $2",
+            "DELETE FROM case_status WHERE case_id = ANY($1)",
             repair, page, ct);
 
     /// <summary>The drifted rows of <paramref name="ids"/>, and the cases as their events say (a case whose events do not read is skipped: verify names it).</summary>

@@ -1,4 +1,5 @@
 using CaseFlow.Core.Cases;
+using CaseFlow.EventStore;
 using Npgsql;
 
 namespace CaseFlow.Core.Projections;
@@ -23,9 +24,9 @@ public static class RowCheck
     /// <summary>One page of cases compared with their rows: the drifted rows and how many were repaired.</summary>
     public delegate Task<(IReadOnlyList<RowDrift> Drifts, long Repaired)> PageCheck(NpgsqlConnection connection, IReadOnlyList<Guid> caseIds, bool repair, CancellationToken ct);
 
-    /// <param name="orphansSql">Selects the ids of rows no case has after <c>$1</c>, at most <c>$2</c>, in id order.</param>
-    /// <param name="deleteOrphansSql">Deletes the rows of ids <c>$1</c> that still have no case.</param>
-    public static async Task<RowCheckResult> RunAsync(NpgsqlDataSource db, PageCheck check, string orphansSql, string deleteOrphansSql, bool repair, int page, CancellationToken ct)
+    /// <param name="rowsSql">Selects the read model's rows after <c>$1</c> in its id order, at most <c>$2</c>: each row's id and its case's.</param>
+    /// <param name="deleteRowsSql">Deletes the rows of ids <c>$1</c> (rows whose case is no case stream).</param>
+    public static async Task<RowCheckResult> RunAsync(NpgsqlDataSource db, PageCheck check, string rowsSql, string deleteRowsSql, bool repair, int page, CancellationToken ct)
     {
         var (cases, drifted, repaired, shown) = (0L, 0L, 0L, new List<RowDrift>());
         void Found(IReadOnlyCollection<RowDrift> drifts)
@@ -36,22 +37,28 @@ public static class RowCheck
         for (var after = Guid.Empty; ;)
         {
             await using var connection = await db.OpenConnectionAsync(ct);
-            var ids = await IdsAsync(connection, $"SELECT id FROM streams WHERE type = '{CaseRepository.StreamType}' AND id > $1 ORDER BY id LIMIT $2", after, page, ct);
+            var ids = await PostgresEventStore.StreamIdsAsync(connection, CaseRepository.StreamType, after, page, ct);
             if (ids.Count == 0) break;
             (after, cases) = (ids[^1], cases + ids.Count);
             var (drifts, fixedRows) = await check(connection, ids, repair, ct);
             Found(drifts);
             repaired += fixedRows;
         }
+        // Rows whose case is no case stream: the walk above never reads them.
         for (var after = Guid.Empty; ;)
         {
             await using var connection = await db.OpenConnectionAsync(ct);
-            var orphans = await IdsAsync(connection, orphansSql, after, page, ct);
-            if (orphans.Count == 0) break;
-            after = orphans[^1];
+            var rows = new List<(Guid Row, Guid Case)>(page);
+            await using (var command = new NpgsqlCommand(rowsSql, connection) { Parameters = { new() { Value = after }, new() { Value = page } } })
+            await using (var row = await command.ExecuteReaderAsync(ct))
+                while (await row.ReadAsync(ct)) rows.Add((row.GetGuid(0), row.GetGuid(1)));
+            if (rows.Count == 0) break;
+            after = rows[^1].Row;
+            var known = await PostgresEventStore.StreamsOfTypeAsync(connection, CaseRepository.StreamType, [.. rows.Select(r => r.Case).Distinct()], ct);
+            var orphans = rows.Where(r => !known.Contains(r.Case)).Select(r => r.Row).ToArray();
             Found([.. orphans.Select(id => new RowDrift(id, [WholeRow]))]);
-            if (!repair) continue;
-            await using var delete = new NpgsqlCommand(deleteOrphansSql, connection) { Parameters = { new() { Value = orphans.ToArray() } } };
+            if (!repair || orphans.Length == 0) continue;
+            await using var delete = new NpgsqlCommand(deleteRowsSql, connection) { Parameters = { new() { Value = orphans } } };
             repaired += await delete.ExecuteNonQueryAsync(ct);
         }
         return new RowCheckResult(cases, drifted, shown, repaired);
@@ -73,19 +80,7 @@ public static class RowCheck
     /// </summary>
     public static async Task<HashSet<Guid>> UnmovedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyDictionary<Guid, long> versions, CancellationToken ct)
     {
-        var present = new Dictionary<Guid, long>();
-        await using (var command = new NpgsqlCommand("SELECT id, version FROM streams WHERE id = ANY($1) ORDER BY id FOR UPDATE", connection, tx) { Parameters = { new() { Value = versions.Keys.ToArray() } } })
-        await using (var row = await command.ExecuteReaderAsync(ct))
-            while (await row.ReadAsync(ct)) present[row.GetGuid(0)] = row.GetInt64(1);
+        var present = await PostgresEventStore.LockVersionsAsync(connection, tx, [.. versions.Keys], ct);
         return [.. versions.Where(v => present.GetValueOrDefault(v.Key) == v.Value).Select(v => v.Key)];
-    }
-
-    private static async Task<List<Guid>> IdsAsync(NpgsqlConnection connection, string sql, Guid after, int page, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = after }, new() { Value = page } } };
-        var ids = new List<Guid>(page);
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) ids.Add(row.GetGuid(0));
-        return ids;
     }
 }
