@@ -61,17 +61,20 @@ public class UserBindingTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
-    public async Task TheBindingCoversTheName_AStrippedBindingSignsNoOneIn_TheListShowsBothBroken_AndKeepsOnlyAKeysPrefix()
+    public async Task TheBindingCoversTheNameAndId_AStrippedBindingSignsNoOneIn_TheListShowsBothBroken_AndKeepsOnlyAKeysPrefix()
     {
         var users = app.Services.GetRequiredService<UserStore>();
         var renamed = await users.AddAsync("Officer Renamed", Role.Compliance, [app.HostA]);
         var stripped = await users.AddAsync("Officer Stripped", Role.Compliance, [app.HostA]);
+        var moved = await users.AddAsync("Officer Moved", Role.Compliance, [app.HostA]); // to another id: what it does would be recorded as someone else's
         var revokedUser = await users.AddAsync("Officer Revoked", Role.Compliance, [app.HostA]);
         Assert.True(await users.RevokeAsync(revokedUser.User.Id));
         // A key names itself (cf_, for secret scanners) and only its first 8 characters are kept in clear, to tell keys apart.
         Assert.Equal(("cf_", revokedUser.ApiKey[..8], 8), (revokedUser.ApiKey[..3], revokedUser.User.KeyPrefix, (await users.ListAsync()).Single(u => u.Id == revokedUser.User.Id).KeyPrefix.Length));
         await EditAsync("UPDATE users SET name = 'Someone Else' WHERE id = $1", renamed.User.Id);
         await EditAsync("UPDATE users SET binding = NULL WHERE id = $1", stripped.User.Id);
+        await EditAsync($"UPDATE users SET id = '{Guid.CreateVersion7()}' WHERE id = $1", moved.User.Id);
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(moved.ApiKey, Dashboard(app.HostA)));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(renamed.ApiKey, Dashboard(app.HostA)));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(stripped.ApiKey, Dashboard(app.HostA)));
 
