@@ -138,16 +138,20 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>One alert delivery owed to <paramref name="subscription"/>, due now, written as the outbox writes it; its id.</summary>
+    /// <summary>One alert delivery owed to <paramref name="subscription"/>, due now, written as the outbox writes it (payload and its MAC); its id.</summary>
     public async Task<Guid> OweDeliveryAsync(Guid subscription)
     {
         var id = Guid.NewGuid();
+        var host = await ScalarAsync<Guid>("SELECT host_party_id FROM subscriptions WHERE id = $1", subscription);
+        const string alert = """{"kind":"overstay","level":"day1","message":"m"}""";
         await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
-            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
-            VALUES ($1, $2, $1, 'alert', '{"deliveryId":"x","alert":{"kind":"overstay","level":"day1","message":"m"}}', '-infinity', now())
+            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, payload_mac, next_attempt_at, created_at)
+            VALUES ($1, $2, $1, 'alert', $3, $4, '-infinity', now())
             """);
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = subscription });
+        command.Parameters.Add(new() { Value = CaseFlow.Core.Delivery.Outbox.AlertEnvelope(id, alert) });
+        command.Parameters.Add(new() { Value = Services.GetRequiredService<CaseFlow.Core.Security.KeyRing>().BindPayload(CaseFlow.Core.Delivery.Outbox.PayloadFact(host, "alert", alert)) });
         await command.ExecuteNonQueryAsync();
         return id;
     }

@@ -18,6 +18,7 @@ public class OutboxAndReaderTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     [Fact]
     public async Task Subscriptions_AreFilteredByHostPartyAndMode_DeliveriesByState_WithTheirNullableColumns()
     {
+        var ring = app.Services.GetRequiredService<CaseFlow.Core.Security.KeyRing>();
         Subscription Sub(Guid host, string mode) => new(Guid.CreateVersion7(), host, "webhook", $"http://127.0.0.1:9/{mode}", mode);
         var (aEach, aDigest, bEach) = (Sub(app.HostA, "each"), Sub(app.HostA, "digest"), Sub(app.HostB, "each"));
         foreach (var s in new[] { aEach, aDigest, bEach }) Assert.True(await Outbox.SubscribeAsync(Db, app.Services.GetRequiredService<CaseFlow.Core.Security.SecretBox>(), s, null, "user:test", CancellationToken.None));
@@ -28,9 +29,9 @@ public class OutboxAndReaderTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
 
         // A digest per subscription and day: the same day twice adds nothing, the next day adds one.
         var day = new LocalDate(2024, 6, 1);
-        Assert.Equal(1, await Outbox.EnqueueDigestAsync(Db, aDigest.Id, day, "digest 1", CancellationToken.None));
-        Assert.Equal(0, await Outbox.EnqueueDigestAsync(Db, aDigest.Id, day, "digest 1 again", CancellationToken.None));
-        Assert.Equal(1, await Outbox.EnqueueDigestAsync(Db, aDigest.Id, day.PlusDays(1), "digest 2", CancellationToken.None));
+        Assert.Equal(1, await Outbox.EnqueueDigestAsync(Db, ring, aDigest, day, "digest 1", CancellationToken.None));
+        Assert.Equal(0, await Outbox.EnqueueDigestAsync(Db, ring, aDigest, day, "digest 1 again", CancellationToken.None));
+        Assert.Equal(1, await Outbox.EnqueueDigestAsync(Db, ring, aDigest, day.PlusDays(1), "digest 2", CancellationToken.None));
 
         // One attempt fails (its error kept, rescheduled), the other is delivered.
         var now = Instant.FromUtc(2024, 6, 1, 7, 0);

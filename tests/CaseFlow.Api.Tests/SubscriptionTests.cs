@@ -195,6 +195,29 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
     }
 
     [Fact]
+    public async Task ADeliveryEditedInTheDatabase_IsNeverSigned_NorSent_TheOnesCaseFlowWroteAre()
+    {
+        // ADR 27: someone who can write to the database but holds no key edits what is owed; CaseFlow would sign it as its own word.
+        await using var receiver = new WebhookReceiver("a-secret-of-sixteen");
+        var id = await SubscribeAsync(receiver.Url);
+        var created = await app.Client("complianceB").PostJsonAsync($"/api/host-parties/{app.HostB}/subscriptions", new { channel = "webhook", target = receiver.Url, mode = "each", secret = "a-secret-of-sixteen" });
+        var otherHosts = Guid.Parse((await created.JsonAsync()).GetProperty("id").GetString()!);
+        await using var node = Node(allowLoopback: true);
+        var dispatcher = node.Services.GetRequiredService<DeliveryDispatcher>();
+        var (reworded, unmarked, rekinded, moved, untouched) = (await app.OweDeliveryAsync(id), await app.OweDeliveryAsync(id), await app.OweDeliveryAsync(id),
+            await app.OweDeliveryAsync(id), await app.OweDeliveryAsync(id));
+        await ScalarAsync("UPDATE deliveries SET payload = replace(payload, '\"m\"', '\"no action needed\"') WHERE id = $1", reworded);
+        await ScalarAsync("UPDATE deliveries SET payload_mac = NULL WHERE id = $1", unmarked);
+        await ScalarAsync("UPDATE deliveries SET kind = 'digest' WHERE id = $1", rekinded);
+        await ScalarAsync("UPDATE deliveries SET subscription_id = $2 WHERE id = $1", moved, otherHosts); // host A's alert in host B's delivery
+
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Equal([untouched.ToString()], receiver.Received.Keys);
+        foreach (var refused in new[] { reworded, unmarked, rekinded, moved })
+            Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM deliveries WHERE id = $1 AND state = 'dead' AND last_error = $2", refused, DeliveryDispatcher.Altered));
+    }
+
+    [Fact]
     public async Task PauseResume_ChangeTarget_Rotate_Delete_AndTheirDeliveries()
     {
         await using var first = new WebhookReceiver("a-secret-of-sixteen");

@@ -24,7 +24,7 @@ public sealed partial class AlertProjection
 {
     public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<AlertAppend> appends, Instant recordedAt, CancellationToken ct)
     {
-        var raised = appends.SelectMany(a => a.Events.OfType<AlertRaised>().Select(e => (a.Current.Case.HostPartyId, Event: e))).ToList();
+        var raised = appends.SelectMany(a => a.Events.OfType<AlertRaised>().Select(e => (a.Current.Case.HostPartyId, Event: e, a.Current.Case.Keys.Ring))).ToList();
         var acknowledged = appends.SelectMany(a => a.Events.OfType<AlertAcknowledged>()).ToList();
         var resolved = appends.SelectMany(a => a.Events.OfType<AlertResolved>().Select(e => (Event: e, a.Current.Case.Keys))).ToList();
         await using var batch = new NpgsqlBatch(connection, tx);
@@ -41,8 +41,9 @@ public sealed partial class AlertProjection
                 raised.Select(r => r.Event.RaisedOn.ToDateOnly()).ToArray(), raised.Select(r => r.Event.Message).ToArray(), raised.Select(r => r.Event.Rule).ToArray(),
                 raised.Select(r => r.Event.FineArticle).ToArray(), raised.Select(r => r.Event.FineMci).ToArray(), raised.Select(r => r.Event.FineTenge).ToArray(),
                 recordedAt.ToDateTimeUtc()));
-            batch.BatchCommands.Add(Outbox.EnqueueAlerts(raised.Select(r => r.HostPartyId).ToArray(), raised.Select(r => r.Event.AlertId).ToArray(),
-                [.. raised.Select(r => Payload(r.HostPartyId, r.Event))]));
+            var payloads = raised.Select(r => Payload(r.HostPartyId, r.Event)).ToArray();
+            batch.BatchCommands.Add(Outbox.EnqueueAlerts(raised.Select(r => r.HostPartyId).ToArray(), raised.Select(r => r.Event.AlertId).ToArray(), payloads,
+                [.. raised.Select((r, i) => r.Ring.BindPayload(Outbox.PayloadFact(r.HostPartyId, "alert", payloads[i])))]));
         }
         if (acknowledged.Count > 0)
             batch.BatchCommands.Add(Command("""

@@ -107,16 +107,29 @@ public sealed class DeliveryDispatcher(NpgsqlDataSource db, IHttpClientFactory h
         }
     }
 
+    /// <summary>Whether the payload is what CaseFlow wrote for this host party and kind (an alert's JSON in its envelope, a digest's text).</summary>
+    private bool PayloadHolds(DeliveryRow d)
+    {
+        var body = d.Kind == "alert" ? Outbox.AlertJson(d.Id, d.Payload) : d.Payload;
+        return body is not null && d.PayloadMac is not null
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(d.PayloadMac, dataKeys.Ring.BindPayload(Outbox.PayloadFact(d.HostPartyId, d.Kind, body)));
+    }
+
     /// <summary>Why a delivery whose subscription CaseFlow did not bind as it now reads is never sent (see migration 0020).</summary>
     public const string Unbound = "not sent: the subscription's target, channel or host party was changed outside CaseFlow; set its target again through the API";
 
+    /// <summary>Why a delivery whose payload is not what CaseFlow wrote is never sent (see migration 0022).</summary>
+    public const string Altered = "not sent: the delivery's payload, kind or host party was changed outside CaseFlow";
+
     private async Task<bool> SendAndRecordAsync(DeliveryRow d, CancellationToken ct)
     {
-        if (!secrets.Holds(d.Binding, Outbox.Address(d.SubscriptionId, d.HostPartyId, d.Channel, d.Target)))
+        var refused = !secrets.Holds(d.Binding, Outbox.Address(d.SubscriptionId, d.HostPartyId, d.Channel, d.Target)) ? Unbound
+            : !PayloadHolds(d) ? Altered : null;
+        if (refused is not null)
         {
-            log.LogError("Delivery {Delivery} of subscription {Subscription}: {Error}", d.Id, d.SubscriptionId, Unbound);
+            log.LogError("Delivery {Delivery} of subscription {Subscription}: {Error}", d.Id, d.SubscriptionId, refused);
             var now = clock.GetCurrentInstant();
-            await Outbox.CompleteAsync(db, d.Id, d.LeaseToken, "dead", d.Attempts, Unbound, now, now, ct);
+            await Outbox.CompleteAsync(db, d.Id, d.LeaseToken, "dead", d.Attempts, refused, now, now, ct);
             return false;
         }
         var target = TargetKey(d);

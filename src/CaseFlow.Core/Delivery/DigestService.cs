@@ -13,7 +13,7 @@ namespace CaseFlow.Core.Delivery;
 /// derived from subscription and date, so a second firing the same day (another node, a misfire re-run) adds nothing. The stored
 /// payload names no one: each person is a placeholder the dispatcher fills in when it sends (<see cref="DigestNames"/>).
 /// </summary>
-public sealed class DigestService(NpgsqlDataSource db, IClock clock)
+public sealed class DigestService(NpgsqlDataSource db, IClock clock, CaseFlow.Core.Security.DataKeys keys)
 {
     public async Task<int> EnqueueAsync(CancellationToken ct)
     {
@@ -26,7 +26,7 @@ public sealed class DigestService(NpgsqlDataSource db, IClock clock)
             foreach (var a in alerts)
                 body.Append(CultureInfo.InvariantCulture, $"- {DigestNames.Placeholder(a.CaseId)}: {a.Kind} ({a.Level}), due {a.Due:yyyy-MM-dd}: {a.Message}\n");
             if (alerts.Count == 0) body.Append("No open alerts.\n");
-            enqueued += await Outbox.EnqueueDigestAsync(db, subscription.Id, today, body.ToString(), ct);
+            enqueued += await Outbox.EnqueueDigestAsync(db, keys.Ring, subscription, today, body.ToString(), ct);
         }
         return enqueued;
     }

@@ -1,3 +1,4 @@
+using CaseFlow.Core.Security;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,9 +8,10 @@ namespace CaseFlow.Core.Delivery;
 public sealed record Subscription(Guid Id, Guid HostPartyId, string Channel, string Target, string Mode, bool Paused = false, bool HasSecret = false);
 
 /// <summary>A delivery claimed under a lease: only the holder of <see cref="LeaseToken"/> can record its outcome.</summary>
-/// <param name="Binding">Where the subscription sends, bound under the secrets key (<see cref="Address"/>); null for a row CaseFlow never bound.</param>
+/// <param name="Binding">Where the subscription sends, bound under the secrets key (<see cref="Outbox.Address"/>); null for a row CaseFlow never bound.</param>
+/// <param name="PayloadMac">What is sent, bound under the blind-index key (<see cref="Outbox.PayloadFact"/>); null for a delivery CaseFlow never wrote.</param>
 public sealed record DeliveryRow(Guid Id, Guid SubscriptionId, Guid HostPartyId, string Kind, string Channel, string Target, byte[]? SealedSecret, string Payload, int Attempts,
-    Guid LeaseToken, byte[]? Binding);
+    Guid LeaseToken, byte[]? Binding, byte[]? PayloadMac = null);
 
 public sealed record DeliveryView(Guid Id, Guid SubscriptionId, Guid? AlertId, string Kind, string State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
@@ -24,34 +26,55 @@ public static partial class Outbox
 {
     private const string Live = "s.deleted_at IS NULL";
 
-    /// <summary>For the alert append's batch: one delivery per live "each" subscription of each alert's host party (paused ones too: they wait).</summary>
-    public static NpgsqlBatchCommand EnqueueAlerts(Guid[] hostParties, Guid[] alertIds, string[] alertJson)
+    /// <summary>
+    /// For the alert append's batch: one delivery per live "each" subscription of each alert's host party (paused ones too: they wait),
+    /// its payload <see cref="AlertEnvelope"/> around the alert's JSON as given, with the alert's <paramref name="macs"/> (ADR 27).
+    /// </summary>
+    public static NpgsqlBatchCommand EnqueueAlerts(Guid[] hostParties, Guid[] alertIds, string[] alertJson, byte[][] macs)
     {
         var command = new NpgsqlBatchCommand($"""
-            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
+            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, payload_mac, next_attempt_at, created_at)
             SELECT md5(s.id::text || '|' || u.alert::text)::uuid, s.id, u.alert, 'alert',
-                   jsonb_build_object('deliveryId', md5(s.id::text || '|' || u.alert::text)::uuid, 'alert', u.body::jsonb)::text, '-infinity', now()
-            FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(host, alert, body)
+                   '{EnvelopeHead}' || md5(s.id::text || '|' || u.alert::text)::uuid::text || '{EnvelopeMiddle}' || u.body || '{EnvelopeTail}', u.mac, '-infinity', now()
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bytea[]) AS u(host, alert, body, mac)
             JOIN subscriptions s ON s.host_party_id = u.host AND s.mode = 'each' AND {Live}
             ON CONFLICT DO NOTHING
             """);
         command.Parameters.Add(new() { Value = hostParties });
         command.Parameters.Add(new() { Value = alertIds });
         command.Parameters.Add(new() { Value = alertJson });
+        command.Parameters.Add(new() { Value = macs });
         return command;
     }
 
-    /// <summary>The digest of <paramref name="date"/> for one subscription; 0 when it was already enqueued.</summary>
-    public static async Task<int> EnqueueDigestAsync(NpgsqlDataSource db, Guid subscription, LocalDate date, string body, CancellationToken ct)
+    private const string EnvelopeHead = "{\"deliveryId\":\"", EnvelopeMiddle = "\",\"alert\":", EnvelopeTail = "}";
+
+    /// <summary>An alert delivery's payload: <c>{"deliveryId":"...","alert":{...}}</c>, the alert's JSON as CaseFlow wrote it.</summary>
+    public static string AlertEnvelope(Guid deliveryId, string alertJson) => $"{EnvelopeHead}{deliveryId:D}{EnvelopeMiddle}{alertJson}{EnvelopeTail}";
+
+    /// <summary>The alert's JSON inside <paramref name="payload"/> when it is <see cref="AlertEnvelope"/> of <paramref name="deliveryId"/>; else null.</summary>
+    public static string? AlertJson(Guid deliveryId, string payload)
+    {
+        var head = $"{EnvelopeHead}{deliveryId:D}{EnvelopeMiddle}";
+        return payload.Length >= head.Length + EnvelopeTail.Length && payload.StartsWith(head, StringComparison.Ordinal) && payload.EndsWith(EnvelopeTail, StringComparison.Ordinal)
+            ? payload[head.Length..^EnvelopeTail.Length] : null;
+    }
+
+    /// <summary>What a delivery's MAC covers (ADR 27): the host party it is for, its kind, and its body as CaseFlow wrote it (an alert's JSON, a digest's text).</summary>
+    public static string PayloadFact(Guid hostParty, string kind, string body) => $"{hostParty:D}\n{kind}\n{body}";
+
+    /// <summary>A digest delivery for <paramref name="date"/> (its id derived from subscription and date: a second call adds nothing), bound to its host party.</summary>
+    public static async Task<int> EnqueueDigestAsync(NpgsqlDataSource db, KeyRing keys, Subscription subscription, LocalDate date, string body, CancellationToken ct)
     {
         await using var insert = db.CreateCommand("""
-            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, next_attempt_at, created_at)
-            VALUES (md5($1::text || '|digest|' || $2::text)::uuid, $1, NULL, 'digest', $3, '-infinity', now())
+            INSERT INTO deliveries (id, subscription_id, alert_id, kind, payload, payload_mac, next_attempt_at, created_at)
+            VALUES (md5($1::text || '|digest|' || $2::text)::uuid, $1, NULL, 'digest', $3, $4, '-infinity', now())
             ON CONFLICT (id) DO NOTHING
             """);
-        insert.Parameters.Add(new() { Value = subscription });
+        insert.Parameters.Add(new() { Value = subscription.Id });
         insert.Parameters.Add(new() { Value = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
         insert.Parameters.Add(new() { Value = body });
+        insert.Parameters.Add(new() { Value = keys.BindPayload(PayloadFact(subscription.HostPartyId, "digest", body)) });
         return await insert.ExecuteNonQueryAsync(ct);
     }
 
@@ -81,7 +104,7 @@ public static partial class Outbox
             UPDATE deliveries d SET leased_by = $2, leased_until = $3, lease_token = gen_random_uuid()
             FROM picked p, subscriptions s
             WHERE d.id = p.id AND s.id = d.subscription_id AND d.state IN ('pending', 'failed') AND (d.leased_until IS NULL OR d.leased_until <= $1)
-            RETURNING d.id, d.subscription_id, s.host_party_id, d.kind, s.channel, s.target, s.secret_sealed, d.payload, d.attempts, d.lease_token, s.binding
+            RETURNING d.id, d.subscription_id, s.host_party_id, d.kind, s.channel, s.target, s.secret_sealed, d.payload, d.attempts, d.lease_token, s.binding, d.payload_mac
             """);
         command.Parameters.Add(new() { Value = now.ToDateTimeUtc() });
         command.Parameters.Add(new() { Value = node });
@@ -93,7 +116,8 @@ public static partial class Outbox
         await using var row = await command.ExecuteReaderAsync(ct);
         while (await row.ReadAsync(ct))
             rows.Add(new DeliveryRow(row.GetGuid(0), row.GetGuid(1), row.GetGuid(2), row.GetString(3), row.GetString(4), row.GetString(5),
-                row.IsDBNull(6) ? null : (byte[])row[6], row.GetString(7), row.GetInt32(8), row.GetGuid(9), row.IsDBNull(10) ? null : (byte[])row[10]));
+                row.IsDBNull(6) ? null : (byte[])row[6], row.GetString(7), row.GetInt32(8), row.GetGuid(9), row.IsDBNull(10) ? null : (byte[])row[10],
+                row.IsDBNull(11) ? null : (byte[])row[11]));
         return rows;
     }
 

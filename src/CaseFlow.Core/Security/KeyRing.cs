@@ -91,6 +91,9 @@ public sealed class KeyRing
     /// </summary>
     public byte[] BindUser(string fact) => Mac($"user\n{fact}");
 
+    /// <summary>The tag a delivery carries (ADR 27): an HMAC of <paramref name="fact"/> (<c>Outbox.PayloadFact</c>) under the blind-index key, labelled apart.</summary>
+    public byte[] BindPayload(string fact) => Mac($"payload\n{fact}");
+
     private static IEnumerable<string> Words(string text) =>
         SearchText.Fold(text).Split([' ', '-', '\''], StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal);
 
