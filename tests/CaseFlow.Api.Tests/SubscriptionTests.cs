@@ -208,7 +208,8 @@ public class SubscriptionTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
             await app.OweDeliveryAsync(id), await app.OweDeliveryAsync(id));
         await ScalarAsync("UPDATE deliveries SET payload = replace(payload, '\"m\"', '\"no action needed\"') WHERE id = $1", reworded);
         await ScalarAsync("UPDATE deliveries SET payload_mac = NULL WHERE id = $1", unmarked);
-        await ScalarAsync("UPDATE deliveries SET kind = 'digest' WHERE id = $1", rekinded);
+        // The alert's own JSON, unwrapped, passed off as a digest (the same body CaseFlow bound, under another kind).
+        await ScalarAsync("""UPDATE deliveries SET kind = 'digest', payload = '{"kind":"overstay","level":"day1","message":"m"}' WHERE id = $1""", rekinded);
         await ScalarAsync("UPDATE deliveries SET subscription_id = $2 WHERE id = $1", moved, otherHosts); // host A's alert in host B's delivery
 
         Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
