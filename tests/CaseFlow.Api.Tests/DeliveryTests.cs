@@ -202,11 +202,7 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
         var deadline = DateTime.UtcNow.AddSeconds(30);
         // The sweep's start-up firing must be over first: a manual firing while it runs is blocked (one sweep at a time), and a
         // blocked firing waits for the scheduler's next idle check (30 s), which made this test flaky under load.
-        while (await JobRunsAsync(db) == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the sweep's start-up firing never finished");
-            await Task.Delay(100);
-        }
+        await RunsAsync(db, "deadline-sweep", 1);
         await scheduler.TriggerJob(new JobKey("deadline-sweep"));
         long alerts = 0;
         while (alerts == 0)
@@ -241,12 +237,7 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
         async Task<string?> RunAsync(long run)
         {
             await scheduler.TriggerJob(new JobKey("row-check"));
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await JobRunsAsync(db, "row-check") < run)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the status check did not run");
-                await Task.Delay(100);
-            }
+            await RunsAsync(db, "row-check", run);
             await using var command = db.CreateCommand("SELECT error FROM job_runs WHERE job = 'row-check' ORDER BY id DESC LIMIT 1");
             return await command.ExecuteScalarAsync() as string;
         }
@@ -270,10 +261,17 @@ public class SchedulerTests(SchedulerApp app) : IClassFixture<SchedulerApp>
         Assert.Equal(("overstaying", 1L), (row.GetString(0), row.GetInt64(1))); // left for someone to look at
     }
 
-    private static async Task<long> JobRunsAsync(NpgsqlDataSource db, string job = "deadline-sweep")
+    /// <summary>Waits (at most 30 s) until <paramref name="job"/> has recorded <paramref name="runs"/> runs.</summary>
+    private static async Task RunsAsync(NpgsqlDataSource db, string job, long runs)
     {
-        await using var command = db.CreateCommand("SELECT count(*) FROM job_runs WHERE job = $1");
-        command.Parameters.Add(new() { Value = job });
-        return (long)(await command.ExecuteScalarAsync())!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var command = db.CreateCommand("SELECT count(*) FROM job_runs WHERE job = $1");
+            command.Parameters.Add(new() { Value = job });
+            if ((long)(await command.ExecuteScalarAsync())! >= runs) return;
+            Assert.True(DateTime.UtcNow < deadline, $"{job} has not run {runs} times");
+            await Task.Delay(100);
+        }
     }
 }

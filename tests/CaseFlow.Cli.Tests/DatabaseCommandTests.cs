@@ -138,20 +138,26 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
         Assert.Equal((0, 1, 1), (again.GetProperty("created").GetInt32(), again.GetProperty("skipped").GetInt32(), again.GetProperty("rejected").GetInt32()));
     }
 
+    /// <summary>A host party (of <paramref name="bin"/>) whose cases are <paramref name="rows"/>, imported with the CLI; the database.</summary>
+    private async Task<NpgsqlDataSource> ImportedAsync(string bin, string rows)
+    {
+        var host = Guid.CreateVersion7();
+        var dataSource = NpgsqlDataSource.Create(db);
+        await Migrator.MigrateAsync(dataSource);
+        await new HostPartyStore(dataSource).AddAsync(new HostParty(host, $"Host {bin}", bin, HostPartySize.Small), "test");
+        var csv = Path.Combine(dir, $"{bin}.csv");
+        await File.WriteAllTextAsync(csv, $"familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified\n{rows}\n");
+        Assert.Equal(0, (await Run("import", csv, "--host-party", host.ToString())).Code);
+        return dataSource;
+    }
+
     [Fact]
     public async Task ProjectionsCheckCaseStatus_NamesARowEditedInSql_ExitsOne_RepairPutsItRight_AlertsCheckToo()
     {
-        var host = Guid.CreateVersion7();
-        await using var dataSource = NpgsqlDataSource.Create(db);
-        await Migrator.MigrateAsync(dataSource);
-        await new HostPartyStore(dataSource).AddAsync(new HostParty(host, "Check Host", "123456789014", HostPartySize.Small), "test");
-        var csv = Path.Combine(dir, "check.csv");
-        await File.WriteAllTextAsync(csv, """
-            familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified
+        await using var dataSource = await ImportedAsync("123456789014", """
             Checked,One,DE,1980-01-01,CHK000001,,2024-05-01/2024-05-10,,2024-05-02
             Checked,Two,DE,1980-01-01,CHK000002,,2024-05-20/,,2024-05-21
             """);
-        Assert.Equal(0, (await Run("import", csv, "--host-party", host.ToString())).Code);
         Assert.Equal((0, "case-status: 2 cases, 0 rows drifted, 0 repaired"), await Run("projections", "check", "case-status") is var clean ? (clean.Code, clean.Out.Trim()) : default);
 
         await using (var edit = dataSource.CreateCommand("UPDATE case_status SET status = 'inCountry', fine_mci = 7 WHERE status = 'left' RETURNING case_id"))
@@ -171,16 +177,7 @@ public sealed class DatabaseCommandTests : IAsyncLifetime
     [Fact]
     public async Task KeysRotate_RewrapsEveryDataKeyUnderANewMasterKey_AndThePeopleStillRead_WithoutTheOldKey()
     {
-        var host = Guid.CreateVersion7();
-        await using var dataSource = NpgsqlDataSource.Create(db);
-        await Migrator.MigrateAsync(dataSource);
-        await new HostPartyStore(dataSource).AddAsync(new HostParty(host, "Keys Host", "123456789013", HostPartySize.Small), "test");
-        var csv = Path.Combine(dir, "rotate.csv");
-        await File.WriteAllTextAsync(csv, """
-            familyName,givenNames,nationality,birthDate,passportNumber,passportExpiry,stays,visas,notified
-            Rotated,One,DE,1980-01-01,ROT000001,,2024-05-01/2024-05-10,,2024-05-02
-            """);
-        Assert.Equal(0, (await Run("import", csv, "--host-party", host.ToString())).Code);
+        await using var dataSource = await ImportedAsync("123456789013", "Rotated,One,DE,1980-01-01,ROT000001,,2024-05-01/2024-05-10,,2024-05-02");
         var file = Path.Combine(dir, "keys", "master.keys");
         var before = await File.ReadAllLinesAsync(file);
 
