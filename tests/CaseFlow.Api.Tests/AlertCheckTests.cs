@@ -43,19 +43,29 @@ public sealed class AlertCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowApp
     [Fact]
     public async Task InboxRowsEditedInSql_AreNamedWithTheirColumns_ARepairWritesThemFromTheAlertEvents_ThenNoneDrifts()
     {
-        var (hidden, redated, deleted, copied, reasoned) = (await AlertedAsync("Hidden"), await AlertedAsync("Redated"), await AlertedAsync("Deleted"),
-            await AlertedAsync("Copied"), await AlertedAsync("Reasoned"));
-        Assert.Equal(HttpStatusCode.OK, (await app.Client().PostJsonAsync($"/api/alerts/{reasoned}/resolve", new { reason = "filed on paper at the office" })).StatusCode);
+        var (hidden, redated, deleted, copied, reasoned, erased) = (await AlertedAsync("Hidden"), await AlertedAsync("Redated"), await AlertedAsync("Deleted"),
+            await AlertedAsync("Copied"), await AlertedAsync("Reasoned"), await AlertedAsync("Erased"));
+        var officer = app.Client();
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostJsonAsync($"/api/alerts/{redated}/acknowledge", new { })).StatusCode);
+        foreach (var (alert, why) in new[] { (reasoned, "filed on paper at the office"), (copied, "another reason"), (erased, "left the country") })
+            Assert.Equal(HttpStatusCode.OK, (await officer.PostJsonAsync($"/api/alerts/{alert}/resolve", new { reason = why })).StatusCode);
+        // An erased person's resolved alert (its reason sealed under a key now destroyed) and a case with no alerts at all check clean.
+        var erasedCase = await app.ScalarAsync<Guid>("SELECT case_id FROM alerts WHERE id = $1", erased);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client("admin").PostJsonAsync($"/api/cases/{erasedCase}/erasure", new { reason = "request of the person" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await officer.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = "Unalerted", givenNames = "Inbox", nationality = "DE", birthDate = "1990-01-01", passportNumber = "UNALERT01" }, hostPartyId = app.HostA,
+        })).StatusCode);
         var clean = await CheckAsync(repair: false);
-        Assert.Equal((5L, 0L), (clean.Cases, clean.Drifted));
+        Assert.Equal((7L, 0L), (clean.Cases, clean.Drifted));
 
         var (madeUp, orphan) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await EditAsync("UPDATE alerts SET state = 'resolved', resolved_by = 'user:nobody', version = 2 WHERE id = $1", hidden);
         await EditAsync("UPDATE alerts SET due = due + 30, fine_mci = 0 WHERE id = $1", redated);
         await EditAsync("DELETE FROM alerts WHERE id = $1", deleted);
         await EditAsync("INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, state, updated_at) SELECT $2, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, 'raised', updated_at FROM alerts WHERE id = $1", copied, madeUp);
-        await EditAsync("UPDATE alerts SET resolution = (SELECT resolution FROM alerts WHERE id = $2) WHERE id = $1", reasoned, reasoned); // unchanged: not drift
-        await EditAsync("UPDATE alerts SET resolution = NULL WHERE id = $1", reasoned);
+        await EditAsync("UPDATE alerts SET resolution = (SELECT resolution FROM alerts WHERE id = $2) WHERE id = $1", reasoned, copied); // another alert's sealed reason
+        await EditAsync("UPDATE alerts SET resolution = NULL WHERE id = $1", copied);
         await EditAsync("INSERT INTO streams (id, type, tenant, version, last_hash) VALUES ($1, 'made-up', 'x', 1, '\\x00')", orphan);
         await EditAsync("INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, state, updated_at) SELECT $2, $2, host_party_id, kind, level, due, raised_on, raised_at, message, rule, 'raised', updated_at FROM alerts WHERE id = $1", copied, orphan);
 
@@ -63,16 +73,17 @@ public sealed class AlertCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowApp
         Assert.Equal(new Dictionary<Guid, string>
             {
                 [hidden] = "state resolved_by version", [redated] = "due fine_mci", [deleted] = RowCheck.WholeRow, [madeUp] = RowCheck.WholeRow, [reasoned] = "resolution",
-                [orphan] = RowCheck.WholeRow,
+                [copied] = "resolution", [orphan] = RowCheck.WholeRow,
             }.OrderBy(p => p.Key),
             found.Drifts.ToDictionary(x => x.Id, x => string.Join(' ', x.Columns)).OrderBy(p => p.Key));
-        Assert.Equal((6L, 0L), (found.Drifted, found.Repaired));
+        Assert.Equal((7L, 0L), (found.Drifted, found.Repaired));
         Assert.Equal("resolved", await app.ScalarAsync<string>("SELECT state FROM alerts WHERE id = $1", hidden)); // a check alone changes nothing
 
         var repaired = await CheckAsync(repair: true);
-        Assert.Equal((6L, 6L), (repaired.Drifted, repaired.Repaired));
+        Assert.Equal((7L, 7L), (repaired.Drifted, repaired.Repaired));
         Assert.Equal(0L, (await CheckAsync(repair: false)).Drifted);
         Assert.Equal(("raised", 1), (await app.ScalarAsync<string>("SELECT state FROM alerts WHERE id = $1", hidden), await app.ScalarAsync<int>("SELECT version FROM alerts WHERE id = $1", hidden)));
+        Assert.Equal(("acknowledged", 2), (await app.ScalarAsync<string>("SELECT state FROM alerts WHERE id = $1", redated), await app.ScalarAsync<int>("SELECT version FROM alerts WHERE id = $1", redated)));
         Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE id = ANY($1)", new[] { madeUp, orphan }));
         var inbox = await (await app.Client().GetAsync($"/api/alerts?limit=200")).JsonAsync();
         Assert.Contains(inbox.GetProperty("items").EnumerateArray(), a => a.GetProperty("id").GetGuid() == deleted);

@@ -61,13 +61,13 @@ public sealed class StatusCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowAp
             INSERT INTO case_status (case_id, host_party_id, version, nationality, personal, in_country, notification_status, updated_at, status)
             SELECT $2, host_party_id, version, nationality, personal, in_country, notification_status, updated_at, status FROM case_status WHERE case_id = $1
             """, a, orphan);
-        await EditAsync("UPDATE case_status SET version = version + 1 WHERE case_id = $1", erased);
+        await EditAsync("UPDATE case_status SET version = version + 1, personal = (SELECT personal FROM case_status WHERE case_id = $2) WHERE case_id = $1", erased, c);
 
         var found = await CheckAsync(repair: false);
         Assert.Equal((5L, 6L, 0L), (found.Cases, found.Drifted, found.Repaired));
         Assert.Equal(new Dictionary<Guid, string>
             {
-                [a] = "status fine_mci passport_index", [b] = "personal", [c] = "search_tokens", [d] = RowCheck.WholeRow, [erased] = "version", [orphan] = RowCheck.WholeRow,
+                [a] = "status fine_mci passport_index", [b] = "personal", [c] = "search_tokens", [d] = RowCheck.WholeRow, [erased] = "version personal", [orphan] = RowCheck.WholeRow,
             }.OrderBy(p => p.Key),
             found.Drifts.ToDictionary(x => x.Id, x => string.Join(' ', x.Columns)).OrderBy(p => p.Key));
         Assert.Equal("left", await StatusOfAsync(a)); // a check alone changes nothing

@@ -33,6 +33,7 @@ public class UserBindingTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         var auditor = await users.AddAsync("Auditor Raised", Role.Auditor, [app.HostA]);
         var admin = await users.AddAsync("Admin Rekeyed", Role.Admin, []);
         const string insiderKey = "cf_a-key-the-insider-chose", insertedKey = "cf_a-row-the-insider-inserted";
+        Assert.True(officer.User.Bound && auditor.User.Bound && admin.User.Bound);
 
         // As CaseFlow made them: the officer reads host A, not host B; the auditor may not write; the admin lists host parties.
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(officer.ApiKey, Dashboard(app.HostA)));
@@ -58,6 +59,15 @@ public class UserBindingTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(admin.ApiKey, "/api/host-parties"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(app.Keys["compliance"], Dashboard(app.HostA)));
         Assert.Equal([false, false, false, false], (await users.ListAsync()).Where(u => u.Name is "Officer Widened" or "Auditor Raised" or "Admin Rekeyed" || u.KeyPrefix == "cf_a-row").Select(u => u.Bound));
+    }
+
+    [Fact]
+    public void TheBindingsFact_IsFixed_HostPartiesInAscendingOrder_SoEveryStoredBindingStillHolds()
+    {
+        // What existing rows were bound over: a change here (order, separators, fields) would lock every user out.
+        var (id, low, high) = (Guid.Parse("01900000-0000-7000-8000-000000000001"), Guid.Parse("01900000-0000-7000-8000-00000000000a"), Guid.Parse("01900000-0000-7000-8000-00000000000b"));
+        Assert.Equal("01900000-0000-7000-8000-000000000001\nA. Officer\ncompliance\n01900000-0000-7000-8000-00000000000a,01900000-0000-7000-8000-00000000000b\nABCD",
+            UserStore.Fact(id, "A. Officer", "compliance", [high, low], [0xAB, 0xCD]));
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed partial class AlertProjection
                 foreach (var recorded in caseEvents.Where(e => AlertRepository.IsAlertEvent(e.Type)).Concat(alertEvents))
                     Fold(expected, keys, id, host, keys.Decode(recorded), recorded.RecordedAt);
             }
-            catch (Exception e) when (e is not OperationCanceledException and not KeyNotFoundException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 versions.Remove(id); // events no reader knows: verify names them; nothing here to compare with
             }
@@ -138,7 +138,7 @@ public sealed partial class AlertProjection
         {
             var values = new object?[Columns.Length];
             for (var i = 0; i < Columns.Length; i++)
-                values[i] = row.IsDBNull(i) ? null : Columns[i] is "due" or "raised_on" ? row.GetFieldValue<DateOnly>(i) : Columns[i] is "fine_mci" or "fine_tenge" ? row.GetDecimal(i) : row.GetValue(i);
+                values[i] = row.IsDBNull(i) ? null : row.GetValue(i); // date as DateOnly, numeric as decimal: Npgsql's defaults
             rows[row.GetGuid(0)] = new StoredAlert(row.GetGuid(1), values, row.IsDBNull(Columns.Length) ? null : row.GetFieldValue<byte[]>(Columns.Length));
         }
         return rows;

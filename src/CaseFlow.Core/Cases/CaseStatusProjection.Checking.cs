@@ -6,7 +6,6 @@ using CaseFlow.Domain.Rules;
 using CaseFlow.EventStore;
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CaseFlow.Core.Cases;
 
@@ -78,19 +77,12 @@ public sealed partial class CaseStatusProjection
         while (await row.ReadAsync(ct))
         {
             var values = new object?[RowColumns.Length];
-            for (var j = 0; j < Checked.Compared.Length; j++) values[Checked.Compared[j]] = row.IsDBNull(j) ? null : Read(row, j, RowColumns[Checked.Compared[j]].Type);
+            for (var j = 0; j < Checked.Compared.Length; j++) values[Checked.Compared[j]] = row.IsDBNull(j) ? null : row.GetValue(j); // date as DateOnly, numeric as decimal, bytea[] as byte[][]
             rows[row.GetGuid(0)] = values;
         }
         return rows;
     }
 
-    private static object Read(NpgsqlDataReader row, int i, NpgsqlDbType type) => type switch
-    {
-        NpgsqlDbType.Date => row.GetFieldValue<DateOnly>(i),
-        NpgsqlDbType.Numeric => row.GetDecimal(i),
-        NpgsqlDbType.Array | NpgsqlDbType.Bytea => row.GetFieldValue<byte[][]>(i),
-        _ => row.GetValue(i),
-    };
 
     private static List<string> DifferingColumns(LoadedCase c, object?[] expected, object?[] stored)
     {
