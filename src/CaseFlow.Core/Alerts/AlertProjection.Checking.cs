@@ -53,16 +53,16 @@ public sealed partial class AlertProjection
         CompareAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var alertStreams = ids.ToDictionary(id => AlertRepository.StreamFor(new CaseId(id)));
-        var streams = (await PostgresEventStore.ReadStreamsAsync(connection, tx, [.. ids, .. alertStreams.Keys], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
+        var alertStreams = ids.ToDictionary(id => id, id => AlertRepository.StreamFor(new CaseId(id)));
+        var streams = (await PostgresEventStore.ReadStreamsAsync(connection, tx, [.. ids, .. alertStreams.Values], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
         var keys = await dataKeys.LoadAsync(connection, tx, ids, ct);
         var expected = new Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)>();
         var versions = new Dictionary<Guid, (Guid Stream, long Version)>();
         foreach (var id in ids)
         {
             if (!streams.TryGetValue(id, out var caseEvents)) continue;
-            var alertEvents = streams.GetValueOrDefault(AlertRepository.StreamFor(new CaseId(id))) ?? [];
-            versions[id] = (AlertRepository.StreamFor(new CaseId(id)), alertEvents.Count == 0 ? 0 : alertEvents[^1].Version);
+            var alertEvents = streams.GetValueOrDefault(alertStreams[id]) ?? [];
+            versions[id] = (alertStreams[id], alertEvents.Count == 0 ? 0 : alertEvents[^1].Version);
             try
             {
                 var host = LoadedCase.From(id, caseEvents, keys).HostPartyId;
