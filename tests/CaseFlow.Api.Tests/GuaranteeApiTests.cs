@@ -80,7 +80,7 @@ public class GuaranteeApiTests(CaseFlowApp app) : IClassFixture<CaseFlowApp>
         {
             var updated = await repository.AppendAsync(connection, tx, current, id, decided, new EventMetadata("test", Guid.NewGuid()), CancellationToken.None);
             // The alert goes to the case's alert stream (issue 11), in the same caller's transaction here.
-            await AlertRepository.AppendManyAsync(connection, tx, [new AlertAppend(new CaseAlerts(updated, updated.State, 0), raised)], new EventMetadata("sweep", Guid.NewGuid()),
+            await AlertRepository.AppendManyAsync(connection, tx, [new AlertAppend(new CaseAlerts(updated, updated.State, 0, AlertRepository.StreamFor(updated.Id)), raised)], new EventMetadata("sweep", Guid.NewGuid()),
                 CancellationToken.None);
             // Inside the caller's transaction: the status row, the alert and its outbox row are there with the events.
             Assert.Equal(1, await Scalar("SELECT count(*) FROM case_status WHERE case_id = $1 AND in_country", connection, tx, id.Value));

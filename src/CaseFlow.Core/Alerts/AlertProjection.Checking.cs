@@ -53,7 +53,7 @@ public sealed partial class AlertProjection
         CompareAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var alertStreams = ids.ToDictionary(id => id, id => AlertRepository.StreamFor(new CaseId(id)));
+        var alertStreams = await AlertRepository.StreamsForAsync(connection, tx, ids, ct);
         var streams = (await PostgresEventStore.ReadStreamsAsync(connection, tx, [.. ids, .. alertStreams.Values], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
         var keys = await dataKeys.LoadAsync(connection, tx, ids, ct);
         var expected = new Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)>();

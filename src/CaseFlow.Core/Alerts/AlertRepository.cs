@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Security;
+using CaseFlow.Domain.Alerts;
 using CaseFlow.Domain.Cases;
 using CaseFlow.EventStore;
 using Npgsql;
@@ -10,12 +11,10 @@ namespace CaseFlow.Core.Alerts;
 
 /// <summary>
 /// A case with its alerts: the case as loaded from its own stream, the state with every alert event folded in (those recorded on the
-/// case stream before issue 11 first, then the alert stream's), and the alert stream's version.
+/// case stream before issue 11 first, then the alert stream's), the alert stream (<see cref="AlertRepository.StreamsForAsync"/>) and
+/// its version.
 /// </summary>
-public sealed record CaseAlerts(LoadedCase Case, CaseState State, long Version)
-{
-    public Guid StreamId => AlertRepository.StreamFor(Case.Id);
-}
+public sealed record CaseAlerts(LoadedCase Case, CaseState State, long Version, Guid StreamId);
 
 /// <summary>Events decided for one case's alert stream.</summary>
 public sealed record AlertAppend(CaseAlerts Current, IReadOnlyList<CaseEvent> Events);
@@ -37,13 +36,33 @@ public sealed class AlertRepository(PostgresEventStore store, DataKeys dataKeys)
     /// <summary>An alert event type (on an alert stream, or on a case stream before issue 11): never part of a case's lifecycle.</summary>
     public static bool IsAlertEvent(string type) => AlertTypes.Contains(type);
 
-    /// <summary>The alert stream of a case: name-based from the case id, so every node finds the same stream.</summary>
-    public static Guid StreamFor(CaseId id)
+    /// <summary>
+    /// The alert stream of a case: name-based from the case id, so every node finds the same stream, and in its case's order (ADR 28),
+    /// so a sweep over cases in id order creates its alert streams side by side in the indexes.
+    /// </summary>
+    public static Guid StreamFor(CaseId id) => AlertIds.InCaseOrder(id, $"{StreamType}|{id.Value:D}");
+
+    /// <summary>
+    /// The alert stream of a case whose alerts began before ADR 28 (migration 0023 listed it in <c>legacy_alert_streams</c>): the first
+    /// 128 bits of the same hash. A stream's id is part of its events' chain, so such a stream keeps its id for good.
+    /// </summary>
+    public static Guid LegacyStreamFor(CaseId id)
     {
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{StreamType}|{id.Value:D}"))[..16];
         bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes);
+    }
+
+    /// <summary>Each case's alert stream: the legacy one for a case migration 0023 listed, <see cref="StreamFor"/> for every other. One query.</summary>
+    public static async Task<Dictionary<Guid, Guid>> StreamsForAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var streams = ids.ToDictionary(id => id, id => StreamFor(new CaseId(id)));
+        await using var command = new NpgsqlCommand("SELECT case_id FROM legacy_alert_streams WHERE case_id = ANY($1)", connection, tx);
+        command.Parameters.Add(new() { Value = ids.ToArray() });
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) streams[row.GetGuid(0)] = LegacyStreamFor(new CaseId(row.GetGuid(0)));
+        return streams;
     }
 
     public PostgresEventStore Store => store;
@@ -62,8 +81,8 @@ public sealed class AlertRepository(PostgresEventStore store, DataKeys dataKeys)
     public static async Task<IReadOnlyList<CaseAlerts>> LoadManyAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyCollection<Guid> ids, CancellationToken ct,
         Action<Guid, Exception>? unreadable = null)
     {
-        var alertStreams = ids.ToDictionary(id => StreamFor(new CaseId(id)));
-        var streams = (await PostgresEventStore.ReadStreamsAsync(connection, null, [.. ids, .. alertStreams.Keys], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
+        var alertStreams = await StreamsForAsync(connection, null, ids, ct);
+        var streams = (await PostgresEventStore.ReadStreamsAsync(connection, null, [.. ids, .. alertStreams.Values], ct)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
         var keys = await dataKeys.LoadAsync(connection, null, ids, ct);
         var loaded = new List<CaseAlerts>();
         foreach (var id in ids)
@@ -72,9 +91,9 @@ public sealed class AlertRepository(PostgresEventStore store, DataKeys dataKeys)
             try
             {
                 var c = LoadedCase.From(id, caseEvents, keys);
-                var alertEvents = streams.GetValueOrDefault(StreamFor(c.Id)) ?? [];
+                var alertEvents = streams.GetValueOrDefault(alertStreams[id]) ?? [];
                 var state = alertEvents.Select(keys.Decode).Aggregate(c.State, CaseState.Evolve);
-                loaded.Add(new CaseAlerts(c, state, alertEvents.Count == 0 ? 0 : alertEvents[^1].Version));
+                loaded.Add(new CaseAlerts(c, state, alertEvents.Count == 0 ? 0 : alertEvents[^1].Version, alertStreams[id]));
             }
             catch (Exception e) when (unreadable is not null && e is not OperationCanceledException)
             {

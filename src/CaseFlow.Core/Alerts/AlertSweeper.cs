@@ -58,6 +58,7 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
         var candidates = changed.Union(await FailedCasesAsync(ct));
         if (full) candidates = candidates.Union(await DeadlinesProjection.CasesDueAsync(db, lastFull, today, ct));
         var ids = candidates.ToList();
+        ids.Sort(); // in id order: a chunk's cases, alert streams and alerts are neighbours in every index they write (ADR 28)
 
         int raised = 0, resolved = 0, failed = 0;
         await Parallel.ForEachAsync(ids.Chunk(options.Value.ChunkSize), new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
@@ -152,7 +153,7 @@ public sealed partial class AlertSweeper(NpgsqlDataSource db, PostgresEventStore
         var evaluation = c.Case.Evaluate(catalogue, sizes, today);
         var due = AlertRules.Due(catalogue, c.State, evaluation, today, settings);
         var commands = new List<CaseCommand>();
-        foreach (var spec in AlertRules.ToRaise(due, c.Case.Id, c.State, today, settings))
+        foreach (var spec in AlertRules.ToRaise(due, c.State, today, settings))
             commands.Add(new RaiseAlert(c.Case.Id, AlertIds.For(c.Case.Id, spec.Kind, spec.Due, spec.Level), spec.Kind, spec.Level, spec.Due, spec.Message, spec.Rule,
                 spec.Fine?.Article, spec.Fine?.Mci, spec.Fine?.Tenge, spec.Fine?.Rule, Actor, today));
         foreach (var cleared in AlertRules.Cleared(due, c.State))

@@ -135,11 +135,13 @@ public static class AlertRules
     /// <summary>
     /// The alerts to raise now: for each condition still active, its latest level whose day has come, unless already raised. A level whose
     /// day passed unswept (a node was down, or the case was imported late) is not raised after a later one: the latest says it all.
+    /// Already raised means an alert of the same kind, due date and level on the case, whatever its id: the ids of alerts raised
+    /// before ADR 28 were a hash of the same text, not in case order, and are never raised again under their new id.
     /// </summary>
-    public static IReadOnlyList<AlertSpec> ToRaise(IReadOnlyList<AlertSpec> due, CaseId caseId, CaseState state, LocalDate today, AlertSettings settings) =>
+    public static IReadOnlyList<AlertSpec> ToRaise(IReadOnlyList<AlertSpec> due, CaseState state, LocalDate today, AlertSettings settings) =>
         [.. due.GroupBy(s => (s.Kind, s.Due))
             .Select(g => g.OrderBy(s => s.RaiseOn).Last())
-            .Where(s => !state.AlertsById.ContainsKey(AlertIds.For(caseId, s.Kind, s.Due, s.Level)))];
+            .Where(s => !state.AlertsById.Values.Any(a => a.Kind == s.Kind && a.Due == s.Due && a.Level == s.Level))];
 
     /// <summary>Open alerts whose condition no longer holds today (notification recorded, exit recorded, visa extended, ...).</summary>
     public static IReadOnlyList<AlertState> Cleared(IReadOnlyList<AlertSpec> due, CaseState state)

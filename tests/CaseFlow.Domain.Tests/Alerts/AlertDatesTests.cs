@@ -85,7 +85,7 @@ public class AlertDatesTests
         for (var day = latest; day <= latest.PlusDays(400); day = day.PlusDays(1))
         {
             var due = AlertRules.Due(catalogue, state, RulesEngine.Evaluate(catalogue, facts, day), day, AlertSettings.Default);
-            var raise = AlertRules.ToRaise(due, Id, state, day, AlertSettings.Default);
+            var raise = AlertRules.ToRaise(due, state, day, AlertSettings.Default);
             var cleared = AlertRules.Cleared(due, state);
             if (raise.Count + cleared.Count == 0) continue;
             changes++;

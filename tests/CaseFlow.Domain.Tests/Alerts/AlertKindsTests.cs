@@ -19,14 +19,14 @@ public class AlertKindsTests
         [.. AlertRules.Due(RuleCatalogue.Default, state, facts.EvaluateOn(day), D(day), AlertSettings.Default)];
 
     [Fact]
-    public void AlertId_DependsOnCaseKindDueAndLevel_AndIsAVersion5Uuid()
+    public void AlertId_DependsOnCaseKindDueAndLevel_AndIsAVersion8Uuid()
     {
         var id = AlertIds.For(Id, "overstay", D("2024-01-30"), "day4");
         Assert.Equal(id, AlertIds.For(Id, "overstay", D("2024-01-30"), "day4"));
         Assert.NotEqual(id, AlertIds.For(Id, "overstay", D("2024-01-31"), "day4"));
         Assert.NotEqual(id, AlertIds.For(Id, "stayEnding", D("2024-01-30"), "day4"));
         Assert.NotEqual(id, AlertIds.For(CaseId.New(), "overstay", D("2024-01-30"), "day4"));
-        Assert.Equal('5', id.ToString()[14]);
+        Assert.Equal('8', id.ToString()[14]);
         Assert.Contains(id.ToString()[19], "89ab");
     }
 
@@ -132,11 +132,11 @@ public class AlertKindsTests
         var state = State("DE", new Entered(Id, D("2024-05-03"), "ALA", "u"));
         var facts = For("DE").Enter("2024-05-03");
         var due = AlertRules.Due(RuleCatalogue.Default, state, facts.EvaluateOn("2024-05-08"), D("2024-05-08"), AlertSettings.Default);
-        var raise = AlertRules.ToRaise(due, Id, state, D("2024-05-08"), AlertSettings.Default);
+        var raise = AlertRules.ToRaise(due, state, D("2024-05-08"), AlertSettings.Default);
         Assert.Equal([(AlertRules.ArrivalNotification, "missed")], raise.Select(s => (s.Kind, s.Level)));
         var raised = CaseState.Evolve(state, new AlertRaised(Id, AlertIds.For(Id, AlertRules.ArrivalNotification, D("2024-05-06"), "missed"), AlertRules.ArrivalNotification,
             "missed", D("2024-05-06"), D("2024-05-08"), "m", "NOTIFY-3WD", null, null, null, null, "sweep"));
-        Assert.Empty(AlertRules.ToRaise(due, Id, raised, D("2024-05-08"), AlertSettings.Default));
+        Assert.Empty(AlertRules.ToRaise(due, raised, D("2024-05-08"), AlertSettings.Default));
         Assert.Empty(AlertRules.Cleared(due, raised));
         Assert.Single(AlertRules.Cleared([], raised));
         var repeat = CaseState.Evolve(state, new AlertRaised(Id, Guid.NewGuid(), AlertRules.RepeatHostOffence, "repeat", D("2024-05-06"), D("2024-05-08"), "m", "r", null, null, null, null, "sweep"));

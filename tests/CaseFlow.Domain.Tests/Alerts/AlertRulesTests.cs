@@ -24,7 +24,7 @@ public class AlertRulesTests
         {
             var e = RulesEngine.Evaluate(RuleCatalogue.Default, facts, day);
             var due = AlertRules.Due(RuleCatalogue.Default, alerts, e, day, AlertSettings.Default);
-            foreach (var spec in AlertRules.ToRaise(due, Id, alerts, day, AlertSettings.Default).Where(s => kind is null || s.Kind == kind))
+            foreach (var spec in AlertRules.ToRaise(due, alerts, day, AlertSettings.Default).Where(s => kind is null || s.Kind == kind))
             {
                 raised.Add((day, spec.Kind, spec.Level));
                 alerts = CaseState.Evolve(alerts, new AlertRaised(Id, AlertIds.For(Id, spec.Kind, spec.Due, spec.Level), spec.Kind, spec.Level, spec.Due, day, spec.Message,
@@ -68,7 +68,7 @@ public class AlertRulesTests
         var facts = For("DE").Enter("2024-01-01").Notify("2024-01-02").Build();
         var day5 = D("2024-02-04");
         var due = AlertRules.Due(RuleCatalogue.Default, state, RulesEngine.Evaluate(RuleCatalogue.Default, facts, day5), day5, AlertSettings.Default);
-        var raised = AlertRules.ToRaise(due, Id, state, day5, AlertSettings.Default).Single(s => s.Kind == AlertRules.Overstay);
+        var raised = AlertRules.ToRaise(due, state, day5, AlertSettings.Default).Single(s => s.Kind == AlertRules.Overstay);
         Assert.Equal("day4", raised.Level);
         Assert.StartsWith("Overstay day 5 since 2024-01-31", raised.Message, StringComparison.Ordinal);
     }
@@ -113,16 +113,53 @@ public class AlertRulesTests
     }
 
     /// <summary>
-    /// An alert's id is a hash of its case, kind, due date and level written as text: the same inputs give the same id in every
-    /// version, or a sweep after an upgrade would raise every open alert again under a new id. Pinned to the SHA-256 of
-    /// "case|kind|yyyy-MM-dd|level" computed outside .NET.
+    /// An alert's id (ADR 28): its case id's first 64 bits with the version nibble 8, then bits 64-127 of the SHA-256 of
+    /// "case|kind|yyyy-MM-dd|level", the RFC 4122 variant set. The same inputs give the same id in every version from ADR 28 on (a
+    /// second node or a repeated sweep raises nothing new). Pinned to values computed outside .NET (Python's hashlib and uuid).
     /// </summary>
     [Fact]
     public void AlertIds_AreStableAcrossVersions_TheDueDateWrittenAsIsoText()
     {
         var id = new CaseId(Guid.Parse("0190a1b2-0000-7000-8000-00000000c0de"));
-        Assert.Equal(Guid.Parse("47a84b6e-5fe6-59ce-a8fc-99c83eb86d20"), AlertIds.For(id, "overstay", D("2024-01-30"), "day4"));
-        Assert.Equal(Guid.Parse("2389a223-3c93-5bbc-aacb-062b2de56c3b"), AlertIds.For(id, "overstay", new LocalDate(999, 1, 30), "day4"));
+        Assert.Equal(Guid.Parse("0190a1b2-0000-8000-a8fc-99c83eb86d20"), AlertIds.For(id, "overstay", D("2024-01-30"), "day4"));
+        Assert.Equal(Guid.Parse("0190a1b2-0000-8000-aacb-062b2de56c3b"), AlertIds.For(id, "overstay", new LocalDate(999, 1, 30), "day4"));
+    }
+
+    /// <summary>
+    /// Ids sort as their cases do (the order PostgreSQL gives uuids, which .NET's comparison shares): the alerts of cases taken in id
+    /// order are neighbours in the inbox's and the event store's indexes. Only the first 64 bits come from the case.
+    /// </summary>
+    [Fact]
+    public void AlertIds_SortAsTheirCases()
+    {
+        var cases = new[] { "00000000-0000-4000-8000-000000000000", "0000ffff-ffff-4fff-bfff-ffffffffffff", "00010000-0000-7000-8000-000000000000", "7fffffff-0000-4000-8000-000000000000",
+            "80000000-0000-4000-8000-000000000000", "ffffffff-ffff-7fff-bfff-fffffffffffe" }.Select(g => new CaseId(Guid.Parse(g))).ToList();
+        var ids = cases.Select(c => AlertIds.For(c, "overstay", D("2024-01-30"), "day4")).ToList();
+        Assert.Equal(ids, ids.Order());
+        Assert.All(ids.Zip(cases), p => Assert.Equal(p.Second.Value.ToString()[..13] + "-8" + p.Second.Value.ToString()[15..18], p.First.ToString()[..18]));
+        Assert.Equal(AlertIds.InCaseOrder(cases[0], "x"), AlertIds.InCaseOrder(cases[0], "x"));
+        Assert.NotEqual(AlertIds.InCaseOrder(cases[0], "x"), AlertIds.InCaseOrder(cases[0], "y"));
+    }
+
+    /// <summary>
+    /// An alert raised before ADR 28 kept its old id (a hash of the same text); the rules see it as raised by its kind, due date and
+    /// level, so the sweep never raises it again under its new id. Another level of the same condition is still a new alert.
+    /// </summary>
+    [Fact]
+    public void AnAlertUnderItsOldId_IsNotRaisedAgain()
+    {
+        var missed = Guid.Parse("47a84b6e-5fe6-59ce-a8fc-99c83eb86d20"); // any id not derived by AlertIds.For
+        var entered = new Entered(Id, D("2024-05-03"), "ALA", "u");
+        var facts = For("DE").Enter("2024-05-03").Build();
+        var day = D("2024-05-08");
+        var due = AlertRules.Due(RuleCatalogue.Default, State(entered), RulesEngine.Evaluate(RuleCatalogue.Default, facts, day), day, AlertSettings.Default);
+        var spec = Assert.Single(AlertRules.ToRaise(due, State(entered), day, AlertSettings.Default), s => s.Kind == AlertRules.ArrivalNotification);
+        var raised = State(entered, new AlertRaised(Id, missed, spec.Kind, spec.Level, spec.Due, day, "m", spec.Rule, null, null, null, null, "sweep"));
+        Assert.DoesNotContain(AlertRules.ToRaise(due, raised, day, AlertSettings.Default), s => s.Kind == AlertRules.ArrivalNotification);
+        var otherLevel = State(entered, new AlertRaised(Id, missed, spec.Kind, spec.Level + "-other", spec.Due, day, "m", spec.Rule, null, null, null, null, "sweep"));
+        Assert.Contains(AlertRules.ToRaise(due, otherLevel, day, AlertSettings.Default), s => s.Kind == AlertRules.ArrivalNotification);
+        var otherDue = State(entered, new AlertRaised(Id, missed, spec.Kind, spec.Level, spec.Due.PlusDays(1), day, "m", spec.Rule, null, null, null, null, "sweep"));
+        Assert.Contains(AlertRules.ToRaise(due, otherDue, day, AlertSettings.Default), s => s.Kind == AlertRules.ArrivalNotification);
     }
 
     /// <summary>
