@@ -223,6 +223,14 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         await app.SweepAsync();
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM sweep_failures WHERE case_id = $1", healthy));
         Assert.Equal(3, await ScalarAsync("SELECT attempts FROM sweep_failures WHERE case_id = $1", poison));
+
+        // A failure naming no stream at all (a row an insider wrote): the tick skips it like any absent case, clears it and goes on.
+        var nothing = Guid.CreateVersion7();
+        await ScalarAsync("INSERT INTO sweep_failures (case_id, error, attempts, first_failed_at, last_failed_at) VALUES ($1, 'made up', 1, now(), now()) RETURNING 1", nothing);
+        var skipped = await app.SweepAsync();
+        Assert.Equal(1, skipped.CasesFailed);
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM sweep_failures WHERE case_id = $1", nothing));
+        Assert.Equal(4, await ScalarAsync("SELECT attempts FROM sweep_failures WHERE case_id = $1", poison));
     }
     /// <summary>
     /// Another writer comes first: while the sweep's chunk waits for a case's alert stream (held by a user's transaction), the user
