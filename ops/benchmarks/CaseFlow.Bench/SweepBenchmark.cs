@@ -41,7 +41,8 @@ internal static class SweepBenchmark
         var watch = Stopwatch.StartNew();
         await GenerateAsync(dataSource, cases, today);
         await KeysAsync(dataSource, dataKeys, cases);
-        Console.WriteLine($"Generated {cases:N0} open cases ({cases * 2:N0} events), 1% due today, in {watch.Elapsed.TotalSeconds:N1} s");
+        await SealAsync(dataSource, dataKeys, cases);
+        Console.WriteLine($"Generated {cases:N0} open cases ({cases * 2:N0} events, each opening sealed), 1% due today, in {watch.Elapsed.TotalSeconds:N1} s");
 
         var sweeper = new AlertSweeper(dataSource, store, dataKeys, catalogue, clock, Options.Create(new AlertOptions()), NullLogger<AlertSweeper>.Instance);
         var repository = new CaseRepository(store, dataKeys, [new CaseStatusProjection(catalogue)]);
@@ -150,6 +151,31 @@ internal static class SweepBenchmark
             await dataKeys.EnsureAsync(connection, tx, ids, CancellationToken.None);
             await tx.CommitAsync();
         }
+    }
+
+    /// <summary>
+    /// Each generated case's opening sealed as CaseFlow writes it (ADR 13: the person's name, birth date and passport under the case's
+    /// key, through <see cref="CaseKeys.Encode"/>), so the sweep opens one envelope per case as it does for every real one. The events
+    /// are rewritten in place with the immutability trigger off for this step only (the chain is not verified here), then vacuumed.
+    /// </summary>
+    private static async Task SealAsync(NpgsqlDataSource db, DataKeys dataKeys, int cases)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using (var off = new NpgsqlCommand("ALTER TABLE events DISABLE TRIGGER events_immutable", connection)) await off.ExecuteNonQueryAsync();
+        for (var first = 1; first <= cases; first += 50_000)
+        {
+            var ids = Enumerable.Range(first, Math.Min(50_000, cases - first + 1)).Select(GuidOf).ToArray();
+            var keys = await dataKeys.LoadAsync(connection, null, ids, CancellationToken.None);
+            var openings = (await PostgresEventStore.ReadStreamsAsync(connection, null, ids, CancellationToken.None)).Where(e => e.Version == 1).ToList();
+            await using var update = new NpgsqlCommand("UPDATE events e SET data = u.data::jsonb FROM unnest($1::uuid[], $2::text[]) AS u(id, data) WHERE e.id = u.id", connection);
+            update.Parameters.Add(new() { Value = openings.Select(e => e.EventId).ToArray() });
+            update.Parameters.Add(new() { Value = openings.Select(e => keys.Encode(keys.Decode(e), e.EventId).Data).ToArray() });
+            await update.ExecuteNonQueryAsync();
+        }
+        await using (var on = new NpgsqlCommand("ALTER TABLE events ENABLE TRIGGER events_immutable", connection)) await on.ExecuteNonQueryAsync();
+        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM events WHERE version = 1 AND data ? '{CaseKeys.Envelope}' AND NOT data->'person' ? 'birthDate'", connection))
+            if ((long)(await count.ExecuteScalarAsync())! != cases) throw new InvalidOperationException("not every generated opening was sealed");
+        await using (var vacuum = new NpgsqlCommand("VACUUM (ANALYZE) events", connection) { CommandTimeout = 0 }) await vacuum.ExecuteNonQueryAsync();
     }
 
     private static async Task GenerateAsync(NpgsqlDataSource db, int cases, LocalDate today)
