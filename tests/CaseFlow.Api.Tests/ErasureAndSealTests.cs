@@ -37,6 +37,12 @@ public sealed class ErasureAndSealTests(CaseFlowApp app) : IClassFixture<CaseFlo
 
         Assert.Equal(HttpStatusCode.Forbidden, (await officer.PostJsonAsync($"{c}/erasure", new { reason = "request of the person" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await app.Client("admin").PostJsonAsync($"{c}/erasure", new { reason = " " })).StatusCode);
+        // A case that does not exist: CaseFlow's not-found problem, and no erasure is recorded for it.
+        var nobody = Guid.CreateVersion7();
+        var unknown = await app.Client("admin").PostJsonAsync($"/api/cases/{nobody}/erasure", new { reason = "request of the person" });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM streams WHERE id = $1", nobody));
         var erased = await app.Client("admin").PostJsonAsync($"{c}/erasure", new { reason = "request of the person (art. 15)" });
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         Assert.True((await erased.JsonAsync()).GetProperty("personalDataErased").GetBoolean());
