@@ -15,8 +15,8 @@ namespace CaseFlow.Bench;
 
 /// <summary>
 /// The deadline sweep over a generated store of open cases (default 1,000,000: CaseOpened, its personal fields sealed under the case's
-/// key, and Entered each, entries spread over the last 60 days, none notified, so every case calls for alerts), the deadlines projection caught up (its alert dates spread so that 1% of
-/// the cases are due on each of 100 days from yesterday), the store vacuumed and the sweep's log checkpoint at the head. One run prints
+/// key, and Entered each, entries spread over the last 60 days, none notified, so every case calls for alerts), the deadlines
+/// projection caught up (its alert dates spread so that 1% of the cases are due on each of 100 days from yesterday), the store vacuumed and the sweep's log checkpoint at the head. One run prints
 /// the issue 11 figures: yesterday's sweep in the fresh process (what a newly started node pays, JIT included), the day's first sweep
 /// with 1% of the cases due after yesterday's minute ticks (as a running node has run them), an incremental tick after 100 cases changed
 /// (after one untimed tick that compiles the resolving paths), the worst case, every case due, and then the nightly row check (ADR 26). The bench's clock is the real instant, moved back a day for yesterday's sweep.

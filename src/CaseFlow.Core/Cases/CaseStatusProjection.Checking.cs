@@ -83,7 +83,6 @@ public sealed partial class CaseStatusProjection
         return rows;
     }
 
-
     private static List<string> DifferingColumns(LoadedCase c, object?[] expected, object?[] stored)
     {
         var columns = new List<string>();
