@@ -50,29 +50,34 @@ public sealed partial class PostgresEventStore
             digests[i] = ContentDigest(ids[i], streamId, expectedVersion + i + 1, types[i], canonical[i], canonicalMetadata);
         }
 
-        await using var append = new NpgsqlCommand("SELECT seqs, hashes, tx, recorded_at FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)", connection, tx);
-        append.Parameters.AddValues(streamId, streamType, tenant, expectedVersion, ids, types, data, metadataJson, digests);
-        long[] seqs;
-        byte[][] hashes;
-        ulong txId;
-        DateTime recordedAtUtc;
+        await using var append = new NpgsqlCommand(AppendStatement(expectedVersion == 0, events.Count == 1), connection, tx);
+        if (events.Count == 1) append.Parameters.AddValues(streamId, streamType, tenant, expectedVersion, ids[0], types[0], data[0], metadataJson, digests[0]);
+        else append.Parameters.AddValues(streamId, streamType, tenant, expectedVersion, ids, types, data, metadataJson, digests);
+        var seqs = new long[events.Count];
+        var hashes = new byte[events.Count][];
+        ulong txId = 0;
+        var recordedAtUtc = default(DateTime);
+        var rows = 0;
         try
         {
             await using var row = await append.ExecuteReaderAsync(ct);
-            await row.ReadAsync(ct);
-            seqs = row.GetFieldValue<long[]>(0);
-            hashes = row.GetFieldValue<byte[][]>(1);
-            txId = ulong.Parse(row.GetString(2), CultureInfo.InvariantCulture);
-            recordedAtUtc = row.GetDateTime(3);
-        }
-        catch (PostgresException e) when (e.SqlState == VersionMismatch)
-        {
-            throw new ConcurrencyException(streamId, expectedVersion, FoundVersion(e.MessageText));
+            while (await row.ReadAsync(ct))
+            {
+                var at = checked((int)(row.GetInt64(1) - expectedVersion - 1));
+                seqs[at] = row.GetInt64(0);
+                hashes[at] = row.GetFieldValue<byte[]>(2);
+                txId = ulong.Parse(row.GetString(3), CultureInfo.InvariantCulture);
+                recordedAtUtc = row.GetDateTime(4);
+                rows++;
+            }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "events_stream_id_version_key")
         {
             throw new ConcurrencyException(streamId, expectedVersion, null);
         }
+        // No row: the stream head did not move (another version, no stream, or a stream that already exists), so nothing was written.
+        if (rows == 0) throw new ConcurrencyException(streamId, expectedVersion, await CurrentVersionAsync(connection, tx, streamId, ct));
+        if (rows != events.Count) throw new InvalidOperationException($"stream {streamId}: {rows} of {events.Count} events recorded");
         LogNotifier.Raise(connection);
 
         var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(recordedAtUtc, DateTimeKind.Utc));
@@ -84,15 +89,7 @@ public sealed partial class PostgresEventStore
         return recorded;
     }
 
-    /// <summary>The SQLSTATE <c>append_events</c> raises when the stream is not at the expected version.</summary>
-    private const string VersionMismatch = "CF409";
-
-    /// <summary>The version <c>append_events</c> found, from its message ("..., found 3" or "..., found no stream"); the detail
-    /// field would be redacted by the driver.</summary>
-    private static long? FoundVersion(string message) =>
-        long.TryParse(message[(message.LastIndexOf(' ') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-
-    private static async Task<long?> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid streamId, CancellationToken ct)
+    private static async Task<long?> CurrentVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid streamId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT version FROM streams WHERE id = $1", connection, tx);
         command.Parameters.Add(new() { Value = streamId });

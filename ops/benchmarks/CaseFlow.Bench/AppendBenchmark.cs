@@ -7,8 +7,9 @@ namespace CaseFlow.Bench;
 /// <summary>
 /// Event store append throughput for 1, 4 and 16 concurrent writers with 1- and 10-event appends, next to plain multi-row INSERTs
 /// of the same rows into an unindexed table with the same columns, in the same run on the same database. The ratio is the
-/// store's overhead (version check, hash chain, indexes, stream row). The earlier baseline, rows generated in the database, is
-/// printed beside it. One run, one machine: ratios, not promises.
+/// store's overhead (version check, hash chain, indexes, stream row). Beside it the same rows into a table with the events' own
+/// keys and constraints (no stream row, no chain): the floor of any store that keeps those keys, as a ratio to the plain
+/// inserts. The earlier baseline, rows generated in the database, is printed last. One run, one machine: ratios, not promises.
 /// </summary>
 internal static class AppendBenchmark
 {
@@ -23,12 +24,15 @@ internal static class AppendBenchmark
                                                      recorded_at timestamptz, tx xid8, hash bytea)
             """))
             await create.ExecuteNonQueryAsync();
+        // The events' columns, keys (position, event id, stream and version), constraints and defaults; no trigger is copied.
+        await using (var create = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS keyed_events (LIKE events INCLUDING ALL)"))
+            await create.ExecuteNonQueryAsync();
         var store = new PostgresEventStore(dataSource);
         var meta = new EventMetadata("bench", Guid.NewGuid(), null, "bench");
         const string data = """{"date":"2024-05-03","borderPoint":"NQZ airport","basis":"visaFree"}""";
 
         Console.WriteLine($"Append benchmark: {eventsPerRun} events per configuration, PostgreSQL at {new NpgsqlConnectionStringBuilder(connectionString).Host}");
-        Console.WriteLine($"{"writers",7} {"batch",5} {"store ev/s",11} {"plain ev/s",11} {"ratio",6} {"generated ev/s",15} {"ratio",6}");
+        Console.WriteLine($"{"writers",7} {"batch",5} {"store ev/s",11} {"plain ev/s",11} {"ratio",6} {"keyed ev/s",11} {"floor",6} {"generated ev/s",15} {"ratio",6}");
         Func<Task> Store(int batch)
         {
             var stream = Guid.CreateVersion7();
@@ -48,6 +52,7 @@ internal static class AppendBenchmark
         foreach (var batch in new[] { 1, 10 })
         {
             await Measure(4, 200, batch, _ => Task.FromResult(PlainValues(dataSource, batch, data, metadata)));
+            await Measure(4, 200, batch, _ => Task.FromResult(KeyedValues(dataSource, batch, data, metadata)));
             await Measure(4, 200, batch, _ => Task.FromResult(PlainGenerated(dataSource, batch, data, metadata)));
         }
 
@@ -57,8 +62,9 @@ internal static class AppendBenchmark
                 var appends = eventsPerRun / batch / writers;
                 var storeRate = await Measure(writers, appends, batch, _ => Task.FromResult(Store(batch)));
                 var plainRate = await Measure(writers, appends, batch, _ => Task.FromResult(PlainValues(dataSource, batch, data, metadata)));
+                var keyedRate = await Measure(writers, appends, batch, _ => Task.FromResult(KeyedValues(dataSource, batch, data, metadata)));
                 var generatedRate = await Measure(writers, appends, batch, _ => Task.FromResult(PlainGenerated(dataSource, batch, data, metadata)));
-                Console.WriteLine($"{writers,7} {batch,5} {storeRate,11:N0} {plainRate,11:N0} {plainRate / storeRate,6:N2} {generatedRate,15:N0} {generatedRate / storeRate,6:N2}");
+                Console.WriteLine($"{writers,7} {batch,5} {storeRate,11:N0} {plainRate,11:N0} {plainRate / storeRate,6:N2} {keyedRate,11:N0} {plainRate / keyedRate,6:N2} {generatedRate,15:N0} {generatedRate / storeRate,6:N2}");
             }
         return 0;
     }
@@ -73,19 +79,34 @@ internal static class AppendBenchmark
     /// The baseline: one multi-row <c>INSERT ... VALUES</c> per append carrying the same rows the store receives (each event's id,
     /// stream, version, type, data, metadata and a 32-byte hash sent by the client; the instant and transaction id from the server).
     /// </summary>
-    private static Func<Task> PlainValues(NpgsqlDataSource dataSource, int batch, string data, string metadata)
+    private static Func<Task> PlainValues(NpgsqlDataSource dataSource, int batch, string data, string metadata) =>
+        ValuesInsert(dataSource, "plain_events", keyed: false, batch, data, metadata);
+
+    /// <summary>The same rows into <c>keyed_events</c>, whose identity draws the sequence number and whose default the transaction id.</summary>
+    private static Func<Task> KeyedValues(NpgsqlDataSource dataSource, int batch, string data, string metadata) =>
+        ValuesInsert(dataSource, "keyed_events", keyed: true, batch, data, metadata);
+
+    private static Func<Task> ValuesInsert(NpgsqlDataSource dataSource, string table, bool keyed, int batch, string data, string metadata)
     {
         var stream = Guid.CreateVersion7();
         long version = 0;
-        var sql = "INSERT INTO plain_events (seq, id, stream_id, version, type, data, metadata, recorded_at, tx, hash) VALUES " + string.Join(", ",
-            Enumerable.Range(0, batch).Select(i => $"(${i * 8 + 1}, ${i * 8 + 2}, ${i * 8 + 3}, ${i * 8 + 4}, ${i * 8 + 5}, ${i * 8 + 6}::jsonb, ${i * 8 + 7}::jsonb, now(), pg_current_xact_id(), ${i * 8 + 8})"));
+        var first = keyed ? 1 : 0; // the keyed table draws seq itself
+        var columns = keyed ? "id, stream_id, version, type, data, metadata, recorded_at, hash" : "seq, id, stream_id, version, type, data, metadata, recorded_at, tx, hash";
+        var width = 8 - first;
+        var sql = $"INSERT INTO {table} ({columns}) VALUES " + string.Join(", ", Enumerable.Range(0, batch).Select(i =>
+        {
+            var p = Enumerable.Range(i * width + 1, width).Select(n => $"${n}").ToArray();
+            return keyed
+                ? $"({p[0]}, {p[1]}, {p[2]}, {p[3]}, {p[4]}::jsonb, {p[5]}::jsonb, now(), {p[6]})"
+                : $"({p[0]}, {p[1]}, {p[2]}, {p[3]}, {p[4]}, {p[5]}::jsonb, {p[6]}::jsonb, now(), pg_current_xact_id(), {p[7]})";
+        }));
         return async () =>
         {
             await using var insert = dataSource.CreateCommand(sql);
             for (var i = 0; i < batch; i++)
             {
                 version++;
-                insert.Parameters.Add(new() { Value = version });
+                if (!keyed) insert.Parameters.Add(new() { Value = version });
                 insert.Parameters.Add(new() { Value = Guid.CreateVersion7() });
                 insert.Parameters.Add(new() { Value = stream });
                 insert.Parameters.Add(new() { Value = version });
