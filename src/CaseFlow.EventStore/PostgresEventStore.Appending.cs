@@ -11,7 +11,7 @@ public sealed partial class PostgresEventStore
     /// <summary>
     /// Appends <paramref name="events"/> to a stream whose current version must be <paramref name="expectedVersion"/> (0 = the stream must not exist).
     /// Throws <see cref="ConcurrencyException"/> and writes nothing on a mismatch. Returns the recorded events. Without an inline
-    /// projection this is one round trip: the call of <c>append_events</c> in its own implicit transaction.
+    /// projection this is one round trip: the append statement (ADR 29) in its own implicit transaction.
     /// </summary>
     public async Task<IReadOnlyList<RecordedEvent>> AppendAsync(
         Guid streamId, string streamType, string tenant, long expectedVersion, IReadOnlyList<NewEvent> events, EventMetadata metadata,

@@ -51,7 +51,7 @@ public sealed partial class PostgresEventStore
             if (found != (a.ExpectedVersion == 0 ? null : a.ExpectedVersion)) throw new ConcurrencyException(a.StreamId, a.ExpectedVersion, found);
         }
 
-        // 2. The chain of each stream (format 2, as append_events computes it) with the transaction's timestamp; then every event and head at once.
+        // 2. The chain of each stream (format 2, as the single append links it) with the transaction's timestamp; then every event and head at once.
         var recordedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(now, DateTimeKind.Utc));
         var metadataJson = JsonSerializer.Serialize(metadata, MetadataJson.Options);
         var canonicalMetadata = CanonicalJson.Utf8(metadataJson);

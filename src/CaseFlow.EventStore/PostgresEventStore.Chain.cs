@@ -26,7 +26,7 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>
-    /// Chain format 2, the content digest the client sends to <c>append_events</c>: SHA-256 over id, stream, version, type, canonical
+    /// Chain format 2, the content digest the client sends with the append: SHA-256 over id, stream, version, type, canonical
     /// data and canonical metadata as UTF-8 joined by <c>\n</c> (format 1's fields without the previous hash and the instant).
     /// </summary>
     internal static byte[] ContentDigest(Guid eventId, Guid streamId, long version, string type, ReadOnlySpan<byte> canonicalData, ReadOnlySpan<byte> canonicalMetadata)
@@ -62,7 +62,7 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    /// <summary>Chain format 2, the link <c>append_events</c> computes: SHA-256(previous hash ‖ content digest ‖ recorded-at µs since 1970 as 8 bytes, big-endian).</summary>
+    /// <summary>Chain format 2, the link the append statement computes: SHA-256(previous hash ‖ content digest ‖ recorded-at µs since 1970 as 8 bytes, big-endian).</summary>
     internal static byte[] ChainLink(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> digest, Instant recordedAt)
     {
         Span<byte> input = stackalloc byte[32 + 32 + 8];

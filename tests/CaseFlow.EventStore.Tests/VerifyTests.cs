@@ -197,6 +197,16 @@ public class VerifyTests(EventStoreFixture fx) : IClassFixture<EventStoreFixture
         await Sql("UPDATE streams SET version = 1 WHERE id = $1", id);
         var error = await Assert.ThrowsAsync<ConcurrencyException>(() => fx.Store.AppendAsync(id, "case", "h", 1, [new NewEvent(Guid.CreateVersion7(), "Exited.v1", "{}")], Meta));
         Assert.Equal((id, 1L), (error.StreamId, error.ExpectedVersion));
+
+        // The same in a caller's transaction (CaseFlow's own appends): the failed statement aborted it, so nothing more may be asked
+        // in it; the error is still the concurrency error, and nothing was written.
+        await using var connection = await fx.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var inTransaction = await Assert.ThrowsAsync<ConcurrencyException>(() =>
+            PostgresEventStore.AppendAsync(connection, tx, id, "case", "h", 1, [new NewEvent(Guid.CreateVersion7(), "Exited.v1", "{}")], Meta));
+        Assert.Equal((id, 1L), (inTransaction.StreamId, inTransaction.ExpectedVersion));
+        await tx.RollbackAsync();
+        Assert.Equal(2, (await fx.Store.ReadStreamAsync(id)).Count);
     }
 
     [Fact]
