@@ -118,6 +118,20 @@ public class CaseFlowApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await (node ?? Services).GetRequiredService<AlertSweeper>().SweepAsync(ct);
     }
 
+    /// <summary>A German visitor's case opened by <paramref name="user"/> for <paramref name="host"/>, entered on <paramref name="entered"/>: its URL.</summary>
+    public async Task<string> EnteredCaseAsync(Guid host, string user, string family, string entered)
+    {
+        var client = Client(user);
+        var open = await client.PostJsonAsync("/api/cases", new
+        {
+            person = new { familyName = family, givenNames = "N", nationality = "DE", birthDate = "1980-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9] },
+            hostPartyId = host,
+        });
+        var c = open.Headers.Location!.ToString();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = entered, borderPoint = "ALA" }, "\"1\"")).StatusCode);
+        return c;
+    }
+
     /// <summary>Waits (at most 30 s) until every projection runs and has processed every event of the test database.</summary>
     public async Task ProjectionsCaughtUpAsync()
     {

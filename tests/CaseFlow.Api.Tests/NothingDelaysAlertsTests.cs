@@ -29,19 +29,6 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         .UseSetting("CaseFlow:Delivery:Lease", "00:10:00")
         .UseSetting("CaseFlow:Delivery:BreakAfter", "1000"));
 
-    private async Task<string> EnteredCaseAsync(Guid host, string user, string family, string entered)
-    {
-        var client = app.Client(user);
-        var open = await client.PostJsonAsync("/api/cases", new
-        {
-            person = new { familyName = family, givenNames = "N", nationality = "DE", birthDate = "1980-01-01", passportNumber = Guid.NewGuid().ToString("N")[..9] },
-            hostPartyId = host,
-        });
-        var c = open.Headers.Location!.ToString();
-        Assert.Equal(HttpStatusCode.OK, (await client.PostJsonAsync($"{c}/entries", new { date = entered, borderPoint = "ALA" }, "\"1\"")).StatusCode);
-        return c;
-    }
-
     private async Task<Guid> SubscribeAsync(Guid host, string user, string target, string secret)
     {
         var created = await app.Client(user).PostJsonAsync($"/api/host-parties/{host}/subscriptions", new { channel = "webhook", target, mode = "each", secret });
@@ -74,9 +61,9 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         var aSubscription = await SubscribeAsync(app.HostA, "compliance", dead.Url, "dead-secret-dead-secret");
         var bSubscription = await SubscribeAsync(app.HostB, "complianceB", alive.Url, "alive-secret-alive-secret");
         app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
-        await EnteredCaseAsync(app.HostA, "compliance", "Silent", "2024-05-03");
-        await EnteredCaseAsync(app.HostA, "compliance", "Silent Two", "2024-05-03");
-        await EnteredCaseAsync(app.HostA, "compliance", "Silent Three", "2024-05-03");
+        await app.EnteredCaseAsync(app.HostA, "compliance", "Silent", "2024-05-03");
+        await app.EnteredCaseAsync(app.HostA, "compliance", "Silent Two", "2024-05-03");
+        await app.EnteredCaseAsync(app.HostA, "compliance", "Silent Three", "2024-05-03");
         // Three sends at once on this node: the dead receiver may hold two (its per-target limit), the third slot stays free for others.
         await using var node = Node(maxInFlight: 3);
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
@@ -100,7 +87,7 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         Assert.Equal(2, await ScalarAsync(leased, aSubscription));
 
         // Another host party's new case reaches its projections within 5 s, and its alert webhook within one sweep.
-        var b = await EnteredCaseAsync(app.HostB, "complianceB", "Alive", "2024-05-03");
+        var b = await app.EnteredCaseAsync(app.HostB, "complianceB", "Alive", "2024-05-03");
         var bId = Guid.Parse(b.Split('/')[^1]);
         await Eventually(async () => await ScalarAsync("SELECT count(*) FROM dashboard_cases WHERE case_id = $1", bId) == 1, TimeSpan.FromSeconds(5), "B's dashboard row");
         await Eventually(async () => await ScalarAsync("SELECT count(*) FROM alert_dates WHERE case_id = $1", bId) > 0, TimeSpan.FromSeconds(5), "B's alert dates");
@@ -121,7 +108,7 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         await using var receiver = new WebhookReceiver("breaker-secret-breaker") { FailAlways = true };
         var subscription = await SubscribeAsync(app.HostB, "complianceB", receiver.Url, "breaker-secret-breaker");
         app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
-        foreach (var name in new[] { "Breaker", "Breaker Two", "Breaker Three" }) await EnteredCaseAsync(app.HostB, "complianceB", name, "2024-05-03");
+        foreach (var name in new[] { "Breaker", "Breaker Two", "Breaker Three" }) await app.EnteredCaseAsync(app.HostB, "complianceB", name, "2024-05-03");
         await using var node = app.WithWebHostBuilder(b => b.UseSetting("CaseFlow:Delivery:QuickRetries", "1").UseSetting("CaseFlow:Delivery:QuickRetryDelay", "00:00:00.010")
             .UseSetting("CaseFlow:Delivery:PerTarget", "1").UseSetting("CaseFlow:Delivery:BreakAfter", "2").UseSetting("CaseFlow:Delivery:BreakFor", "00:05:00"));
         app.Clock.Set(Instant.FromUtc(2024, 5, 7, 7, 0));
@@ -156,7 +143,7 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
         await using var receiver = new WebhookReceiver("lease-secret-lease-secret") { HoldFirst = true };
         var subscription = await SubscribeAsync(app.HostA, "compliance", receiver.Url, "lease-secret-lease-secret");
         app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
-        await EnteredCaseAsync(app.HostA, "compliance", "Lease", "2024-05-03");
+        await app.EnteredCaseAsync(app.HostA, "compliance", "Lease", "2024-05-03");
         await using var first = Node();
         app.Clock.Set(Instant.FromUtc(2024, 5, 4, 7, 0));
         await app.SweepAsync(first.Services);
@@ -189,8 +176,8 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
     public async Task APoisonCase_IsRecordedAndSkipped_TheOthersGetTheirAlerts_TheTickFinishes()
     {
         app.Clock.Set(Instant.FromUtc(2024, 5, 3, 7, 0));
-        var poison = Guid.Parse((await EnteredCaseAsync(app.HostA, "compliance", "Poison", "2024-05-03")).Split('/')[^1]);
-        var healthy = Guid.Parse((await EnteredCaseAsync(app.HostA, "compliance", "Healthy", "2024-05-03")).Split('/')[^1]);
+        var poison = Guid.Parse((await app.EnteredCaseAsync(app.HostA, "compliance", "Poison", "2024-05-03")).Split('/')[^1]);
+        var healthy = Guid.Parse((await app.EnteredCaseAsync(app.HostA, "compliance", "Healthy", "2024-05-03")).Split('/')[^1]);
         // An insider appends an event no reader can fold (a date that is not a date).
         await ScalarAsync("""
             WITH moved AS (UPDATE streams SET version = 3 WHERE id = $1 RETURNING id)
@@ -241,8 +228,8 @@ public class NothingDelaysAlertsTests(CaseFlowApp app) : IClassFixture<CaseFlowA
     public async Task AnotherWriterComesFirst_TheCaseIsDecidedAgain_NothingRaisedTwice_NothingLost()
     {
         app.Clock.Set(Instant.FromUtc(2024, 6, 3, 7, 0));
-        var contested = Guid.Parse((await EnteredCaseAsync(app.HostA, "compliance", "Contested", "2024-06-03")).Split('/')[^1]);
-        var bystander = Guid.Parse((await EnteredCaseAsync(app.HostA, "compliance", "Bystander", "2024-06-03")).Split('/')[^1]);
+        var contested = Guid.Parse((await app.EnteredCaseAsync(app.HostA, "compliance", "Contested", "2024-06-03")).Split('/')[^1]);
+        var bystander = Guid.Parse((await app.EnteredCaseAsync(app.HostA, "compliance", "Bystander", "2024-06-03")).Split('/')[^1]);
         app.Clock.Set(Instant.FromUtc(2024, 6, 5, 7, 0));
         await app.SweepAsync();
         var first = await ScalarAsync("SELECT count(*) FROM alerts WHERE case_id = $1", contested);

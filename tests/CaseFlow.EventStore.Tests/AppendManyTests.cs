@@ -110,16 +110,7 @@ public class AppendManyTests(EventStoreFixture fixture) : IClassFixture<EventSto
         await using var secondTx = await second.BeginTransactionAsync();
         var losing = PostgresEventStore.AppendManyAsync(second, secondTx,
             [new StreamAppend(other, "alerts", "h", 0, [Event("A.v1")]), new StreamAppend(contested, "alerts", "h", 0, [Event("B.v1")])], Actor);
-        await using (var blocked = Store.DataSource.CreateCommand("SELECT cardinality(pg_blocking_pids($1)) > 0"))
-        {
-            blocked.Parameters.Add(new() { Value = second.ProcessID });
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!(bool)(await blocked.ExecuteScalarAsync())!)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the second append never waited for the first");
-                await Task.Delay(5);
-            }
-        }
+        await fixture.WaitUntilBlockedAsync(second);
         var drawn = await LastSequenceAsync();
         await firstTx.CommitAsync();
 

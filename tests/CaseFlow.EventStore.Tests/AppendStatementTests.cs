@@ -78,16 +78,7 @@ public class AppendStatementTests(EventStoreFixture fixture) : IClassFixture<Eve
         await using var second = await Store.DataSource.OpenConnectionAsync();
         await using var secondTx = await second.BeginTransactionAsync();
         var losing = PostgresEventStore.AppendAsync(second, secondTx, id, "case", "h", at, Events(count, "Second.v1"), Actor);
-        await using (var blocked = Store.DataSource.CreateCommand("SELECT cardinality(pg_blocking_pids($1)) > 0"))
-        {
-            blocked.Parameters.Add(new() { Value = second.ProcessID });
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!(bool)(await blocked.ExecuteScalarAsync())!)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the second append never waited for the first");
-                await Task.Delay(5);
-            }
-        }
+        await fixture.WaitUntilBlockedAsync(second);
         var drawn = await LastSequenceAsync();
         await firstTx.CommitAsync();
 

@@ -32,4 +32,17 @@ public sealed class EventStoreFixture : IAsyncLifetime
         await tx.CommitAsync();
         return changed;
     }
+
+    /// <summary>Returns once <paramref name="waiting"/>'s session waits for a lock another holds (at most 30 s, then the test fails).</summary>
+    public async Task WaitUntilBlockedAsync(NpgsqlConnection waiting)
+    {
+        await using var blocked = DataSource.CreateCommand("SELECT cardinality(pg_blocking_pids($1)) > 0");
+        blocked.Parameters.Add(new() { Value = waiting.ProcessID });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(bool)(await blocked.ExecuteScalarAsync())!)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the second append never waited for the first");
+            await Task.Delay(5);
+        }
+    }
 }
