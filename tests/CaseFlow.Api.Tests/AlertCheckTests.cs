@@ -60,8 +60,14 @@ public sealed class AlertCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowApp
         Assert.Equal((7L, 0L), (clean.Cases, clean.Drifted));
 
         var (madeUp, orphan) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        await EditAsync("UPDATE alerts SET state = 'resolved', resolved_by = 'user:nobody', version = 2 WHERE id = $1", hidden);
-        await EditAsync("UPDATE alerts SET due = due + 30, fine_mci = 0 WHERE id = $1", redated);
+        // Made up already resolved, so no list shows it open: one under an id in its case's order (ADR 28), one under any id.
+        var copiedCase = new CaseFlow.Domain.Cases.CaseId(await app.ScalarAsync<Guid>("SELECT case_id FROM alerts WHERE id = $1", copied));
+        var (resolvedInOrder, resolvedAnyId) = (CaseFlow.Domain.Alerts.AlertIds.InCaseOrder(copiedCase, "made up"), Guid.NewGuid());
+        foreach (var id in new[] { resolvedInOrder, resolvedAnyId })
+            await EditAsync("INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, state, resolved_by, resolved_at, version, updated_at) SELECT $2, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, 'resolved', 'user:nobody', now(), 2, updated_at FROM alerts WHERE id = $1", copied, id);
+        await EditAsync("UPDATE alerts SET state = 'resolved', resolved_by = 'user:nobody', version = 2, resolved_at = now() WHERE id = $1", hidden);
+        await EditAsync("UPDATE alerts SET raised_at = raised_at + interval '1 microsecond' WHERE id = $1", reasoned);
+        await EditAsync("UPDATE alerts SET due = due + 30, fine_mci = 0, acknowledged_at = acknowledged_at - interval '3 days' WHERE id = $1", redated);
         await EditAsync("DELETE FROM alerts WHERE id = $1", deleted);
         await EditAsync("INSERT INTO alerts (id, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, state, updated_at) SELECT $2, case_id, host_party_id, kind, level, due, raised_on, raised_at, message, rule, 'raised', updated_at FROM alerts WHERE id = $1", copied, madeUp);
         await EditAsync("UPDATE alerts SET resolution = (SELECT resolution FROM alerts WHERE id = $2) WHERE id = $1", reasoned, copied); // another alert's sealed reason
@@ -72,19 +78,20 @@ public sealed class AlertCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowApp
         var found = await CheckAsync(repair: false);
         Assert.Equal(new Dictionary<Guid, string>
             {
-                [hidden] = "state resolved_by version", [redated] = "due fine_mci", [deleted] = RowCheck.WholeRow, [madeUp] = RowCheck.WholeRow, [reasoned] = "resolution",
-                [copied] = "resolution", [orphan] = RowCheck.WholeRow,
+                [hidden] = "state resolved_by version resolved_at", [redated] = "due fine_mci acknowledged_at", [deleted] = RowCheck.WholeRow, [madeUp] = RowCheck.WholeRow,
+                [reasoned] = "raised_at resolution",
+                [copied] = "resolution", [orphan] = RowCheck.WholeRow, [resolvedInOrder] = RowCheck.WholeRow, [resolvedAnyId] = RowCheck.WholeRow,
             }.OrderBy(p => p.Key),
             found.Drifts.ToDictionary(x => x.Id, x => string.Join(' ', x.Columns)).OrderBy(p => p.Key));
-        Assert.Equal((7L, 0L), (found.Drifted, found.Repaired));
+        Assert.Equal((9L, 0L), (found.Drifted, found.Repaired));
         Assert.Equal("resolved", await app.ScalarAsync<string>("SELECT state FROM alerts WHERE id = $1", hidden)); // a check alone changes nothing
 
         var repaired = await CheckAsync(repair: true);
-        Assert.Equal((7L, 7L), (repaired.Drifted, repaired.Repaired));
+        Assert.Equal((9L, 9L), (repaired.Drifted, repaired.Repaired));
         Assert.Equal(0L, (await CheckAsync(repair: false)).Drifted);
         Assert.Equal(("raised", 1), (await app.ScalarAsync<string>("SELECT state FROM alerts WHERE id = $1", hidden), await app.ScalarAsync<int>("SELECT version FROM alerts WHERE id = $1", hidden)));
         Assert.Equal(("acknowledged", 2), (await app.ScalarAsync<string>("SELECT state FROM alerts WHERE id = $1", redated), await app.ScalarAsync<int>("SELECT version FROM alerts WHERE id = $1", redated)));
-        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE id = ANY($1)", new[] { madeUp, orphan }));
+        Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE id = ANY($1)", new[] { madeUp, orphan, resolvedInOrder, resolvedAnyId }));
         var inbox = await (await app.Client().GetAsync($"/api/alerts?limit=200")).JsonAsync();
         Assert.Contains(inbox.GetProperty("items").EnumerateArray(), a => a.GetProperty("id").GetGuid() == deleted);
         var reason = (await (await app.Client().GetAsync($"/api/alerts?state=resolved&limit=200")).JsonAsync()).GetProperty("items").EnumerateArray()

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CaseFlow.Core.Cases;
 using CaseFlow.Core.Projections;
 using CaseFlow.Core.Security;
+using CaseFlow.Domain.Alerts;
 using CaseFlow.Domain.Cases;
 using CaseFlow.EventStore;
 using NodaTime;
@@ -27,30 +28,59 @@ public sealed partial class AlertProjection
         [
             Raised.AlertId, CaseId, HostPartyId, Raised.Kind, Raised.Level, Raised.Due.ToDateOnly(), Raised.RaisedOn.ToDateOnly(), Raised.Message, Raised.Rule,
             Raised.FineArticle, Raised.FineMci, Raised.FineTenge, State, AcknowledgedBy, ResolvedBy, Version,
+            RaisedAt.ToDateTimeUtc(), AcknowledgedAt?.ToDateTimeUtc(), ResolvedAt?.ToDateTimeUtc(),
         ];
     }
 
     private static readonly string[] Columns =
-        ["id", "case_id", "host_party_id", "kind", "level", "due", "raised_on", "message", "rule", "fine_article", "fine_mci", "fine_tenge", "state", "acknowledged_by", "resolved_by", "version"];
+        ["id", "case_id", "host_party_id", "kind", "level", "due", "raised_on", "message", "rule", "fine_article", "fine_mci", "fine_tenge", "state", "acknowledged_by", "resolved_by", "version",
+         "raised_at", "acknowledged_at", "resolved_at"];
 
     /// <summary>
     /// Compares every inbox row with the alert events of its case (ADR 26): an alert an insider resolved, acknowledged, re-dated or
     /// deleted in SQL, or one they made up, shows as drift (its alert id and columns). With <paramref name="repair"/> the drifted rows
     /// are written again from the events and made-up ones deleted, holding the cases' alert streams (a stream appended to meanwhile is
-    /// left to its own append). The instants (raised, acknowledged, resolved, updated) are not compared; a repair sets them from the events.
+    /// left to its own append). The instants raised, acknowledged and resolved are compared with their events' (an acknowledgement
+    /// back-dated to before its deadline is drift); the row's last change (<c>updated_at</c>) is not; a repair sets it from the events.
     /// </summary>
     public static Task<RowCheckResult> CheckAsync(NpgsqlDataSource db, DataKeys dataKeys, bool repair, CancellationToken ct, int page = 500) =>
         RowCheck.RunAsync(db, async (connection, ids, fix, token) =>
             {
-                var (drifts, expected, versions) = await CompareAsync(connection, dataKeys, ids, token);
+                var (drifts, expected, versions) = await CompareAsync(connection, dataKeys, ids, [], token);
                 return (drifts, fix && drifts.Count > 0 ? await RepairAsync(connection, drifts, expected, versions, token) : 0);
             },
             "SELECT id, case_id FROM alerts WHERE id > $1 ORDER BY id LIMIT $2",
             "DELETE FROM alerts WHERE id = ANY($1)",
-            repair, page, ct);
+            repair, page, ct,
+            // A case's page read its rows in its order (ADR 28) and its open ones; a resolved row under another id was not read there.
+            (row, caseId) => IsInCaseOrder(row, caseId),
+            async (connection, rows, fix, token) =>
+            {
+                var unread = await ResolvedAsync(connection, [.. rows.Select(r => r.Row)], token); // the open ones were read by case
+                if (unread.Count == 0) return ([], 0);
+                var cases = rows.Where(r => unread.Contains(r.Row)).Select(r => r.Case).Distinct().ToList();
+                var (drifts, expected, versions) = await CompareAsync(connection, dataKeys, cases, [.. unread], token);
+                var madeUp = drifts.Where(d => unread.Contains(d.Id) && !expected.ContainsKey(d.Id)).ToList(); // the rest its case's page named
+                return (madeUp, fix && madeUp.Count > 0 ? await RepairAsync(connection, madeUp, expected, versions, token) : 0);
+            });
+
+    private static async Task<HashSet<Guid>> ResolvedAsync(NpgsqlConnection connection, Guid[] ids, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT id FROM alerts WHERE id = ANY($1) AND state = 'resolved'", connection) { Parameters = { new() { Value = ids } } };
+        var resolved = new HashSet<Guid>();
+        await using var row = await command.ExecuteReaderAsync(ct);
+        while (await row.ReadAsync(ct)) resolved.Add(row.GetGuid(0));
+        return resolved;
+    }
+
+    private static bool IsInCaseOrder(Guid row, Guid caseId)
+    {
+        var (first, last) = AlertIds.RangeOf(new CaseId(caseId));
+        return first.CompareTo(row) <= 0 && row.CompareTo(last) <= 0;
+    }
 
     private static async Task<(List<RowDrift> Drifts, Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)> Expected, Dictionary<Guid, (Guid Stream, long Version)> Versions)>
-        CompareAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyList<Guid> ids, CancellationToken ct)
+        CompareAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyList<Guid> ids, Guid[] alsoRows, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var alertStreams = await AlertRepository.StreamsForAsync(connection, tx, ids, ct);
@@ -75,7 +105,7 @@ public sealed partial class AlertProjection
                 versions.Remove(id); // events no reader knows: verify names them; nothing here to compare with
             }
         }
-        var stored = await StoredAsync(connection, tx, [.. expected.Keys], ids, ct);
+        var stored = await StoredAsync(connection, tx, [.. expected.Keys, .. alsoRows], ids, ct);
         await tx.CommitAsync(ct);
         var drifts = new List<RowDrift>();
         foreach (var (alertId, (alert, caseKeys)) in expected.OrderBy(e => e.Key))
@@ -127,17 +157,25 @@ public sealed partial class AlertProjection
     private sealed record StoredAlert(Guid CaseId, object?[] Values, byte[]? Resolution);
 
     /// <summary>
-    /// The rows of the alerts the events raised (by id: the primary key) and the open rows of these cases (the inbox's partial index
-    /// by case): a made-up open alert is found; a made-up resolved one is not (it would cost an index on every alert's case, in the
-    /// sweep's hot path; it never shows as open).
+    /// The rows of the alerts the events raised (by id: the primary key), the open rows of these cases (the inbox's partial index by
+    /// case) and every row in each case's id range (ADR 28: the primary key again): a made-up alert is found, open or resolved. A
+    /// resolved row under an id outside its case's range is read by the check's walk over all rows (<see cref="CheckAsync"/>).
     /// </summary>
     private static async Task<Dictionary<Guid, StoredAlert>> StoredAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] alertIds, IReadOnlyList<Guid> caseIds,
         CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            $"SELECT {string.Join(", ", Columns)}, resolution FROM alerts WHERE id = ANY($1) OR (case_id = ANY($2) AND state <> 'resolved')", connection, tx)
+        var ranges = caseIds.Select(id => AlertIds.RangeOf(new CaseId(id))).ToArray();
+        await using var command = new NpgsqlCommand($"""
+            SELECT {string.Join(", ", Columns)}, resolution FROM alerts WHERE id = ANY($1) OR (case_id = ANY($2) AND state <> 'resolved')
+            UNION ALL
+            SELECT {string.Join(", ", Columns.Select(c => "a." + c))}, a.resolution FROM unnest($3::uuid[], $4::uuid[]) AS r(first, last) JOIN alerts a ON a.id BETWEEN r.first AND r.last
+            """, connection, tx)
         {
-            Parameters = { new() { Value = alertIds }, new() { Value = caseIds.ToArray() } },
+            Parameters =
+            {
+                new() { Value = alertIds }, new() { Value = caseIds.ToArray() }, new() { Value = ranges.Select(r => r.First).ToArray() },
+                new() { Value = ranges.Select(r => r.Last).ToArray() },
+            },
         };
         var rows = new Dictionary<Guid, StoredAlert>();
         await using var row = await command.ExecuteReaderAsync(ct);

@@ -12,7 +12,8 @@ public sealed record RowCheckResult(long Cases, long Drifted, IReadOnlyList<RowD
 
 /// <summary>
 /// The walk every check of an inline read model against the events shares (ADR 26): the case streams in pages, in id order, each page
-/// compared (and, asked to, repaired) by the read model's owner; then the rows no case has, in pages too.
+/// compared (and, asked to, repaired) by the read model's owner; then every row, in pages too, for those whose case is no case stream
+/// and, for a read model whose page check reads only some rows of a case, those it did not read.
 /// </summary>
 public static class RowCheck
 {
@@ -24,9 +25,16 @@ public static class RowCheck
     /// <summary>One page of cases compared with their rows: the drifted rows and how many were repaired.</summary>
     public delegate Task<(IReadOnlyList<RowDrift> Drifts, long Repaired)> PageCheck(NpgsqlConnection connection, IReadOnlyList<Guid> caseIds, bool repair, CancellationToken ct);
 
+    /// <summary>Rows of existing cases that no case's page read (each row's id and its case's): the drifted ones and how many were repaired.</summary>
+    public delegate Task<(IReadOnlyList<RowDrift> Drifts, long Repaired)> RowsCheck(NpgsqlConnection connection, IReadOnlyList<(Guid Row, Guid Case)> rows, bool repair,
+        CancellationToken ct);
+
     /// <param name="rowsSql">Selects the read model's rows after <c>$1</c> in its id order, at most <c>$2</c>: each row's id and its case's.</param>
     /// <param name="deleteRowsSql">Deletes the rows of ids <c>$1</c> (rows whose case is no case stream).</param>
-    public static async Task<RowCheckResult> RunAsync(NpgsqlDataSource db, PageCheck check, string rowsSql, string deleteRowsSql, bool repair, int page, CancellationToken ct)
+    /// <param name="readByPage">Whether a case's page check read a row of it (null: it reads every row of its cases).</param>
+    /// <param name="unread">Checks the rows of existing cases that <paramref name="readByPage"/> says their page did not read.</param>
+    public static async Task<RowCheckResult> RunAsync(NpgsqlDataSource db, PageCheck check, string rowsSql, string deleteRowsSql, bool repair, int page, CancellationToken ct,
+        Func<Guid, Guid, bool>? readByPage = null, RowsCheck? unread = null)
     {
         var (cases, drifted, repaired, shown) = (0L, 0L, 0L, new List<RowDrift>());
         void Found(IReadOnlyCollection<RowDrift> drifts)
@@ -57,6 +65,13 @@ public static class RowCheck
             var known = await PostgresEventStore.StreamsOfTypeAsync(connection, CaseRepository.StreamType, [.. rows.Select(r => r.Case).Distinct()], ct);
             var orphans = rows.Where(r => !known.Contains(r.Case)).Select(r => r.Row).ToArray();
             Found([.. orphans.Select(id => new RowDrift(id, [WholeRow]))]);
+            var unseen = rows.Where(r => known.Contains(r.Case) && readByPage?.Invoke(r.Row, r.Case) == false).ToList();
+            if (unread is not null && unseen.Count > 0)
+            {
+                var (drifts, fixedRows) = await unread(connection, unseen, repair, ct);
+                Found(drifts);
+                repaired += fixedRows;
+            }
             if (!repair || orphans.Length == 0) continue;
             await using var delete = new NpgsqlCommand(deleteRowsSql, connection) { Parameters = { new() { Value = orphans } } };
             repaired += await delete.ExecuteNonQueryAsync(ct);
@@ -71,6 +86,7 @@ public static class RowCheck
         (byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b),
         (byte[][] a, byte[][] b) => a.Length == b.Length && a.Zip(b).All(p => p.First.AsSpan().SequenceEqual(p.Second)),
         (Guid or long or int or string or bool or DateOnly or decimal, _) => expected.Equals(stored),
+        (DateTime a, DateTime b) => a.ToUniversalTime() == b.ToUniversalTime(), // timestamptz: the same instant
         _ => false,
     };
 

@@ -28,4 +28,16 @@ public static class AlertIds
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
         return new Guid(bytes, bigEndian: true);
     }
+
+    /// <summary>The first and the last id <see cref="InCaseOrder"/> can give a case: every one of them sorts between the two.</summary>
+    public static (Guid First, Guid Last) RangeOf(CaseId caseId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        caseId.Value.TryWriteBytes(bytes, bigEndian: true, out _);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8..].Clear();
+        var first = new Guid(bytes, bigEndian: true);
+        bytes[8..].Fill(0xFF);
+        return (first, new Guid(bytes, bigEndian: true));
+    }
 }

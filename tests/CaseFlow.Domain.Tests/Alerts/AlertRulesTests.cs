@@ -141,6 +141,23 @@ public class AlertRulesTests
         Assert.NotEqual(AlertIds.InCaseOrder(cases[0], "x"), AlertIds.InCaseOrder(cases[0], "y"));
     }
 
+    /// <summary>The range the nightly inbox check reads a case's alerts by (ADR 28): every id of the case inside, its neighbours' outside.</summary>
+    [Fact]
+    public void AlertIds_RangeOfACase_HoldsItsIdsAndNoNeighbours()
+    {
+        var c = new CaseId(Guid.Parse("0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"));
+        var (first, last) = AlertIds.RangeOf(c);
+        Assert.Equal((Guid.Parse("0190a1b2-c3d4-8e5f-0000-000000000000"), Guid.Parse("0190a1b2-c3d4-8e5f-ffff-ffffffffffff")), (first, last));
+        foreach (var name in new[] { "a", "b", "overstay|2024-01-30|day4", "" })
+        {
+            var id = AlertIds.InCaseOrder(c, name);
+            Assert.True(first.CompareTo(id) < 0 && id.CompareTo(last) < 0, name);
+        }
+        var before = AlertIds.InCaseOrder(new CaseId(Guid.Parse("0190a1b2-c3d4-7e5e-ffff-ffffffffffff")), "a");
+        var after = AlertIds.InCaseOrder(new CaseId(Guid.Parse("0190a1b2-c3d4-7e60-0000-000000000000")), "a");
+        Assert.True(before.CompareTo(first) < 0 && last.CompareTo(after) < 0);
+    }
+
     /// <summary>
     /// An alert raised before ADR 28 kept its old id (a hash of the same text); the rules see it as raised by its kind, due date and
     /// level, so the sweep never raises it again under its new id. Another level of the same condition is still a new alert.
