@@ -78,7 +78,7 @@ public sealed class AlertCheckTests(CaseFlowApp app) : IClassFixture<CaseFlowApp
         var found = await CheckAsync(repair: false);
         Assert.Equal(new Dictionary<Guid, string>
             {
-                [hidden] = "state resolved_by version resolved_at", [redated] = "due fine_mci acknowledged_at", [deleted] = RowCheck.WholeRow, [madeUp] = RowCheck.WholeRow,
+                [hidden] = "state resolved_by resolved_at version", [redated] = "due fine_mci acknowledged_at", [deleted] = RowCheck.WholeRow, [madeUp] = RowCheck.WholeRow,
                 [reasoned] = "raised_at resolution",
                 [copied] = "resolution", [orphan] = RowCheck.WholeRow, [resolvedInOrder] = RowCheck.WholeRow, [resolvedAnyId] = RowCheck.WholeRow,
             }.OrderBy(p => p.Key),

@@ -27,14 +27,14 @@ public sealed partial class AlertProjection
         public object?[] Values() =>
         [
             Raised.AlertId, CaseId, HostPartyId, Raised.Kind, Raised.Level, Raised.Due.ToDateOnly(), Raised.RaisedOn.ToDateOnly(), Raised.Message, Raised.Rule,
-            Raised.FineArticle, Raised.FineMci, Raised.FineTenge, State, AcknowledgedBy, ResolvedBy, Version,
-            RaisedAt.ToDateTimeUtc(), AcknowledgedAt?.ToDateTimeUtc(), ResolvedAt?.ToDateTimeUtc(),
+            Raised.FineArticle, Raised.FineMci, Raised.FineTenge, State, AcknowledgedBy, ResolvedBy,
+            RaisedAt.ToDateTimeUtc(), AcknowledgedAt?.ToDateTimeUtc(), ResolvedAt?.ToDateTimeUtc(), Version,
         ];
     }
 
     private static readonly string[] Columns =
-        ["id", "case_id", "host_party_id", "kind", "level", "due", "raised_on", "message", "rule", "fine_article", "fine_mci", "fine_tenge", "state", "acknowledged_by", "resolved_by", "version",
-         "raised_at", "acknowledged_at", "resolved_at"];
+        ["id", "case_id", "host_party_id", "kind", "level", "due", "raised_on", "message", "rule", "fine_article", "fine_mci", "fine_tenge", "state", "acknowledged_by", "resolved_by",
+         "raised_at", "acknowledged_at", "resolved_at", "version"];
 
     /// <summary>
     /// Compares every inbox row with the alert events of its case (ADR 26): an alert an insider resolved, acknowledged, re-dated or
