@@ -12,6 +12,9 @@ public class AppendStatementTests(EventStoreFixture fixture) : IClassFixture<Eve
     private static readonly EventMetadata Actor = new("system:test", Guid.NewGuid(), null, "test");
     private PostgresEventStore Store => fixture.Store;
 
+    /// <summary>The four forms: a new stream (at 0) or one at version 2, with one event or three.</summary>
+    public static TheoryData<long, int> Forms => new() { { 0, 1 }, { 0, 3 }, { 2, 1 }, { 2, 3 } };
+
     private static List<NewEvent> Events(int count, string type) =>
         [.. Enumerable.Range(1, count).Select(n => new NewEvent(Guid.CreateVersion7(), type, $$"""{"n":{{n}},"b":"x"}"""))];
 
@@ -24,10 +27,7 @@ public class AppendStatementTests(EventStoreFixture fixture) : IClassFixture<Eve
     }
 
     [Theory]
-    [InlineData(0, 1)]
-    [InlineData(0, 3)]
-    [InlineData(2, 1)]
-    [InlineData(2, 3)]
+    [MemberData(nameof(Forms))]
     public async Task EachForm_VersionsFollowOn_TheChainLinksFromTheLastHash_AndAStaleAppendWritesNothing_DrawsNoSequence(long at, int count)
     {
         var id = await StreamAtAsync(at);
@@ -63,10 +63,7 @@ public class AppendStatementTests(EventStoreFixture fixture) : IClassFixture<Eve
     }
 
     [Theory]
-    [InlineData(0, 1)]
-    [InlineData(0, 3)]
-    [InlineData(2, 1)]
-    [InlineData(2, 3)]
+    [MemberData(nameof(Forms))]
     public async Task ASecondWriterAtTheSameVersion_WaitsForTheFirst_FindsTheStreamMoved_WritesNothing_DrawsNoSequence(long at, int count)
     {
         var id = await StreamAtAsync(at);

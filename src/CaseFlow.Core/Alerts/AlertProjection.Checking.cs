@@ -52,26 +52,15 @@ public sealed partial class AlertProjection
             "SELECT id, case_id FROM alerts WHERE id > $1 ORDER BY id LIMIT $2",
             "DELETE FROM alerts WHERE id = ANY($1)",
             repair, page, ct,
-            // A case's page read its rows in its order (ADR 28) and its open ones; a resolved row under another id was not read there.
+            // A case's page read the rows in its order (ADR 28) and those its events raised; any other row of it is read here.
             (row, caseId) => IsInCaseOrder(row, caseId),
             async (connection, rows, fix, token) =>
             {
-                var unread = await ResolvedAsync(connection, [.. rows.Select(r => r.Row)], token); // the open ones were read by case
-                if (unread.Count == 0) return ([], 0);
-                var cases = rows.Where(r => unread.Contains(r.Row)).Select(r => r.Case).Distinct().ToList();
-                var (drifts, expected, versions) = await CompareAsync(connection, dataKeys, cases, [.. unread], token);
+                var unread = rows.Select(r => r.Row).ToHashSet();
+                var (drifts, expected, versions) = await CompareAsync(connection, dataKeys, [.. rows.Select(r => r.Case).Distinct()], unread, token);
                 var madeUp = drifts.Where(d => unread.Contains(d.Id) && !expected.ContainsKey(d.Id)).ToList(); // the rest its case's page named
                 return (madeUp, fix && madeUp.Count > 0 ? await RepairAsync(connection, madeUp, expected, versions, token) : 0);
             });
-
-    private static async Task<HashSet<Guid>> ResolvedAsync(NpgsqlConnection connection, Guid[] ids, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT id FROM alerts WHERE id = ANY($1) AND state = 'resolved'", connection) { Parameters = { new() { Value = ids } } };
-        var resolved = new HashSet<Guid>();
-        await using var row = await command.ExecuteReaderAsync(ct);
-        while (await row.ReadAsync(ct)) resolved.Add(row.GetGuid(0));
-        return resolved;
-    }
 
     private static bool IsInCaseOrder(Guid row, Guid caseId)
     {
@@ -80,7 +69,7 @@ public sealed partial class AlertProjection
     }
 
     private static async Task<(List<RowDrift> Drifts, Dictionary<Guid, (ExpectedAlert Alert, CaseKeys Keys)> Expected, Dictionary<Guid, (Guid Stream, long Version)> Versions)>
-        CompareAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyList<Guid> ids, Guid[] alsoRows, CancellationToken ct)
+        CompareAsync(NpgsqlConnection connection, DataKeys dataKeys, IReadOnlyList<Guid> ids, HashSet<Guid> alsoRows, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var alertStreams = await AlertRepository.StreamsForAsync(connection, tx, ids, ct);
@@ -105,7 +94,8 @@ public sealed partial class AlertProjection
                 versions.Remove(id); // events no reader knows: verify names them; nothing here to compare with
             }
         }
-        var stored = await StoredAsync(connection, tx, [.. expected.Keys, .. alsoRows], ids, ct);
+        // Each case's rows in its order are read by its range; by id only the others its events raised (before ADR 28), and alsoRows.
+        var stored = await StoredAsync(connection, tx, [.. expected.Where(e => !IsInCaseOrder(e.Key, e.Value.Alert.CaseId)).Select(e => e.Key), .. alsoRows], ids, ct);
         await tx.CommitAsync(ct);
         var drifts = new List<RowDrift>();
         foreach (var (alertId, (alert, caseKeys)) in expected.OrderBy(e => e.Key))
@@ -116,8 +106,10 @@ public sealed partial class AlertProjection
             if (!SameResolution(caseKeys, alert, row.Resolution)) columns.Add("resolution");
             if (columns.Count > 0) drifts.Add(new RowDrift(alertId, columns));
         }
-        // What is left was raised by no event of these cases: made up (kept in versions so a repair deletes it).
-        drifts.AddRange(stored.Where(s => versions.ContainsKey(s.Value.CaseId)).OrderBy(s => s.Key).Select(s => new RowDrift(s.Key, [RowCheck.WholeRow])));
+        // What is left was raised by no event of these cases: made up (kept in versions so a repair deletes it). One in another case's
+        // range is named by the walk over every row, under the case it names.
+        drifts.AddRange(stored.Where(s => versions.ContainsKey(s.Value.CaseId) && (IsInCaseOrder(s.Key, s.Value.CaseId) || alsoRows.Contains(s.Key)))
+            .OrderBy(s => s.Key).Select(s => new RowDrift(s.Key, [RowCheck.WholeRow])));
         return (drifts, expected, versions);
     }
 
@@ -157,24 +149,23 @@ public sealed partial class AlertProjection
     private sealed record StoredAlert(Guid CaseId, object?[] Values, byte[]? Resolution);
 
     /// <summary>
-    /// The rows of the alerts the events raised (by id: the primary key), the open rows of these cases (the inbox's partial index by
-    /// case) and every row in each case's id range (ADR 28: the primary key again): a made-up alert is found, open or resolved. A
-    /// resolved row under an id outside its case's range is read by the check's walk over all rows (<see cref="CheckAsync"/>).
+    /// Every row in each case's id range (ADR 28: one range of the primary key a case) and the rows of <paramref name="alertIds"/> (by
+    /// the primary key): a made-up alert in its case's order is found, open or resolved. A row of a case outside its range is read
+    /// by the check's walk over all rows (<see cref="CheckAsync"/>).
     /// </summary>
     private static async Task<Dictionary<Guid, StoredAlert>> StoredAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] alertIds, IReadOnlyList<Guid> caseIds,
         CancellationToken ct)
     {
         var ranges = caseIds.Select(id => AlertIds.RangeOf(new CaseId(id))).ToArray();
         await using var command = new NpgsqlCommand($"""
-            SELECT {string.Join(", ", Columns)}, resolution FROM alerts WHERE id = ANY($1) OR (case_id = ANY($2) AND state <> 'resolved')
+            SELECT {string.Join(", ", Columns)}, resolution FROM alerts WHERE id = ANY($1)
             UNION ALL
-            SELECT {string.Join(", ", Columns.Select(c => "a." + c))}, a.resolution FROM unnest($3::uuid[], $4::uuid[]) AS r(first, last) JOIN alerts a ON a.id BETWEEN r.first AND r.last
+            SELECT {string.Join(", ", Columns.Select(c => "a." + c))}, a.resolution FROM unnest($2::uuid[], $3::uuid[]) AS r(first, last) JOIN alerts a ON a.id BETWEEN r.first AND r.last
             """, connection, tx)
         {
             Parameters =
             {
-                new() { Value = alertIds }, new() { Value = caseIds.ToArray() }, new() { Value = ranges.Select(r => r.First).ToArray() },
-                new() { Value = ranges.Select(r => r.Last).ToArray() },
+                new() { Value = alertIds }, new() { Value = ranges.Select(r => r.First).ToArray() }, new() { Value = ranges.Select(r => r.Last).ToArray() },
             },
         };
         var rows = new Dictionary<Guid, StoredAlert>();
