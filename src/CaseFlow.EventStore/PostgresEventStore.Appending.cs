@@ -66,9 +66,9 @@ public sealed partial class PostgresEventStore
                 var at = checked((int)(row.GetInt64(1) - expectedVersion - 1));
                 seqs[at] = row.GetInt64(0);
                 hashes[at] = row.GetFieldValue<byte[]>(2);
+                if (rows++ > 0) continue; // one transaction, one instant: read from the first row
                 txId = ulong.Parse(row.GetString(3), CultureInfo.InvariantCulture);
                 recordedAtUtc = row.GetDateTime(4);
-                rows++;
             }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "events_stream_id_version_key")
